@@ -1,0 +1,58 @@
+package io.jetway.connection;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
+import io.nats.client.ErrorListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Logs the connection's life: connected, disconnected, reconnected and closed with the
+ * server URL, and the errors jnats reports asynchronously.
+ */
+class NatsConnectionEventLogger implements ConnectionListener, ErrorListener {
+
+	private static final Log logger = LogFactory.getLog(NatsConnectionEventLogger.class);
+
+	private volatile String lastUrl = "(not connected)";
+
+	@Override
+	public void connectionEvent(Connection connection, Events type) {
+		String url = connection.getConnectedUrl();
+		if (url != null) {
+			this.lastUrl = url;
+		}
+		switch (type) {
+			case CONNECTED -> logger.info("Connected to NATS at " + this.lastUrl);
+			case RECONNECTED -> logger.info("Reconnected to NATS at " + this.lastUrl);
+			case DISCONNECTED -> logger.warn("Disconnected from NATS at " + this.lastUrl + "; reconnecting");
+			case CLOSED -> logger.info("Closed the NATS connection to " + this.lastUrl);
+			case LAME_DUCK -> logger.warn(
+					"NATS server " + this.lastUrl + " entered lame duck mode; " + "the client moves to another server");
+			default -> logger.debug("NATS connection event " + type + " at " + this.lastUrl);
+		}
+	}
+
+	@Override
+	public void errorOccurred(Connection connection, String error) {
+		logger.warn("NATS server " + this.lastUrl + " reported an error: " + error);
+	}
+
+	@Override
+	public void exceptionOccurred(Connection connection, Exception exception) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("NATS connection exception at " + this.lastUrl, exception);
+		}
+		else {
+			logger.warn("NATS connection exception at " + this.lastUrl + ": " + exception);
+		}
+	}
+
+	@Override
+	public void slowConsumerDetected(Connection connection, Consumer consumer) {
+		logger.warn("NATS slow consumer: messages are arriving faster than they are handled and are being dropped "
+				+ "(pending " + consumer.getPendingMessageCount() + ")");
+	}
+
+}

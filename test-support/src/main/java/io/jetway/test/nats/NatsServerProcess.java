@@ -1,0 +1,306 @@
+package io.jetway.test.nats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A private {@code nats-server} process on a free loopback port with its own temporary
+ * store, for tests that must not share the machine's server. It can be stopped and
+ * started again on the same port with the same store, or killed to simulate a crash.
+ * <p>
+ * The binary is taken from the {@code JETWAY_NATS_SERVER} or {@code nats_server_path}
+ * environment variable, then {@code PATH}, then {@code /usr/sbin/nats-server}.
+ */
+public final class NatsServerProcess implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+	private final Path binary;
+
+	private final Path directory;
+
+	private final Path configFile;
+
+	private final Path logFile;
+
+	private final int port;
+
+	private @Nullable Process process;
+
+	private NatsServerProcess(Path binary, Path directory, int port, String config) {
+		this.binary = binary;
+		this.directory = directory;
+		this.port = port;
+		this.configFile = directory.resolve("nats-server.conf");
+		this.logFile = directory.resolve("nats-server.log");
+		write(this.configFile, config);
+	}
+
+	/**
+	 * Starts a server with JetStream enabled and no authentication.
+	 * @return the running server
+	 */
+	public static NatsServerProcess start() {
+		return builder().start();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** The client URL, for example {@code nats://127.0.0.1:41234}. */
+	public String url() {
+		return "nats://127.0.0.1:" + this.port;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/** The folder holding the configuration, log and JetStream store. */
+	public Path directory() {
+		return this.directory;
+	}
+
+	public boolean isRunning() {
+		Process current = this.process;
+		return current != null && current.isAlive();
+	}
+
+	/** Starts the server again on the same port with the same store. */
+	public synchronized NatsServerProcess restart() {
+		if (isRunning()) {
+			return this;
+		}
+		long logOffset = size(this.logFile);
+		ProcessBuilder builder = new ProcessBuilder(this.binary.toString(), "-c", this.configFile.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()));
+		try {
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not run " + this.binary + ": " + ex.getMessage(), ex);
+		}
+		awaitReady(logOffset);
+		return this;
+	}
+
+	/**
+	 * Stops the server gracefully (SIGTERM), keeping its store for {@link #restart()}.
+	 */
+	public synchronized void stop() {
+		terminate(false);
+	}
+
+	/** Kills the server (SIGKILL), as a crash would, keeping its store. */
+	public synchronized void kill() {
+		terminate(true);
+	}
+
+	/** Stops the server and deletes its store. */
+	@Override
+	public synchronized void close() {
+		terminate(false);
+		deleteRecursively(this.directory);
+	}
+
+	/** What the server logged so far, for failure messages. */
+	public String log() {
+		try {
+			return Files.exists(this.logFile) ? Files.readString(this.logFile, StandardCharsets.UTF_8) : "";
+		}
+		catch (IOException ex) {
+			return "(log unreadable: " + ex.getMessage() + ")";
+		}
+	}
+
+	private void terminate(boolean kill) {
+		Process current = this.process;
+		if (current == null) {
+			return;
+		}
+		try {
+			if (kill) {
+				current.destroyForcibly();
+			}
+			else {
+				current.destroy();
+			}
+			if (!current.waitFor(10, TimeUnit.SECONDS)) {
+				current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			current.destroyForcibly();
+		}
+		finally {
+			this.process = null;
+		}
+	}
+
+	private void awaitReady(long logOffset) {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			Process current = this.process;
+			if (current == null || !current.isAlive()) {
+				throw new IllegalStateException("nats-server exited at start:\n" + log());
+			}
+			String log = log();
+			if (log.substring((int) Math.min(logOffset, log.length())).contains("Server is ready") && accepts()) {
+				return;
+			}
+			LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+		}
+		terminate(true);
+		throw new IllegalStateException("nats-server did not become ready within " + START_TIMEOUT + ":\n" + log());
+	}
+
+	private boolean accepts() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static Path findBinary() {
+		for (String variable : List.of("JETWAY_NATS_SERVER", "nats_server_path")) {
+			String value = System.getenv(variable);
+			if (value != null && !value.isBlank() && Files.isExecutable(Path.of(value))) {
+				return Path.of(value);
+			}
+		}
+		String path = System.getenv("PATH");
+		if (path != null) {
+			for (String entry : path.split(java.io.File.pathSeparator)) {
+				Path candidate = Path.of(entry, "nats-server");
+				if (Files.isExecutable(candidate)) {
+					return candidate;
+				}
+			}
+		}
+		Path debian = Path.of("/usr/sbin/nats-server");
+		if (Files.isExecutable(debian)) {
+			return debian;
+		}
+		throw new IllegalStateException("nats-server was not found (looked at $JETWAY_NATS_SERVER, $nats_server_path, "
+				+ "PATH and /usr/sbin/nats-server). Install it with 'apt-get install nats-server' or download it "
+				+ "from the NATS releases, then run the tests again.");
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.exists(file) ? Files.size(file) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	private static void write(Path file, String content) {
+		try {
+			Files.writeString(file, content, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void deleteRecursively(Path directory) {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Builds the server's configuration file. Extra configuration (authorization, TLS) is
+	 * appended verbatim in nats-server's configuration syntax.
+	 */
+	public static final class Builder {
+
+		private boolean jetStream = true;
+
+		private final StringBuilder extraConfig = new StringBuilder();
+
+		private Builder() {
+		}
+
+		/**
+		 * Starts the server without JetStream, as a misconfigured production server would
+		 * run.
+		 */
+		public Builder withoutJetStream() {
+			this.jetStream = false;
+			return this;
+		}
+
+		/**
+		 * Appends a block of nats-server configuration, for example {@code authorization
+		 * { token: s3cr3t }}.
+		 */
+		public Builder config(String config) {
+			this.extraConfig.append(config).append('\n');
+			return this;
+		}
+
+		public NatsServerProcess start() {
+			Path binary = findBinary();
+			Path directory;
+			try {
+				directory = Files.createTempDirectory("jetway-nats-");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			int port = freePort();
+			StringBuilder config = new StringBuilder();
+			config.append("listen: 127.0.0.1:").append(port).append('\n');
+			config.append("server_name: jetway_test_").append(port).append('\n');
+			if (this.jetStream) {
+				config.append("jetstream {\n  store_dir: \"")
+					.append(directory.resolve("store"))
+					.append("\"\n  max_memory_store: 256MB\n  max_file_store: 2GB\n}\n");
+			}
+			config.append(this.extraConfig);
+			NatsServerProcess server = new NatsServerProcess(binary, directory, port, config.toString());
+			Runtime.getRuntime().addShutdownHook(new Thread(server::kill, "jetway-nats-test-cleanup"));
+			return server.restart();
+		}
+
+	}
+
+}

@@ -6,6 +6,7 @@ import io.nats.client.Consumer;
 import io.nats.client.ErrorListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logs the connection's life: connected, disconnected, reconnected and closed with the
@@ -16,6 +17,8 @@ class NatsConnectionEventLogger implements ConnectionListener, ErrorListener {
 	private static final Log logger = LogFactory.getLog(NatsConnectionEventLogger.class);
 
 	private volatile String lastUrl = "(not connected)";
+
+	private volatile @Nullable Exception lastException;
 
 	@Override
 	public void connectionEvent(Connection connection, Events type) {
@@ -41,12 +44,21 @@ class NatsConnectionEventLogger implements ConnectionListener, ErrorListener {
 
 	@Override
 	public void exceptionOccurred(Connection connection, Exception exception) {
+		this.lastException = exception;
 		if (logger.isDebugEnabled()) {
 			logger.debug("NATS connection exception at " + this.lastUrl, exception);
 		}
 		else {
 			logger.warn("NATS connection exception at " + this.lastUrl + ": " + exception);
 		}
+	}
+
+	/**
+	 * @return the last exception jnats reported, which explains a failed first connect
+	 * better than the exception {@code Nats.connect} throws
+	 */
+	@Nullable Exception lastException() {
+		return this.lastException;
 	}
 
 	@Override

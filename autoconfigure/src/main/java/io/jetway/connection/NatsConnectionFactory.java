@@ -1,6 +1,10 @@
 package io.jetway.connection;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import javax.net.ssl.SSLException;
@@ -9,6 +13,7 @@ import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connects to NATS with the configured options and fails with an actionable
@@ -48,21 +53,7 @@ public class NatsConnectionFactory {
 					ex);
 		}
 		catch (IOException ex) {
-			if (hasCause(ex, SSLException.class)) {
-				throw new NatsConnectionException(
-						"The TLS handshake with the NATS server at " + servers + " failed: " + rootMessage(ex),
-						"jetway.nats.tls.bundle",
-						"Check that the SSL bundle named by jetway.nats.tls.bundle trusts the CA that signed the "
-								+ "server certificate and, when the server verifies clients, holds a client certificate.",
-						ex);
-			}
-			throw new NatsConnectionException(
-					"No NATS server answered at " + servers + " within " + options.getConnectionTimeout() + " ("
-							+ rootMessage(ex) + ")",
-					"jetway.nats.servers",
-					"A NATS server with JetStream must run there. Start one with 'nats-server -js' (Debian: "
-							+ "apt-get install nats-server), or point jetway.nats.servers at a running server.",
-					ex);
+			throw connectFailure(options, servers, ex, eventLogger.lastException());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -78,6 +69,51 @@ public class NatsConnectionFactory {
 							+ "in its configuration file.");
 		}
 		return connection;
+	}
+
+	private NatsConnectionException connectFailure(Options options, String servers, IOException ex,
+			@Nullable Exception reported) {
+		String cause = rootMessage((reported != null) ? reported : ex);
+		boolean reachable = this.configurer.validServers()
+			.stream()
+			.anyMatch((server) -> acceptsTcp(server, options.getConnectionTimeout()));
+		if (reachable && (options.getSslContext() != null || hasCause(ex, SSLException.class))) {
+			return new NatsConnectionException(
+					"The NATS server at "
+							+ servers + " accepts connections but the TLS handshake failed (" + cause + ")",
+					"jetway.nats.tls.bundle",
+					"Check that the SSL bundle named by jetway.nats.tls.bundle trusts the CA that signed the "
+							+ "server certificate and, when the server verifies clients, holds a client certificate "
+							+ "and key (spring.ssl.bundle.pem.<name>.keystore.*).",
+					ex);
+		}
+		if (reachable) {
+			return new NatsConnectionException("The server at " + servers + " accepts connections but did not "
+					+ "complete the NATS handshake within " + options.getConnectionTimeout() + " (" + cause + ")",
+					"jetway.nats.servers",
+					"Check that the URL points at a NATS client port (4222 by default); if the server requires TLS, "
+							+ "use a tls:// URL or set jetway.nats.tls.enabled / jetway.nats.tls.bundle.",
+					ex);
+		}
+		return new NatsConnectionException(
+				"No NATS server answered at " + servers + " within " + options.getConnectionTimeout() + " (" + cause
+						+ ")",
+				"jetway.nats.servers",
+				"A NATS server with JetStream must run there. Start one with 'nats-server -js' (Debian: "
+						+ "apt-get install nats-server), or point jetway.nats.servers at a running server.",
+				ex);
+	}
+
+	private static boolean acceptsTcp(String server, Duration timeout) {
+		try (Socket socket = new Socket()) {
+			URI uri = URI.create(server);
+			socket.connect(new InetSocketAddress(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 4222),
+					(int) Math.min(timeout.toMillis(), 2000));
+			return true;
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static String authenticationProperty(Options options) {

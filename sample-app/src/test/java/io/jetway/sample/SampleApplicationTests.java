@@ -6,6 +6,7 @@ import io.jetway.test.nats.NatsServerProcess;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,11 +27,12 @@ class SampleApplicationTests {
 
 	@Test
 	void startsConnectedToNats() {
-		Map<?, ?> body = RestClient.create("http://127.0.0.1:" + this.port)
+		Map<String, Object> body = RestClient.create("http://127.0.0.1:" + this.port)
 			.get()
 			.uri("/nats")
 			.retrieve()
-			.body(Map.class);
+			.body(new ParameterizedTypeReference<Map<String, Object>>() {
+			});
 		assertThat(body).containsEntry("status", "CONNECTED")
 			.containsEntry("url", this.natsServer.url())
 			.containsEntry("jetStream", true);

@@ -1,0 +1,321 @@
+package io.jetway.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.jetway.outbox.OutboxRepository.FailedAttempt;
+import io.jetway.outbox.OutboxRepository.SentRow;
+import io.jetway.publish.PublishFailures;
+import io.jetway.support.Backoff;
+import io.jetway.topology.StreamTopology;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes outbox rows to JetStream on one thread per instance.
+ * <p>
+ * Rows a transaction of this instance committed arrive in commit order through
+ * {@link #committed(List)} and are published at once: locked by id (rows another instance
+ * holds are skipped), published asynchronously as one batch, and marked sent (or deleted)
+ * with their stream and sequence when every PubAck is in, all in one short transaction. A
+ * recovery poller claims the rest with {@code FOR UPDATE SKIP LOCKED}: delayed rows when
+ * due, rows to retry, and rows left behind by a crash once their recovery delay has
+ * passed. While NATS is disconnected nothing is attempted.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+	/** Starts after the topology is ensured and stops after consumers and job workers. */
+	public static final int PHASE = StreamTopology.PHASE + 1000;
+
+	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
+
+	private static final int MAX_QUEUED = 50_000;
+
+	private final OutboxRepository repository;
+
+	private final TransactionTemplate transactions;
+
+	private final Connection connection;
+
+	private final JetStream jetStream;
+
+	private final OutboxProperties properties;
+
+	private final Backoff backoff;
+
+	private final OutboxObserver observer;
+
+	private final Clock clock;
+
+	private final Object signal = new Object();
+
+	private final ArrayDeque<OutboxRecord> queue = new ArrayDeque<>();
+
+	private volatile boolean running;
+
+	private @Nullable Thread thread;
+
+	private Instant nextPoll = Instant.MIN;
+
+	private Instant nextCleanup = Instant.MIN;
+
+	public OutboxRelay(OutboxRepository repository, TransactionTemplate transactions, Connection connection,
+			JetStream jetStream, OutboxProperties properties, OutboxObserver observer, Clock clock) {
+		this.repository = repository;
+		this.transactions = transactions;
+		this.connection = connection;
+		this.jetStream = jetStream;
+		this.properties = properties;
+		this.backoff = properties.getRelay().getBackoff().toBackoff("jetway.outbox.relay.backoff");
+		this.observer = observer;
+		this.clock = clock;
+	}
+
+	/**
+	 * Hands over rows a transaction just committed, in commit order.
+	 * @param records the rows
+	 */
+	void committed(List<OutboxRecord> records) {
+		synchronized (this.signal) {
+			if (this.queue.size() + records.size() <= MAX_QUEUED) {
+				this.queue.addAll(records);
+			}
+			this.signal.notifyAll();
+		}
+	}
+
+	/**
+	 * Asks the poller to look for due rows now rather than at its next interval.
+	 */
+	public void wakeUp() {
+		synchronized (this.signal) {
+			this.nextPoll = Instant.MIN;
+			this.signal.notifyAll();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		Thread relayThread = new Thread(this::run, "jetway-outbox-relay");
+		this.thread = relayThread;
+		relayThread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		synchronized (this.signal) {
+			this.signal.notifyAll();
+		}
+		Thread relayThread = this.thread;
+		if (relayThread != null) {
+			try {
+				relayThread.join(this.properties.getRelay().getAckTimeout().plusSeconds(5).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.thread = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private void run() {
+		while (this.running) {
+			try {
+				if (!step()) {
+					awaitWork();
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The outbox relay failed and retries in " + this.properties.getRelay().getPollInterval()
+						+ ": " + ex, ex);
+				this.nextPoll = this.clock.instant().plus(this.properties.getRelay().getPollInterval());
+				awaitWork();
+			}
+		}
+	}
+
+	/**
+	 * @return whether there may be more work right away
+	 */
+	private boolean step() {
+		if (this.connection.getStatus() != Connection.Status.CONNECTED) {
+			this.nextPoll = this.clock.instant().plus(this.properties.getRelay().getPollInterval());
+			return false;
+		}
+		List<OutboxRecord> fresh = takeQueued(this.properties.getRelay().getBatchSize());
+		if (!fresh.isEmpty()) {
+			this.transactions.executeWithoutResult((status) -> {
+				Set<UUID> locked = this.repository.lockPending(OutboxRepository.ids(fresh));
+				publish(fresh.stream().filter((record) -> locked.contains(record.id())).toList());
+			});
+			return true;
+		}
+		Instant now = this.clock.instant();
+		if (now.isBefore(this.nextPoll)) {
+			return false;
+		}
+		int batchSize = this.properties.getRelay().getBatchSize();
+		Integer claimed = this.transactions.execute((status) -> {
+			List<OutboxRecord> due = this.repository.claimDue(now, batchSize);
+			publish(due);
+			return due.size();
+		});
+		boolean more = claimed != null && claimed >= batchSize;
+		this.nextPoll = more ? now : now.plus(this.properties.getRelay().getPollInterval());
+		cleanUpIfDue(now);
+		return more;
+	}
+
+	private List<OutboxRecord> takeQueued(int max) {
+		synchronized (this.signal) {
+			List<OutboxRecord> records = new ArrayList<>(Math.min(max, this.queue.size()));
+			while (records.size() < max && !this.queue.isEmpty()) {
+				records.add(this.queue.poll());
+			}
+			return records;
+		}
+	}
+
+	private void awaitWork() {
+		synchronized (this.signal) {
+			if (!this.running || !this.queue.isEmpty()) {
+				return;
+			}
+			long waitMillis = Duration.between(this.clock.instant(), this.nextPoll).toMillis();
+			if (waitMillis > 0) {
+				try {
+					this.signal.wait(Math.min(waitMillis, this.properties.getRelay().getPollInterval().toMillis()));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.running = false;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Publishes the rows as one asynchronous batch and records the outcome of each, in
+	 * the current transaction, which holds their locks.
+	 */
+	private void publish(List<OutboxRecord> records) {
+		if (records.isEmpty()) {
+			return;
+		}
+		List<CompletableFuture<PublishAck>> acks = new ArrayList<>(records.size());
+		for (OutboxRecord record : records) {
+			try {
+				acks.add(this.jetStream.publishAsync(record.toNatsMessage()));
+			}
+			catch (RuntimeException ex) {
+				acks.add(CompletableFuture.failedFuture(ex));
+			}
+		}
+		long deadline = System.nanoTime() + this.properties.getRelay().getAckTimeout().toNanos();
+		List<SentRow> sent = new ArrayList<>(records.size());
+		List<Duration> latencies = new ArrayList<>(records.size());
+		List<OutboxRecord> failedRecords = new ArrayList<>();
+		List<Throwable> failures = new ArrayList<>();
+		for (int i = 0; i < records.size(); i++) {
+			OutboxRecord record = records.get(i);
+			try {
+				PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				sent.add(new SentRow(record.id(), ack.getStream(), ack.getSeqno()));
+				latencies.add(Duration.between(record.createdAt(), this.clock.instant()));
+			}
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				failedRecords.add(record);
+				failures.add((ex instanceof ExecutionException) ? ex.getCause() : ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.running = false;
+				failedRecords.add(record);
+				failures.add(ex);
+			}
+		}
+		Instant now = this.clock.instant();
+		if (!sent.isEmpty()) {
+			if (this.properties.getCompletionMode() == CompletionMode.DELETE) {
+				this.repository.delete(sent.stream().map(SentRow::id).toList());
+			}
+			else {
+				this.repository.markSent(sent, now);
+			}
+			this.observer.published(sent.size(), latencies.toArray(Duration[]::new));
+		}
+		if (!failedRecords.isEmpty()) {
+			recordFailures(failedRecords, failures, now);
+		}
+	}
+
+	private void recordFailures(List<OutboxRecord> records, List<Throwable> failures, Instant now) {
+		if (this.connection.getStatus() != Connection.Status.CONNECTED) {
+			logger.info(records.size() + " outbox messages wait for NATS to reconnect");
+			return;
+		}
+		int maxAttempts = this.properties.getRelay().getMaxAttempts();
+		List<FailedAttempt> attempts = new ArrayList<>(records.size());
+		int givenUp = 0;
+		for (int i = 0; i < records.size(); i++) {
+			OutboxRecord record = records.get(i);
+			int attempt = record.attempts() + 1;
+			OutboxStatus status = (attempt >= maxAttempts) ? OutboxStatus.FAILED : OutboxStatus.PENDING;
+			givenUp += (status == OutboxStatus.FAILED) ? 1 : 0;
+			attempts.add(new FailedAttempt(record.id(), status, attempt,
+					PublishFailures.describe(record.subject(), failures.get(i)),
+					now.plus(this.backoff.delayAfter(attempt))));
+		}
+		this.repository.recordFailures(attempts);
+		this.observer.failed(records.size(), givenUp);
+		logger.warn(records.size() + " outbox messages failed to publish (" + givenUp + " gave up after " + maxAttempts
+				+ " attempts, jetway.outbox.relay.max-attempts); first: " + attempts.get(0).error());
+	}
+
+	private void cleanUpIfDue(Instant now) {
+		if (now.isBefore(this.nextCleanup)) {
+			return;
+		}
+		this.nextCleanup = now.plus(this.properties.getRelay().getCleanupInterval());
+		if (this.properties.getCompletionMode() != CompletionMode.UPDATE) {
+			return;
+		}
+		Instant sentBefore = now.minus(this.properties.getRetention());
+		int limit = this.properties.getRelay().getCleanupBatchSize();
+		int deleted;
+		do {
+			deleted = this.repository.deleteSentBefore(sentBefore, limit);
+		}
+		while (deleted >= limit && this.running);
+	}
+
+}

@@ -1,0 +1,229 @@
+package io.jetway.outbox;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.jetway.jdbc.DatabaseType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * JDBC access to {@code jetway_outbox}. Every statement runs on the connection of the
+ * current Spring transaction, so the caller's inserts commit or roll back with its own
+ * work; multi-row work is batched.
+ */
+public class OutboxRepository {
+
+	private static final String COLUMNS = "id, subject, payload, headers, attempts, created_at";
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	private final HeadersCodec headersCodec;
+
+	OutboxRepository(JdbcTemplate jdbc, DatabaseType databaseType, HeadersCodec headersCodec) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+		this.headersCodec = headersCodec;
+	}
+
+	/**
+	 * Inserts pending rows in one batch.
+	 * @param rows the rows with the time from which the recovery poller may take each
+	 */
+	void insert(List<PendingRow> rows) {
+		this.jdbc.batchUpdate(
+				"INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, created_at, available_at) "
+						+ "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+				rows, rows.size(), (statement, row) -> {
+					OutboxRecord record = row.record();
+					this.databaseType.setUuid(statement, 1, record.id());
+					statement.setString(2, record.subject());
+					statement.setBytes(3, record.payload());
+					statement.setString(4, this.headersCodec.encode(record.headers()));
+					this.databaseType.setInstant(statement, 5, record.createdAt());
+					this.databaseType.setInstant(statement, 6, row.availableAt());
+				});
+	}
+
+	/**
+	 * Locks those of the given rows that are still pending and not locked by another
+	 * transaction.
+	 * @param ids the row ids
+	 * @return the ids this transaction now holds
+	 */
+	Set<UUID> lockPending(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return Collections.emptySet();
+		}
+		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+		Set<UUID> locked = new HashSet<>();
+		this.jdbc.query("SELECT id FROM jetway_outbox WHERE status = 'pending' AND id IN (" + placeholders
+				+ ") ORDER BY id " + this.databaseType.forUpdateSkipLocked(), (statement) -> {
+					int index = 1;
+					for (UUID id : ids) {
+						this.databaseType.setUuid(statement, index++, id);
+					}
+				}, (ResultSet rows) -> {
+					locked.add(this.databaseType.getUuid(rows, "id"));
+				});
+		return locked;
+	}
+
+	/**
+	 * Claims pending rows that are due, oldest first, skipping rows other instances hold.
+	 * @param now the current time
+	 * @param limit the most rows to claim
+	 * @return the claimed rows, locked until the transaction ends
+	 */
+	List<OutboxRecord> claimDue(Instant now, int limit) {
+		return this.jdbc.query("SELECT " + COLUMNS + " FROM jetway_outbox WHERE status = 'pending' "
+				+ "AND available_at <= ? ORDER BY available_at, id LIMIT ? " + this.databaseType.forUpdateSkipLocked(),
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					statement.setInt(2, limit);
+				}, (rows, rowNum) -> record(rows));
+	}
+
+	void markSent(List<SentRow> rows, Instant sentAt) {
+		this.jdbc.batchUpdate(
+				"UPDATE jetway_outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, "
+						+ "stream = ?, stream_seq = ? WHERE id = ?",
+				rows, rows.size(), (statement, row) -> {
+					this.databaseType.setInstant(statement, 1, sentAt);
+					statement.setString(2, row.stream());
+					statement.setLong(3, row.sequence());
+					this.databaseType.setUuid(statement, 4, row.id());
+				});
+	}
+
+	void delete(List<UUID> ids) {
+		this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", ids, ids.size(),
+				(statement, id) -> this.databaseType.setUuid(statement, 1, id));
+	}
+
+	void recordFailures(List<FailedAttempt> failures) {
+		this.jdbc.batchUpdate(
+				"UPDATE jetway_outbox SET status = ?, attempts = ?, last_error = ?, available_at = ? WHERE id = ?",
+				failures, failures.size(), (statement, failure) -> {
+					statement.setString(1, failure.status().columnValue());
+					statement.setInt(2, failure.attempts());
+					statement.setString(3, truncate(failure.error()));
+					this.databaseType.setInstant(statement, 4, failure.retryAt());
+					this.databaseType.setUuid(statement, 5, failure.id());
+				});
+	}
+
+	/**
+	 * Deletes up to {@code limit} sent rows older than {@code sentBefore}.
+	 * @return the number of rows deleted
+	 */
+	int deleteSentBefore(Instant sentBefore, int limit) {
+		String sql = switch (this.databaseType) {
+			case POSTGRESQL -> "DELETE FROM jetway_outbox WHERE id IN (SELECT id FROM jetway_outbox "
+					+ "WHERE status = 'sent' AND sent_at < ? LIMIT ?)";
+			case MYSQL -> "DELETE FROM jetway_outbox WHERE status = 'sent' AND sent_at < ? LIMIT ?";
+			case H2 -> "DELETE FROM jetway_outbox WHERE status = 'sent' AND sent_at < ? FETCH FIRST ? ROWS ONLY";
+		};
+		return this.jdbc.update(sql, (statement) -> {
+			this.databaseType.setInstant(statement, 1, sentBefore);
+			statement.setInt(2, limit);
+		});
+	}
+
+	PendingStatistics pendingStatistics() {
+		return this.jdbc.query("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM jetway_outbox "
+				+ "WHERE status = 'pending'", (ResultSet rows) -> {
+					rows.next();
+					return new PendingStatistics(rows.getLong("pending"), this.databaseType.getInstant(rows, "oldest"));
+				});
+	}
+
+	List<OutboxEntry> findByStatus(OutboxStatus status, int limit) {
+		return this.jdbc.query(
+				"SELECT id, subject, status, attempts, last_error, created_at, sent_at, stream, "
+						+ "stream_seq FROM jetway_outbox WHERE status = ? ORDER BY created_at, id LIMIT ?",
+				(statement) -> {
+					statement.setString(1, status.columnValue());
+					statement.setInt(2, limit);
+				}, (rows, rowNum) -> entry(rows));
+	}
+
+	@Nullable OutboxEntry findById(UUID id) {
+		List<OutboxEntry> entries = this.jdbc.query(
+				"SELECT id, subject, status, attempts, last_error, created_at, "
+						+ "sent_at, stream, stream_seq FROM jetway_outbox WHERE id = ?",
+				(statement) -> this.databaseType.setUuid(statement, 1, id), (rows, rowNum) -> entry(rows));
+		return entries.isEmpty() ? null : entries.get(0);
+	}
+
+	/**
+	 * Makes failed rows pending again, due at once.
+	 * @return the number of rows changed
+	 */
+	int republishFailed(@Nullable UUID id, Instant now) {
+		String sql = "UPDATE jetway_outbox SET status = 'pending', attempts = 0, last_error = NULL, available_at = ? "
+				+ "WHERE status = 'failed'" + ((id != null) ? " AND id = ?" : "");
+		return this.jdbc.update(sql, (PreparedStatement statement) -> {
+			this.databaseType.setInstant(statement, 1, now);
+			if (id != null) {
+				this.databaseType.setUuid(statement, 2, id);
+			}
+		});
+	}
+
+	private OutboxRecord record(ResultSet rows) throws SQLException {
+		return new OutboxRecord(this.databaseType.getUuid(rows, "id"), rows.getString("subject"),
+				rows.getBytes("payload"), this.headersCodec.decode(rows.getString("headers")), rows.getInt("attempts"),
+				this.databaseType.getInstant(rows, "created_at"));
+	}
+
+	private OutboxEntry entry(ResultSet rows) throws SQLException {
+		long sequence = rows.getLong("stream_seq");
+		return new OutboxEntry(this.databaseType.getUuid(rows, "id"), rows.getString("subject"),
+				OutboxStatus.fromColumn(rows.getString("status")), rows.getInt("attempts"),
+				rows.getString("last_error"), this.databaseType.getInstant(rows, "created_at"),
+				this.databaseType.getInstant(rows, "sent_at"), rows.getString("stream"),
+				rows.wasNull() ? null : sequence);
+	}
+
+	private static @Nullable String truncate(@Nullable String error) {
+		return (error != null && error.length() > 4000) ? error.substring(0, 4000) : error;
+	}
+
+	/**
+	 * A row to insert.
+	 *
+	 * @param record the row
+	 * @param availableAt from when the recovery poller may publish it
+	 */
+	record PendingRow(OutboxRecord record, Instant availableAt) {
+	}
+
+	record SentRow(UUID id, String stream, long sequence) {
+	}
+
+	record FailedAttempt(UUID id, OutboxStatus status, int attempts, String error, Instant retryAt) {
+	}
+
+	record PendingStatistics(long count, @Nullable Instant oldestCreatedAt) {
+	}
+
+	static List<UUID> ids(Collection<OutboxRecord> records) {
+		List<UUID> ids = new ArrayList<>(records.size());
+		records.forEach((record) -> ids.add(record.id()));
+		return ids;
+	}
+
+}

@@ -1,0 +1,22 @@
+package io.jetway.publish;
+
+/**
+ * No JetStream stream captures the subject, so the server cannot store the message.
+ */
+public class NoStreamForSubjectException extends JetwayPublishException {
+
+	public NoStreamForSubjectException(String subject, Throwable cause) {
+		super(describe(subject), cause);
+	}
+
+	/**
+	 * @param subject the subject as sent
+	 * @return the explanation, also stored as an outbox row's last error
+	 */
+	public static String describe(String subject) {
+		return "No JetStream stream captures subject '" + subject + "' (the server answered 503 no responders). "
+				+ "Declare a stream whose subjects cover it under jetway.topology.streams.<NAME>.subjects, "
+				+ "or publish to a subject an existing stream captures.";
+	}
+
+}

@@ -1,0 +1,19 @@
+-- Jetway tables for H2 2.x. Safe to run again: every statement is IF NOT EXISTS.
+
+CREATE TABLE IF NOT EXISTS jetway_outbox (
+    id           UUID                     NOT NULL PRIMARY KEY,
+    subject      VARCHAR(512)             NOT NULL,
+    payload      VARBINARY(1000000000)    NOT NULL,
+    headers      CHARACTER LARGE OBJECT   NOT NULL,
+    status       VARCHAR(16)              NOT NULL,
+    attempts     INTEGER                  NOT NULL DEFAULT 0,
+    last_error   CHARACTER LARGE OBJECT,
+    created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    available_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    sent_at      TIMESTAMP WITH TIME ZONE,
+    stream       VARCHAR(255),
+    stream_seq   BIGINT
+);
+
+CREATE INDEX IF NOT EXISTS jetway_outbox_status_idx ON jetway_outbox (status, available_at, id);
+CREATE INDEX IF NOT EXISTS jetway_outbox_sent_idx ON jetway_outbox (status, sent_at);

@@ -1,0 +1,19 @@
+-- Jetway tables for MySQL 8 and MariaDB 10.6+. Safe to run again: every statement is IF NOT EXISTS.
+-- Timestamps are UTC.
+
+CREATE TABLE IF NOT EXISTS jetway_outbox (
+    id           CHAR(36)     NOT NULL PRIMARY KEY,
+    subject      VARCHAR(512) NOT NULL,
+    payload      LONGBLOB     NOT NULL,
+    headers      TEXT         NOT NULL,
+    status       VARCHAR(16)  NOT NULL,
+    attempts     INT          NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    created_at   DATETIME(6)  NOT NULL,
+    available_at DATETIME(6)  NOT NULL,
+    sent_at      DATETIME(6),
+    stream       VARCHAR(255),
+    stream_seq   BIGINT,
+    INDEX jetway_outbox_status_idx (status, available_at, id),
+    INDEX jetway_outbox_sent_idx (status, sent_at)
+) ENGINE = InnoDB;

@@ -1,0 +1,22 @@
+-- Jetway tables for PostgreSQL. Safe to run again: every statement is IF NOT EXISTS.
+
+CREATE TABLE IF NOT EXISTS jetway_outbox (
+    id           UUID                     NOT NULL PRIMARY KEY,
+    subject      VARCHAR(512)             NOT NULL,
+    payload      BYTEA                    NOT NULL,
+    headers      TEXT                     NOT NULL,
+    status       VARCHAR(16)              NOT NULL,
+    attempts     INTEGER                  NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    available_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    sent_at      TIMESTAMP WITH TIME ZONE,
+    stream       VARCHAR(255),
+    stream_seq   BIGINT
+);
+
+-- Matches the recovery claim exactly (pending rows in due order), so the planner keeps using it
+-- however the table's statistics look.
+CREATE INDEX IF NOT EXISTS jetway_outbox_pending_idx ON jetway_outbox (available_at, id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS jetway_outbox_sent_idx ON jetway_outbox (sent_at) WHERE status = 'sent';
+CREATE INDEX IF NOT EXISTS jetway_outbox_failed_idx ON jetway_outbox (created_at) WHERE status = 'failed';

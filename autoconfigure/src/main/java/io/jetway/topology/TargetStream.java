@@ -19,6 +19,12 @@ record TargetStream(String logicalName, String streamName, String source, List<W
 		StreamSettings settings) {
 
 	/**
+	 * Where JetStream's API listens; a stream whose subjects overlap it swallows API
+	 * requests.
+	 */
+	static final String JETSTREAM_API = "$JS.API.>";
+
+	/**
 	 * Merges declarations by logical name and applies the namespace.
 	 * @param declarations the declarations
 	 * @param namespace the namespace
@@ -30,8 +36,15 @@ record TargetStream(String logicalName, String streamName, String source, List<W
 		for (StreamDeclaration declaration : declarations) {
 			List<WantedSubject> subjects = new ArrayList<>();
 			for (int i = 0; i < declaration.subjects().size(); i++) {
-				subjects.add(new WantedSubject(namespace.subject(declaration.subjects().get(i)),
-						declaration.source() + ".subjects[" + i + "]"));
+				String subject = namespace.subject(declaration.subjects().get(i));
+				String property = declaration.source() + ".subjects[" + i + "]";
+				if (Subjects.overlaps(subject, JETSTREAM_API)) {
+					throw new TopologyException(
+							"Subject '" + subject + "' would capture the JetStream API (" + JETSTREAM_API + ")",
+							property,
+							"Start the subject with a literal token such as 'orders.>', or set jetway.namespace.subject-prefix.");
+				}
+				subjects.add(new WantedSubject(subject, property));
 			}
 			TargetStream target = new TargetStream(declaration.name(), namespace.streamName(declaration.name()),
 					declaration.source(), subjects, declaration.settings());

@@ -51,9 +51,9 @@ public class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxRelay outboxRelay(OutboxRepository repository, DataSource dataSource, Connection connection,
-			JetStream jetStream, OutboxProperties properties, ObjectProvider<OutboxObserver> observer) {
+			JetStream jetStream, OutboxProperties properties, ObjectProvider<OutboxObserver> observers) {
 		return new OutboxRelay(repository, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-				connection, jetStream, properties, observer.getIfAvailable(() -> OutboxObserver.NONE),
+				connection, jetStream, properties, OutboxObserver.of(observers.orderedStream().toList()),
 				Clock.systemUTC());
 	}
 

@@ -3,6 +3,7 @@ package io.jetway.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.jetway.outbox.OutboxRepository.PendingStatistics;
@@ -63,8 +64,8 @@ public class OutboxMetrics implements MeterBinder, OutboxObserver {
 		this.delegate = new OutboxObserver() {
 
 			@Override
-			public void published(int count, Duration[] latencies) {
-				published.increment(count);
+			public void published(List<OutboxRecord> records, List<Duration> latencies) {
+				published.increment(records.size());
 				for (Duration each : latencies) {
 					latency.record(each);
 				}
@@ -80,8 +81,8 @@ public class OutboxMetrics implements MeterBinder, OutboxObserver {
 	}
 
 	@Override
-	public void published(int count, Duration[] latencies) {
-		this.delegate.published(count, latencies);
+	public void published(List<OutboxRecord> records, List<Duration> latencies) {
+		this.delegate.published(records, latencies);
 	}
 
 	@Override

@@ -242,6 +242,7 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		long deadline = System.nanoTime() + this.properties.getRelay().getAckTimeout().toNanos();
 		List<SentRow> sent = new ArrayList<>(records.size());
+		List<OutboxRecord> sentRecords = new ArrayList<>(records.size());
 		List<Duration> latencies = new ArrayList<>(records.size());
 		List<OutboxRecord> failedRecords = new ArrayList<>();
 		List<Throwable> failures = new ArrayList<>();
@@ -250,6 +251,7 @@ public class OutboxRelay implements SmartLifecycle {
 			try {
 				PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 				sent.add(new SentRow(record.id(), ack.getStream(), ack.getSeqno()));
+				sentRecords.add(record);
 				latencies.add(Duration.between(record.createdAt(), this.clock.instant()));
 			}
 			catch (ExecutionException | TimeoutException | RuntimeException ex) {
@@ -271,7 +273,7 @@ public class OutboxRelay implements SmartLifecycle {
 			else {
 				this.repository.markSent(sent, now);
 			}
-			this.observer.published(sent.size(), latencies.toArray(Duration[]::new));
+			this.observer.published(sentRecords, latencies);
 		}
 		if (!failedRecords.isEmpty()) {
 			recordFailures(failedRecords, failures, now);

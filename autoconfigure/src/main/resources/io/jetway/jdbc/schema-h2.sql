@@ -17,3 +17,19 @@ CREATE TABLE IF NOT EXISTS jetway_outbox (
 
 CREATE INDEX IF NOT EXISTS jetway_outbox_status_idx ON jetway_outbox (status, available_at, id);
 CREATE INDEX IF NOT EXISTS jetway_outbox_sent_idx ON jetway_outbox (status, sent_at);
+
+CREATE TABLE IF NOT EXISTS jetway_inbox (
+    consumer     VARCHAR(255)             NOT NULL,
+    message_id   VARCHAR(255)             NOT NULL,
+    subject      VARCHAR(512)             NOT NULL,
+    stream       VARCHAR(255),
+    stream_seq   BIGINT,
+    status       VARCHAR(16)              NOT NULL,
+    deliveries   INTEGER                  NOT NULL,
+    last_error   CHARACTER LARGE OBJECT,
+    received_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    processed_at TIMESTAMP WITH TIME ZONE,
+    PRIMARY KEY (consumer, message_id)
+);
+
+CREATE INDEX IF NOT EXISTS jetway_inbox_processed_idx ON jetway_inbox (status, processed_at);

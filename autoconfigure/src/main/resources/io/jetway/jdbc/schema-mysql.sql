@@ -17,3 +17,18 @@ CREATE TABLE IF NOT EXISTS jetway_outbox (
     INDEX jetway_outbox_status_idx (status, available_at, id),
     INDEX jetway_outbox_sent_idx (status, sent_at)
 ) ENGINE = InnoDB;
+
+CREATE TABLE IF NOT EXISTS jetway_inbox (
+    consumer     VARCHAR(255) NOT NULL,
+    message_id   VARCHAR(255) NOT NULL,
+    subject      VARCHAR(512) NOT NULL,
+    stream       VARCHAR(255),
+    stream_seq   BIGINT,
+    status       VARCHAR(16)  NOT NULL,
+    deliveries   INT          NOT NULL,
+    last_error   TEXT,
+    received_at  DATETIME(6)  NOT NULL,
+    processed_at DATETIME(6),
+    PRIMARY KEY (consumer, message_id),
+    INDEX jetway_inbox_processed_idx (status, processed_at)
+) ENGINE = InnoDB;

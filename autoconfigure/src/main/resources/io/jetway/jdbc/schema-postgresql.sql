@@ -20,3 +20,19 @@ CREATE TABLE IF NOT EXISTS jetway_outbox (
 CREATE INDEX IF NOT EXISTS jetway_outbox_pending_idx ON jetway_outbox (available_at, id) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS jetway_outbox_sent_idx ON jetway_outbox (sent_at) WHERE status = 'sent';
 CREATE INDEX IF NOT EXISTS jetway_outbox_failed_idx ON jetway_outbox (created_at) WHERE status = 'failed';
+
+CREATE TABLE IF NOT EXISTS jetway_inbox (
+    consumer     VARCHAR(255)             NOT NULL,
+    message_id   VARCHAR(255)             NOT NULL,
+    subject      VARCHAR(512)             NOT NULL,
+    stream       VARCHAR(255),
+    stream_seq   BIGINT,
+    status       VARCHAR(16)              NOT NULL,
+    deliveries   INTEGER                  NOT NULL,
+    last_error   TEXT,
+    received_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    processed_at TIMESTAMP WITH TIME ZONE,
+    PRIMARY KEY (consumer, message_id)
+);
+
+CREATE INDEX IF NOT EXISTS jetway_inbox_processed_idx ON jetway_inbox (processed_at) WHERE status = 'processed';

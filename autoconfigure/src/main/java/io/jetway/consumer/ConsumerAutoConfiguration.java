@@ -1,0 +1,96 @@
+package io.jetway.consumer;
+
+import java.time.Clock;
+
+import io.jetway.connection.NatsConnectionAutoConfiguration;
+import io.jetway.outbox.OutboxAutoConfiguration;
+import io.jetway.topology.Namespace;
+import io.jetway.topology.StreamDeclaration;
+import io.jetway.topology.StreamSettings;
+import io.jetway.topology.TopologyAutoConfiguration;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Durable pull consumers for {@link JetStreamListener} methods, with backoff and dead
+ * letters.
+ */
+@AutoConfiguration(
+		after = { NatsConnectionAutoConfiguration.class, TopologyAutoConfiguration.class,
+				OutboxAutoConfiguration.class },
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"io.jetway.inbox.InboxAutoConfiguration" })
+@ConditionalOnClass({ Connection.class, JsonMapper.class })
+@ConditionalOnBean({ Connection.class, Namespace.class })
+@EnableConfigurationProperties({ JetwayConsumersProperties.class, JetwayListenerProperties.class })
+public class ConsumerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static JetStreamListenerAnnotationBeanPostProcessor jetStreamListenerAnnotationBeanPostProcessor() {
+		return new JetStreamListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConsumerEnsurer consumerEnsurer(JetStreamManagement management, Connection connection) {
+		return new ConsumerEnsurer(management, connection);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetterPublisher deadLetterPublisher(JetStream jetStream) {
+		return new DeadLetterPublisher(jetStream, Clock.systemUTC());
+	}
+
+	@Bean
+	StreamDeclaration jetwayDeadLetterStream(JetwayListenerProperties properties) {
+		return StreamDeclaration
+			.of(JetStreamListenerRegistry.DEAD_LETTER_STREAM,
+					JetStreamListenerRegistry.DEAD_LETTER_SUBJECT_PREFIX + ".>")
+			.withSettings(StreamSettings.builder()
+				.maxAge(properties.getDeadLetterRetention())
+				.description("Jetway dead letters")
+				.build())
+			.withSource("Jetway dead-letter stream");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetters deadLetters(JetStreamManagement management, JetStream jetStream, Namespace namespace) {
+		return new DeadLetters(management, jetStream,
+				namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MaxDeliveriesAdvisoryListener maxDeliveriesAdvisoryListener(Connection connection, JetStreamManagement management,
+			DeadLetterPublisher publisher, ObjectProvider<JsonMapper> jsonMapper) {
+		return new MaxDeliveriesAdvisoryListener(connection, management, publisher,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JetStreamListenerRegistry jetStreamListenerRegistry(JetStreamListenerAnnotationBeanPostProcessor listeners,
+			JetwayConsumersProperties properties, JetwayListenerProperties listenerProperties, Namespace namespace,
+			ObjectProvider<JsonMapper> jsonMapper, ConsumerEnsurer ensurer, JetStream jetStream,
+			DeadLetterPublisher deadLetterPublisher, ObjectProvider<ConsumerObserver> observers,
+			ObjectProvider<DeliveryProcessorFactory> inboxProcessors, MaxDeliveriesAdvisoryListener advisories) {
+		return new JetStreamListenerRegistry(listeners, properties, namespace,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), ensurer, jetStream, deadLetterPublisher,
+				observers.getIfAvailable(() -> ConsumerObserver.NONE), inboxProcessors.getIfAvailable(), advisories,
+				listenerProperties.getShutdownTimeout());
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.jetway.consumer;
+
+/**
+ * Headers Jetway adds to a dead-lettered message, next to the original headers.
+ */
+public final class DeadLetterHeaders {
+
+	/** The subject the message was originally published to. */
+	public static final String ORIGINAL_SUBJECT = "Jetway-Dlq-Original-Subject";
+
+	public static final String ORIGINAL_STREAM = "Jetway-Dlq-Original-Stream";
+
+	public static final String ORIGINAL_SEQUENCE = "Jetway-Dlq-Original-Sequence";
+
+	public static final String CONSUMER = "Jetway-Dlq-Consumer";
+
+	/** How many times the message was delivered. */
+	public static final String DELIVERIES = "Jetway-Dlq-Deliveries";
+
+	/**
+	 * The exception class, or {@code MaxDeliveriesExceeded} when the ack wait ran out.
+	 */
+	public static final String EXCEPTION = "Jetway-Dlq-Exception";
+
+	public static final String ERROR = "Jetway-Dlq-Error";
+
+	/** ISO-8601 instant. */
+	public static final String FAILED_AT = "Jetway-Dlq-Failed-At";
+
+	private DeadLetterHeaders() {
+	}
+
+}

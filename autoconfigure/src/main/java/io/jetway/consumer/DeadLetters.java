@@ -1,0 +1,154 @@
+package io.jetway.consumer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import io.jetway.publish.JetwayHeaders;
+import io.jetway.support.MessageIds;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The dead-letter stream ({@code JETWAY_DLQ}, namespace applied): list what is there and
+ * why, and republish messages to their original subject with a new message id, so that
+ * the consumer handles them again.
+ */
+public class DeadLetters {
+
+	private static final int NO_MESSAGE_FOUND = 10037;
+
+	private final JetStreamManagement management;
+
+	private final JetStream jetStream;
+
+	private final String stream;
+
+	public DeadLetters(JetStreamManagement management, JetStream jetStream, String stream) {
+		this.management = management;
+		this.jetStream = jetStream;
+		this.stream = stream;
+	}
+
+	/**
+	 * @param limit the most dead letters to return
+	 * @return dead letters, oldest first
+	 */
+	public List<DeadLetter> list(int limit) {
+		return list((deadLetter) -> true, limit);
+	}
+
+	public List<DeadLetter> list(Predicate<DeadLetter> filter, int limit) {
+		List<DeadLetter> deadLetters = new ArrayList<>();
+		try {
+			StreamInfo info = this.management.getStreamInfo(this.stream);
+			long first = info.getStreamState().getFirstSequence();
+			long last = info.getStreamState().getLastSequence();
+			for (long sequence = first; sequence <= last && deadLetters.size() < limit
+					&& info.getStreamState().getMsgCount() > 0; sequence++) {
+				DeadLetter deadLetter = get(sequence);
+				if (deadLetter != null && filter.test(deadLetter)) {
+					deadLetters.add(deadLetter);
+				}
+			}
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not read the dead-letter stream " + this.stream + ": " + ex, ex);
+		}
+		return deadLetters;
+	}
+
+	/**
+	 * Publishes a dead letter to its original subject with a new {@code Nats-Msg-Id} and
+	 * removes it from the dead-letter stream.
+	 * @param sequence its sequence in the dead-letter stream
+	 * @return whether it existed
+	 */
+	public boolean republish(long sequence) {
+		DeadLetter deadLetter = get(sequence);
+		if (deadLetter == null) {
+			return false;
+		}
+		republish(deadLetter);
+		return true;
+	}
+
+	/**
+	 * Republishes every dead letter the filter accepts.
+	 * @return how many were republished
+	 */
+	public int republishAll(Predicate<DeadLetter> filter) {
+		List<DeadLetter> matching = list(filter, Integer.MAX_VALUE);
+		matching.forEach(this::republish);
+		return matching.size();
+	}
+
+	private void republish(DeadLetter deadLetter) {
+		Headers headers = new Headers();
+		for (String key : deadLetter.headers().keySet()) {
+			if (!key.startsWith("Jetway-Dlq-") && !key.equalsIgnoreCase(JetwayHeaders.NATS_MSG_ID)) {
+				headers.put(key, deadLetter.headers().get(key));
+			}
+		}
+		headers.put(JetwayHeaders.NATS_MSG_ID, MessageIds.next().toString());
+		try {
+			this.jetStream.publish(NatsMessage.builder()
+				.subject(deadLetter.originalSubject())
+				.headers(headers)
+				.data(deadLetter.body())
+				.build());
+			this.management.deleteMessage(this.stream, deadLetter.sequence());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not republish dead letter " + deadLetter.sequence() + " to '"
+					+ deadLetter.originalSubject() + "': " + ex, ex);
+		}
+	}
+
+	private @Nullable DeadLetter get(long sequence) {
+		MessageInfo message;
+		try {
+			message = this.management.getMessage(this.stream, sequence);
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
+				return null;
+			}
+			throw new IllegalStateException(ex);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+		Headers headers = (message.getHeaders() != null) ? message.getHeaders() : new Headers();
+		String failedAt = headers.getFirst(DeadLetterHeaders.FAILED_AT);
+		return new DeadLetter(sequence, value(headers, DeadLetterHeaders.ORIGINAL_SUBJECT),
+				value(headers, DeadLetterHeaders.ORIGINAL_STREAM),
+				parseLong(headers.getFirst(DeadLetterHeaders.ORIGINAL_SEQUENCE)),
+				value(headers, DeadLetterHeaders.CONSUMER), parseLong(headers.getFirst(DeadLetterHeaders.DELIVERIES)),
+				value(headers, DeadLetterHeaders.EXCEPTION), value(headers, DeadLetterHeaders.ERROR),
+				(failedAt != null) ? Instant.parse(failedAt) : null,
+				(message.getData() != null) ? message.getData() : new byte[0], headers);
+	}
+
+	private static String value(Headers headers, String name) {
+		String value = headers.getFirst(name);
+		return (value != null) ? value : "";
+	}
+
+	private static long parseLong(@Nullable String value) {
+		try {
+			return (value != null) ? Long.parseLong(value) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+}

@@ -1,0 +1,229 @@
+package io.jetway.consumer;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.jetway.consumer.JetStreamListenerAnnotationBeanPostProcessor.Found;
+import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
+import io.jetway.topology.Namespace;
+import io.jetway.topology.StreamTopology;
+import io.nats.client.JetStream;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.StringUtils;
+
+/**
+ * Matches {@link JetStreamListener} methods with {@code jetway.consumers.*}, fails
+ * startup on any mismatch, and runs a {@link ListenerContainer} per consumer: started
+ * after the topology is ensured and the outbox relay runs, stopped before them.
+ */
+public class JetStreamListenerRegistry implements SmartInitializingSingleton, SmartLifecycle {
+
+	/** After the topology and the outbox relay; stops before both. */
+	public static final int PHASE = StreamTopology.PHASE + 2000;
+
+	/** The dead-letter stream's logical name. */
+	public static final String DEAD_LETTER_STREAM = "JETWAY_DLQ";
+
+	/** The logical subject prefix of default dead-letter subjects. */
+	public static final String DEAD_LETTER_SUBJECT_PREFIX = "jetway.dlq";
+
+	private final JetStreamListenerAnnotationBeanPostProcessor listeners;
+
+	private final JetwayConsumersProperties properties;
+
+	private final Namespace namespace;
+
+	private final JsonMapper jsonMapper;
+
+	private final ConsumerEnsurer ensurer;
+
+	private final JetStream jetStream;
+
+	private final DeadLetterPublisher deadLetterPublisher;
+
+	private final ConsumerObserver observer;
+
+	private final @Nullable DeliveryProcessorFactory inboxProcessors;
+
+	private final @Nullable MaxDeliveriesAdvisoryListener advisories;
+
+	private final Duration shutdownTimeout;
+
+	private final Map<String, ListenerContainer> containers = new LinkedHashMap<>();
+
+	private volatile boolean running;
+
+	public JetStreamListenerRegistry(JetStreamListenerAnnotationBeanPostProcessor listeners,
+			JetwayConsumersProperties properties, Namespace namespace, JsonMapper jsonMapper, ConsumerEnsurer ensurer,
+			JetStream jetStream, DeadLetterPublisher deadLetterPublisher, ConsumerObserver observer,
+			@Nullable DeliveryProcessorFactory inboxProcessors, @Nullable MaxDeliveriesAdvisoryListener advisories,
+			Duration shutdownTimeout) {
+		this.listeners = listeners;
+		this.properties = properties;
+		this.namespace = namespace;
+		this.jsonMapper = jsonMapper;
+		this.ensurer = ensurer;
+		this.jetStream = jetStream;
+		this.deadLetterPublisher = deadLetterPublisher;
+		this.observer = observer;
+		this.inboxProcessors = inboxProcessors;
+		this.advisories = advisories;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, List<Found>> byConsumer = this.listeners.found()
+			.stream()
+			.collect(Collectors.groupingBy(Found::consumer, LinkedHashMap::new, Collectors.toList()));
+		List<String> problems = new ArrayList<>();
+		byConsumer.forEach((consumer, found) -> {
+			if (!this.properties.getConsumers().containsKey(consumer)) {
+				problems.add("@JetStreamListener(\"" + consumer + "\") on " + describe(found.get(0))
+						+ " names a consumer that is not configured: add jetway.consumers." + consumer
+						+ ".stream (configured: " + this.properties.getConsumers().keySet() + ")");
+			}
+			if (found.size() > 1) {
+				problems.add("Consumer '" + consumer + "' has " + found.size() + " @JetStreamListener methods ("
+						+ found.stream().map(this::describe).collect(Collectors.joining(", ")) + "); keep exactly one");
+			}
+		});
+		this.properties.getConsumers().forEach((consumer, settings) -> {
+			if (!byConsumer.containsKey(consumer)) {
+				problems.add("jetway.consumers." + consumer + " is configured but no bean has a "
+						+ "@JetStreamListener(\"" + consumer + "\") method; add one or remove the configuration");
+			}
+			if (!StringUtils.hasText(settings.getStream())) {
+				problems.add("jetway.consumers." + consumer + ".stream is not set; name the stream to consume");
+			}
+			if (settings.isInbox() && this.inboxProcessors == null) {
+				problems.add("jetway.consumers." + consumer + ".inbox=true needs a DataSource and a transaction "
+						+ "manager (the inbox is a table); add spring-boot-starter-jdbc or set inbox=false");
+			}
+		});
+		if (!problems.isEmpty()) {
+			throw new IllegalStateException(
+					"Jetway listeners and consumers do not match:\n - " + String.join("\n - ", problems));
+		}
+		byConsumer.forEach((consumer, found) -> this.containers.put(consumer,
+				createContainer(consumer, found.get(0), this.properties.getConsumers().get(consumer))));
+	}
+
+	private ListenerContainer createContainer(String consumer, Found found, ConsumerProperties settings) {
+		ListenerMethod method;
+		try {
+			method = new ListenerMethod(found.bean(), found.method(), consumer, this.jsonMapper);
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException(ex.getMessage() + " (bean '" + found.beanName() + "', consumer "
+					+ "jetway.consumers." + consumer + ")", ex);
+		}
+		InFlightMessages inFlight = new InFlightMessages();
+		ListenerInvoker invoker = new ListenerInvoker(method, inFlight);
+		DeliveryProcessor processor = settings.isInbox() ? this.inboxProcessors.create(invoker, settings)
+				: new DirectDeliveryProcessor(invoker);
+		String stream = this.namespace.streamName(settings.getStream());
+		ContainerSettings containerSettings = new ContainerSettings(consumer, stream,
+				consumerConfiguration(consumer, settings), settings, deadLetterSubject(consumer, settings),
+				this.deadLetterPublisher, this.ensurer, this.jetStream, this.observer, this.shutdownTimeout);
+		return new ListenerContainer(containerSettings, processor, inFlight);
+	}
+
+	ConsumerConfiguration consumerConfiguration(String consumer, ConsumerProperties settings) {
+		ConsumerConfiguration.Builder builder = ConsumerConfiguration.builder()
+			.durable(consumer)
+			.ackPolicy(AckPolicy.Explicit)
+			.ackWait(settings.getAckWait())
+			.maxDeliver(settings.getMaxDeliver())
+			.maxAckPending(settings.getMaxAckPending())
+			.deliverPolicy(switch (settings.getDeliverPolicy()) {
+				case ALL -> DeliverPolicy.All;
+				case NEW -> DeliverPolicy.New;
+				case LAST -> DeliverPolicy.Last;
+				case BY_START_TIME -> DeliverPolicy.ByStartTime;
+			});
+		if (settings.getDeliverPolicy() == JetwayConsumersProperties.DeliverPolicy.BY_START_TIME) {
+			if (settings.getStartTime() == null) {
+				throw new IllegalStateException("jetway.consumers." + consumer + ".deliver-policy=by-start-time "
+						+ "needs jetway.consumers." + consumer + ".start-time (an ISO-8601 instant)");
+			}
+			builder.startTime(settings.getStartTime().atZone(ZoneOffset.UTC));
+		}
+		if (StringUtils.hasText(settings.getFilterSubject())) {
+			builder.filterSubject(this.namespace.subject(settings.getFilterSubject()));
+		}
+		return builder.build();
+	}
+
+	private @Nullable String deadLetterSubject(String consumer, ConsumerProperties settings) {
+		if (!settings.isDeadLetter()) {
+			return null;
+		}
+		String subject = StringUtils.hasText(settings.getDeadLetterSubject()) ? settings.getDeadLetterSubject()
+				: DEAD_LETTER_SUBJECT_PREFIX + "." + settings.getStream() + "." + consumer;
+		return this.namespace.subject(subject);
+	}
+
+	private String describe(Found found) {
+		return found.method().getDeclaringClass().getName() + "." + found.method().getName() + " (bean '"
+				+ found.beanName() + "')";
+	}
+
+	/**
+	 * @param consumer the consumer name
+	 * @return its container, or {@code null}
+	 */
+	public @Nullable ListenerContainer getContainer(String consumer) {
+		return this.containers.get(consumer);
+	}
+
+	public Collection<ListenerContainer> getContainers() {
+		return this.containers.values();
+	}
+
+	@Override
+	public void start() {
+		for (ListenerContainer container : this.containers.values()) {
+			container.start();
+			ConsumerProperties settings = this.properties.getConsumers().get(container.getName());
+			String deadLetterSubject = deadLetterSubject(container.getName(), settings);
+			if (this.advisories != null && deadLetterSubject != null) {
+				this.advisories.watch(container.getStream(), container.getName(), deadLetterSubject);
+			}
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		if (this.advisories != null) {
+			this.advisories.close();
+		}
+		this.containers.values().parallelStream().forEach(ListenerContainer::stop);
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.jetway.inbox;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.jetway.consumer.DeliveryOutcome;
+import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.ListenerInvoker;
+import io.nats.client.Message;
+
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One transaction per fetched batch, with a savepoint per message: a handler that throws
+ * rolls back to its savepoint and only its message is redelivered. Already processed ids
+ * are found with one query and the new inbox rows are inserted with one batch. If the
+ * commit fails, every message of the batch is redelivered and the inbox keeps the
+ * redeliveries single.
+ */
+public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
+
+	private final ListenerInvoker invoker;
+
+	private final InboxRepository repository;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	public BatchInboxDeliveryProcessor(ListenerInvoker invoker, InboxRepository repository,
+			TransactionTemplate transactions, Clock clock) {
+		this.invoker = invoker;
+		this.repository = repository;
+		this.transactions = transactions;
+		this.clock = clock;
+	}
+
+	@Override
+	public List<DeliveryOutcome> process(List<Message> messages) {
+		List<InboxEntry> entries = new ArrayList<>(messages.size());
+		for (Message message : messages) {
+			entries.add(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
+		}
+		List<DeliveryOutcome> outcomes;
+		try {
+			outcomes = this.transactions.execute((status) -> processInTransaction(messages, entries, status));
+		}
+		catch (RuntimeException ex) {
+			List<DeliveryOutcome> failed = new ArrayList<>(messages.size());
+			messages.forEach((message) -> failed.add(DeliveryOutcome.failed(ex)));
+			return failed;
+		}
+		for (int i = 0; i < outcomes.size(); i++) {
+			if (outcomes.get(i).kind() == DeliveryOutcome.Kind.FAILED) {
+				InboxFailures.record(this.repository, this.transactions, entries.get(i), outcomes.get(i).failure(),
+						this.clock);
+			}
+		}
+		return outcomes;
+	}
+
+	private List<DeliveryOutcome> processInTransaction(List<Message> messages, List<InboxEntry> entries,
+			TransactionStatus status) {
+		Set<String> ids = new LinkedHashSet<>();
+		entries.forEach((entry) -> ids.add(entry.messageId()));
+		Map<String, String> known = this.repository.statusesOf(this.invoker.consumer(), ids);
+		Set<String> handledHere = new HashSet<>();
+		List<InboxEntry> newlyProcessed = new ArrayList<>(messages.size());
+		List<InboxEntry> retriedAndProcessed = new ArrayList<>();
+		List<DeliveryOutcome> outcomes = new ArrayList<>(messages.size());
+		for (int i = 0; i < messages.size(); i++) {
+			InboxEntry entry = entries.get(i);
+			if ("processed".equals(known.get(entry.messageId())) || handledHere.contains(entry.messageId())) {
+				outcomes.add(DeliveryOutcome.DUPLICATE);
+				continue;
+			}
+			Object savepoint = status.createSavepoint();
+			try {
+				this.invoker.invoke(messages.get(i));
+				handledHere.add(entry.messageId());
+				(known.containsKey(entry.messageId()) ? retriedAndProcessed : newlyProcessed).add(entry);
+				outcomes.add(DeliveryOutcome.HANDLED);
+			}
+			catch (Exception ex) {
+				status.rollbackToSavepoint(savepoint);
+				outcomes.add(DeliveryOutcome.failed(ex));
+			}
+		}
+		this.repository.insertProcessed(newlyProcessed, this.clock.instant());
+		retriedAndProcessed.forEach((entry) -> this.repository.markProcessed(entry, this.clock.instant()));
+		return outcomes;
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.jetway.inbox;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.jetway.consumer.DeliveryOutcome;
+import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.ListenerInvoker;
+import io.nats.client.Message;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One transaction per message: the inbox check, the handler and the inbox row commit or
+ * roll back together. A message whose id was already processed is acknowledged without
+ * calling the handler.
+ */
+public class InboxDeliveryProcessor implements DeliveryProcessor {
+
+	private final ListenerInvoker invoker;
+
+	private final InboxRepository repository;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	public InboxDeliveryProcessor(ListenerInvoker invoker, InboxRepository repository, TransactionTemplate transactions,
+			Clock clock) {
+		this.invoker = invoker;
+		this.repository = repository;
+		this.transactions = transactions;
+		this.clock = clock;
+	}
+
+	@Override
+	public List<DeliveryOutcome> process(List<Message> messages) {
+		List<DeliveryOutcome> outcomes = new ArrayList<>(messages.size());
+		for (Message message : messages) {
+			outcomes.add(processOne(message));
+		}
+		return outcomes;
+	}
+
+	private DeliveryOutcome processOne(Message message) {
+		InboxEntry entry = InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message);
+		try {
+			return this.transactions.execute((status) -> {
+				if (this.repository.isProcessedForUpdate(entry.consumer(), entry.messageId())) {
+					return DeliveryOutcome.DUPLICATE;
+				}
+				try {
+					this.invoker.invoke(message);
+				}
+				catch (RuntimeException ex) {
+					throw ex;
+				}
+				catch (Exception ex) {
+					throw new HandlerFailure(ex);
+				}
+				this.repository.markProcessed(entry, this.clock.instant());
+				return DeliveryOutcome.HANDLED;
+			});
+		}
+		catch (RuntimeException ex) {
+			Throwable failure = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
+			InboxFailures.record(this.repository, this.transactions, entry, failure, this.clock);
+			return DeliveryOutcome.failed(failure);
+		}
+	}
+
+}

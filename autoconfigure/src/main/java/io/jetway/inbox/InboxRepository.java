@@ -1,0 +1,149 @@
+package io.jetway.inbox;
+
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.jetway.jdbc.DatabaseType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * JDBC access to {@code jetway_inbox}, keyed by (consumer, message id). Runs on the
+ * connection of the current Spring transaction, so inbox rows commit with the handler's
+ * own writes.
+ */
+public class InboxRepository {
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	public InboxRepository(JdbcTemplate jdbc, DatabaseType databaseType) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+	}
+
+	/**
+	 * Whether the message was processed, locking its row (if any) until the transaction
+	 * ends so that a concurrent delivery of the same id waits.
+	 */
+	boolean isProcessedForUpdate(String consumer, String messageId) {
+		List<String> statuses = this.jdbc.queryForList(
+				"SELECT status FROM jetway_inbox WHERE consumer = ? AND message_id = ? FOR UPDATE", String.class,
+				consumer, messageId);
+		return !statuses.isEmpty() && "processed".equals(statuses.get(0));
+	}
+
+	/**
+	 * @return the status of each of {@code messageIds} that has a row
+	 */
+	Map<String, String> statusesOf(String consumer, Collection<String> messageIds) {
+		if (messageIds.isEmpty()) {
+			return Collections.emptyMap();
+		}
+		String placeholders = String.join(", ", Collections.nCopies(messageIds.size(), "?"));
+		Object[] arguments = new Object[messageIds.size() + 1];
+		arguments[0] = consumer;
+		int index = 1;
+		for (String id : messageIds) {
+			arguments[index++] = id;
+		}
+		Map<String, String> statuses = new HashMap<>();
+		this.jdbc.query("SELECT message_id, status FROM jetway_inbox WHERE consumer = ? AND message_id IN ("
+				+ placeholders + ")", (ResultSet rows) -> {
+					statuses.put(rows.getString(1), rows.getString(2));
+				}, arguments);
+		return statuses;
+	}
+
+	/**
+	 * Records the message as processed, in the current transaction.
+	 * @throws DuplicateKeyException when a concurrent transaction processed the same id
+	 */
+	void markProcessed(InboxEntry entry, Instant now) {
+		int updated = this.jdbc.update((connection) -> {
+			var statement = connection.prepareStatement("UPDATE jetway_inbox SET status = 'processed', "
+					+ "deliveries = ?, last_error = NULL, processed_at = ? WHERE consumer = ? AND message_id = ?");
+			statement.setLong(1, entry.deliveries());
+			this.databaseType.setInstant(statement, 2, now);
+			statement.setString(3, entry.consumer());
+			statement.setString(4, entry.messageId());
+			return statement;
+		});
+		if (updated == 0) {
+			insert(List.of(entry), "processed", null, now);
+		}
+	}
+
+	/**
+	 * Inserts processed rows for messages known to have no row yet, in one batch.
+	 * @throws DuplicateKeyException when a concurrent transaction processed one of them
+	 */
+	void insertProcessed(List<InboxEntry> entries, Instant now) {
+		if (!entries.isEmpty()) {
+			insert(entries, "processed", null, now);
+		}
+	}
+
+	/**
+	 * Records a failed attempt, unless the message was processed meanwhile.
+	 */
+	void recordFailure(InboxEntry entry, String error, Instant now) {
+		String message = (error.length() > 4000) ? error.substring(0, 4000) : error;
+		int updated = this.jdbc.update(
+				"UPDATE jetway_inbox SET status = 'failed', deliveries = ?, last_error = ? "
+						+ "WHERE consumer = ? AND message_id = ? AND status <> 'processed'",
+				entry.deliveries(), message, entry.consumer(), entry.messageId());
+		if (updated == 0) {
+			try {
+				insert(List.of(entry), "failed", message, now);
+			}
+			catch (DuplicateKeyException ex) {
+				// processed or failed by another delivery meanwhile: its row says more
+			}
+		}
+	}
+
+	/**
+	 * Deletes up to {@code limit} processed rows older than {@code before}.
+	 */
+	int deleteProcessedBefore(Instant before, int limit) {
+		String sql = switch (this.databaseType) {
+			case POSTGRESQL -> "DELETE FROM jetway_inbox WHERE ctid IN (SELECT ctid FROM jetway_inbox "
+					+ "WHERE status = 'processed' AND processed_at < ? LIMIT ?)";
+			case MYSQL -> "DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? LIMIT ?";
+			case H2 ->
+				"DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? FETCH FIRST ? ROWS ONLY";
+		};
+		return this.jdbc.update(sql, (statement) -> {
+			this.databaseType.setInstant(statement, 1, before);
+			statement.setInt(2, limit);
+		});
+	}
+
+	private void insert(List<InboxEntry> entries, String status, @Nullable String error, Instant now) {
+		this.jdbc.batchUpdate(
+				"INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, status, deliveries, "
+						+ "last_error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				entries, entries.size(), (statement, entry) -> {
+					statement.setString(1, entry.consumer());
+					statement.setString(2, entry.messageId());
+					statement.setString(3, entry.subject());
+					statement.setString(4, entry.stream());
+					statement.setLong(5, entry.streamSequence());
+					statement.setString(6, status);
+					statement.setLong(7, entry.deliveries());
+					statement.setString(8, error);
+					this.databaseType.setInstant(statement, 9, now);
+					this.databaseType.setInstant(statement, 10, "processed".equals(status) ? now : null);
+				});
+	}
+
+}

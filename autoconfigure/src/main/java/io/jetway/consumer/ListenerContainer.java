@@ -281,10 +281,23 @@ public class ListenerContainer {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
 
+	/**
+	 * Fetches what is available now, up to {@code count}; when nothing is, waits up to a
+	 * second for the next message (nats-server 2.9 answers a no-wait pull at once when
+	 * the consumer is empty, newer servers wait within the same request).
+	 */
 	private List<Message> fetch(ConsumerContext context, int count) throws Exception {
+		List<Message> messages = drain(
+				context.fetch(FetchConsumeOptions.builder().maxMessages(count).noWaitExpiresIn(1000).build()), count);
+		if (messages.isEmpty() && this.running) {
+			messages = drain(context.fetch(FetchConsumeOptions.builder().maxMessages(1).expiresIn(1000).build()), 1);
+		}
+		return messages;
+	}
+
+	private static List<Message> drain(FetchConsumer fetch, int count) throws Exception {
 		List<Message> messages = new ArrayList<>(count);
-		FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(count).expiresIn(500).build();
-		try (FetchConsumer fetch = context.fetch(options)) {
+		try (fetch) {
 			Message message;
 			while ((message = fetch.nextMessage()) != null) {
 				messages.add(message);

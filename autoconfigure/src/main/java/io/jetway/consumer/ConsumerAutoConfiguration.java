@@ -8,6 +8,7 @@ import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamSettings;
 import io.jetway.topology.TopologyAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Durable pull consumers for {@link JetStreamListener} methods, with backoff and dead
@@ -78,6 +80,19 @@ public class ConsumerAutoConfiguration {
 			DeadLetterPublisher publisher, ObjectProvider<JsonMapper> jsonMapper) {
 		return new MaxDeliveriesAdvisoryListener(connection, management, publisher,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class ConsumerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsumerMetrics consumerMetrics(JetwayConsumersProperties properties, Namespace namespace,
+				JetStreamManagement management) {
+			return new ConsumerMetrics(properties, namespace, management);
+		}
+
 	}
 
 	@Bean

@@ -1,0 +1,72 @@
+package io.jetway.consumer;
+
+import java.time.Duration;
+
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Outbox and consumer meters in a Micrometer registry.
+ */
+class JetwayMetricsTests {
+
+	@RegisterExtension
+	static final NatsServerExtension nats = new NatsServerExtension();
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	@Test
+	void outboxAndConsumerMetersCountWhatHappened() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.H2);
+		ConsumerTestSupport.reset(database, nats.url());
+		contextRunner(database, nats.url())
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withUserConfiguration(ConsumerTests.FailOnceListener.class)
+			.withPropertyValues("jetway.consumers.fail-once.stream=ORDERS", "jetway.consumers.fail-once.backoff=100ms")
+			.run((context) -> {
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				context.getBean(TransactionTemplate.class)
+					.executeWithoutResult(
+							(status) -> publisher.publish("orders.created", new ConsumerTests.Order("o-1", 1)));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.find("jetway.consumer.handled").tag("consumer", "fail-once").counter() != null
+							&& registry.get("jetway.consumer.handled")
+								.tag("consumer", "fail-once")
+								.counter()
+								.count() == 1);
+				assertThat(registry.get("jetway.consumer.failed").tag("consumer", "fail-once").counter().count())
+					.isEqualTo(1);
+				assertThat(registry.get("jetway.consumer.handler").tag("consumer", "fail-once").timer().count())
+					.isEqualTo(2);
+				// lag is read from the server at most every 5 seconds
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("jetway.consumer.lag").tag("consumer", "fail-once").gauge().value() == 0);
+				assertThat(registry.get("jetway.outbox.published").counter().count()).isEqualTo(1);
+				assertThat(registry.get("jetway.outbox.latency").timer().count()).isEqualTo(1);
+				// the pending gauge queries the table at most every 5 seconds
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("jetway.outbox.pending").gauge().value() == 0);
+				assertThat(registry.get("jetway.outbox.oldest.pending.age").gauge().value()).isZero();
+			});
+	}
+
+}

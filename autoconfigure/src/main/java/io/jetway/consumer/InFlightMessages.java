@@ -6,26 +6,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.nats.client.Message;
 
 /**
- * The messages whose handlers are running, so that in-progress acks keep them from being
- * redelivered while a long handler works.
+ * The messages whose handlers are running (listeners and jobs), so that in-progress acks
+ * keep them from being redelivered while a long handler works.
  */
-class InFlightMessages {
+public class InFlightMessages {
 
 	private final Set<Message> messages = ConcurrentHashMap.newKeySet();
 
-	void add(Message message) {
+	public void add(Message message) {
 		this.messages.add(message);
 	}
 
-	void remove(Message message) {
+	public void remove(Message message) {
 		this.messages.remove(message);
 	}
 
-	int size() {
+	public int size() {
 		return this.messages.size();
 	}
 
-	void sendInProgress() {
+	public void sendInProgress() {
 		for (Message message : this.messages) {
 			try {
 				message.inProgress();

@@ -15,8 +15,6 @@ import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
 import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
@@ -248,7 +246,8 @@ public class ListenerContainer {
 		}
 		List<Message> messages;
 		try {
-			messages = fetch(context, perBatch ? this.properties.getBatchSize() : taken);
+			messages = PullFetcher.fetch(context, perBatch ? this.properties.getBatchSize() : taken,
+					() -> this.running);
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);
@@ -279,31 +278,6 @@ public class ListenerContainer {
 
 	private boolean isPerBatch() {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
-	}
-
-	/**
-	 * Fetches what is available now, up to {@code count}; when nothing is, waits up to a
-	 * second for the next message (nats-server 2.9 answers a no-wait pull at once when
-	 * the consumer is empty, newer servers wait within the same request).
-	 */
-	private List<Message> fetch(ConsumerContext context, int count) throws Exception {
-		List<Message> messages = drain(
-				context.fetch(FetchConsumeOptions.builder().maxMessages(count).noWaitExpiresIn(1000).build()), count);
-		if (messages.isEmpty() && this.running) {
-			messages = drain(context.fetch(FetchConsumeOptions.builder().maxMessages(1).expiresIn(1000).build()), 1);
-		}
-		return messages;
-	}
-
-	private static List<Message> drain(FetchConsumer fetch, int count) throws Exception {
-		List<Message> messages = new ArrayList<>(count);
-		try (fetch) {
-			Message message;
-			while ((message = fetch.nextMessage()) != null) {
-				messages.add(message);
-			}
-		}
-		return messages;
 	}
 
 	private void settle(List<Message> messages, List<DeliveryOutcome> outcomes) {

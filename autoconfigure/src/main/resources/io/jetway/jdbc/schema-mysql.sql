@@ -32,3 +32,43 @@ CREATE TABLE IF NOT EXISTS jetway_inbox (
     PRIMARY KEY (consumer, message_id),
     INDEX jetway_inbox_processed_idx (status, processed_at)
 ) ENGINE = InnoDB;
+
+CREATE TABLE IF NOT EXISTS jetway_jobs (
+    id                  CHAR(36)      NOT NULL PRIMARY KEY,
+    type                VARCHAR(255)  NOT NULL,
+    queue               VARCHAR(255)  NOT NULL,
+    status              VARCHAR(16)   NOT NULL,
+    attempts            INT           NOT NULL DEFAULT 0,
+    max_attempts        INT           NOT NULL,
+    payload             LONGTEXT      NOT NULL,
+    result              LONGTEXT,
+    error               TEXT,
+    progress_percent    DOUBLE,
+    progress_message    VARCHAR(1000),
+    idempotency_key     VARCHAR(255),
+    webhook_url         VARCHAR(2048),
+    webhook_status      VARCHAR(16),
+    webhook_attempts    INT           NOT NULL DEFAULT 0,
+    webhook_last_error  TEXT,
+    webhook_next_at     DATETIME(6),
+    created_at          DATETIME(6)   NOT NULL,
+    run_at              DATETIME(6)   NOT NULL,
+    started_at          DATETIME(6),
+    completed_at        DATETIME(6),
+    updated_at          DATETIME(6)   NOT NULL,
+    UNIQUE INDEX jetway_jobs_idempotency_idx (idempotency_key),
+    INDEX jetway_jobs_queue_status_idx (queue, status, created_at),
+    INDEX jetway_jobs_webhook_idx (webhook_status, webhook_next_at)
+) ENGINE = InnoDB;
+
+CREATE TABLE IF NOT EXISTS jetway_job_queues (
+    queue      VARCHAR(255) NOT NULL PRIMARY KEY,
+    paused     BOOLEAN      NOT NULL,
+    updated_at DATETIME(6)  NOT NULL
+) ENGINE = InnoDB;
+
+CREATE TABLE IF NOT EXISTS jetway_job_schedules (
+    name         VARCHAR(255) NOT NULL PRIMARY KEY,
+    next_fire_at DATETIME(6)  NOT NULL,
+    last_fire_at DATETIME(6)
+) ENGINE = InnoDB;

@@ -36,3 +36,44 @@ CREATE TABLE IF NOT EXISTS jetway_inbox (
 );
 
 CREATE INDEX IF NOT EXISTS jetway_inbox_processed_idx ON jetway_inbox (processed_at) WHERE status = 'processed';
+
+CREATE TABLE IF NOT EXISTS jetway_jobs (
+    id                  UUID                     NOT NULL PRIMARY KEY,
+    type                VARCHAR(255)             NOT NULL,
+    queue               VARCHAR(255)             NOT NULL,
+    status              VARCHAR(16)              NOT NULL,
+    attempts            INTEGER                  NOT NULL DEFAULT 0,
+    max_attempts        INTEGER                  NOT NULL,
+    payload             TEXT                     NOT NULL,
+    result              TEXT,
+    error               TEXT,
+    progress_percent    DOUBLE PRECISION,
+    progress_message    VARCHAR(1000),
+    idempotency_key     VARCHAR(255),
+    webhook_url         VARCHAR(2048),
+    webhook_status      VARCHAR(16),
+    webhook_attempts    INTEGER                  NOT NULL DEFAULT 0,
+    webhook_last_error  TEXT,
+    webhook_next_at     TIMESTAMP WITH TIME ZONE,
+    created_at          TIMESTAMP WITH TIME ZONE NOT NULL,
+    run_at              TIMESTAMP WITH TIME ZONE NOT NULL,
+    started_at          TIMESTAMP WITH TIME ZONE,
+    completed_at        TIMESTAMP WITH TIME ZONE,
+    updated_at          TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
+CREATE INDEX IF NOT EXISTS jetway_jobs_queue_status_idx ON jetway_jobs (queue, status, created_at);
+CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_next_at) WHERE webhook_status = 'pending';
+
+CREATE TABLE IF NOT EXISTS jetway_job_queues (
+    queue      VARCHAR(255)             NOT NULL PRIMARY KEY,
+    paused     BOOLEAN                  NOT NULL,
+    updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS jetway_job_schedules (
+    name         VARCHAR(255)             NOT NULL PRIMARY KEY,
+    next_fire_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_fire_at TIMESTAMP WITH TIME ZONE
+);

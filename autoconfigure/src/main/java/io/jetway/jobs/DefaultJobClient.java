@@ -1,0 +1,214 @@
+package io.jetway.jobs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.jetway.jobs.JobRepository.NewJob;
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.OutgoingMessage;
+import io.jetway.support.MessageIds;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@link JobClient}: job rows in {@code jetway_jobs}, dispatch through the outbox.
+ */
+public class DefaultJobClient implements JobClient {
+
+	/** Logical subject prefix of job messages; the queue follows. */
+	public static final String QUEUE_SUBJECT_PREFIX = "jetway.jobs.queue.";
+
+	private final JobHandlers handlers;
+
+	private final JobRepository repository;
+
+	private final JetwayPublisher publisher;
+
+	private final TransactionTemplate transactions;
+
+	private final JobsProperties properties;
+
+	private final JsonMapper jsonMapper;
+
+	private final JobWebhookUrlValidator webhookUrls;
+
+	private final JobEvents events;
+
+	private final JobObserver observer;
+
+	private final PausedQueues pausedQueues;
+
+	private final Clock clock;
+
+	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
+			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
+			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
+			Clock clock) {
+		this.pausedQueues = pausedQueues;
+		this.handlers = handlers;
+		this.repository = repository;
+		this.publisher = publisher;
+		this.transactions = transactions;
+		this.properties = properties;
+		this.jsonMapper = jsonMapper;
+		this.webhookUrls = webhookUrls;
+		this.events = events;
+		this.observer = observer;
+		this.clock = clock;
+	}
+
+	@Override
+	public UUID enqueue(String type, Object payload, JobOptions options) {
+		JobHandlerMethod handler = this.handlers.get(type);
+		if (handler == null) {
+			throw new UnknownJobTypeException(type, this.handlers.types());
+		}
+		String json = serialize(type, payload);
+		if (options.webhookUrl() != null) {
+			this.webhookUrls.validate(options.webhookUrl());
+		}
+		if (options.delay() != null && options.delay().isNegative()) {
+			throw new IllegalArgumentException("The delay of job type '" + type + "' is negative (" + options.delay()
+					+ "); give a delay of zero or more");
+		}
+		String queue = (options.queue() != null) ? options.queue() : handler.queue();
+		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
+				: this.properties.queue(queue).getMaxAttempts();
+		Instant now = this.clock.instant();
+		Instant runAt = (options.runAt() != null) ? options.runAt()
+				: (options.delay() != null) ? now.plus(options.delay()) : now;
+		boolean delayed = runAt.isAfter(now);
+		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
+				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now);
+		UUID id = inTransaction(() -> {
+			if (!this.repository.insert(job)) {
+				return this.repository.findIdByIdempotencyKey(options.idempotencyKey())
+					.orElseThrow(() -> new IllegalStateException(
+							"Job with idempotency key '" + options.idempotencyKey() + "' vanished while enqueueing"));
+			}
+			dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
+			return job.id();
+		});
+		if (id.equals(job.id())) {
+			afterCommit(() -> {
+				this.observer.enqueued(type);
+				this.events.transition(id, type, queue, job.state(), 0, null);
+			});
+		}
+		return id;
+	}
+
+	@Override
+	public Optional<JobStatus> status(UUID id) {
+		return this.repository.findById(id);
+	}
+
+	@Override
+	public boolean cancel(UUID id) {
+		boolean cancelled = this.repository.cancel(id, this.clock.instant());
+		if (cancelled) {
+			this.repository.findById(id)
+				.ifPresent((job) -> this.events.transition(id, job.type(), job.queue(), JobState.CANCELLED,
+						job.attempts(), null));
+		}
+		return cancelled;
+	}
+
+	@Override
+	public boolean retry(UUID id) {
+		Boolean retried = inTransaction(() -> {
+			Optional<JobStatus> job = this.repository.findById(id);
+			if (job.isEmpty() || !this.repository.resetFailed(id, this.clock.instant())) {
+				return false;
+			}
+			// a new message id: the original's may still be in the stream's duplicate
+			// window
+			dispatch(id, job.get().type(), job.get().queue(), MessageIds.next(), null);
+			return true;
+		});
+		return Boolean.TRUE.equals(retried);
+	}
+
+	@Override
+	public List<JobStatus> list(@Nullable String queue, @Nullable JobState status, int page, int size) {
+		if (page < 0 || size < 1) {
+			throw new IllegalArgumentException(
+					"page must be 0 or more and size 1 or more, were " + page + " and " + size);
+		}
+		return this.repository.list(queue, status, page, size);
+	}
+
+	@Override
+	public void pause(String queue) {
+		this.repository.setPaused(queue, true, this.clock.instant());
+		this.pausedQueues.invalidate();
+	}
+
+	@Override
+	public void resume(String queue) {
+		this.repository.setPaused(queue, false, this.clock.instant());
+		this.pausedQueues.invalidate();
+	}
+
+	@Override
+	public boolean isPaused(String queue) {
+		return this.repository.pausedQueues().contains(queue);
+	}
+
+	private void dispatch(UUID jobId, String type, String queue, UUID messageId, @Nullable Instant notBefore) {
+		OutgoingMessage.Builder message = OutgoingMessage
+			.builder(QUEUE_SUBJECT_PREFIX + queue, Map.of("id", jobId.toString(), "type", type, "queue", queue))
+			.id(messageId)
+			.type("jetway.job");
+		if (notBefore != null) {
+			message.notBefore(notBefore);
+		}
+		this.publisher.publish(message.build());
+	}
+
+	private String serialize(String type, Object payload) {
+		try {
+			return this.jsonMapper.writeValueAsString(payload);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"The payload of job type '" + type + "' (" + payload.getClass().getName()
+							+ ") cannot be serialized to JSON: " + ex.getOriginalMessage() + ". Nothing was stored.",
+					ex);
+		}
+	}
+
+	private static void afterCommit(Runnable action) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					action.run();
+				}
+
+			});
+		}
+		else {
+			action.run();
+		}
+	}
+
+	private <T> T inTransaction(Supplier<T> work) {
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			return work.get();
+		}
+		return this.transactions.execute((status) -> work.get());
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.jetway.jobs;
+
+import java.time.Duration;
+
+/**
+ * Told what jobs did, for metrics. The default does nothing.
+ */
+public interface JobObserver {
+
+	JobObserver NONE = new JobObserver() {
+	};
+
+	default void enqueued(String type) {
+	}
+
+	default void completed(String type, Duration duration) {
+	}
+
+	/**
+	 * @param type the job type
+	 * @param duration how long the attempt ran
+	 * @param retrying whether another attempt follows
+	 */
+	default void failed(String type, Duration duration, boolean retrying) {
+	}
+
+}

@@ -1,0 +1,340 @@
+package io.jetway.jobs;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import io.jetway.jdbc.DatabaseType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * JDBC access to {@code jetway_jobs}, {@code jetway_job_queues} and
+ * {@code jetway_job_schedules}. Every state change that can race is a conditional update:
+ * on the job's current status and, for a running job, on its attempt number, so a stale
+ * worker cannot overwrite a newer attempt.
+ */
+public class JobRepository {
+
+	private static final String COLUMNS = "id, type, queue, status, attempts, max_attempts, payload, result, error, "
+			+ "progress_percent, progress_message, created_at, run_at, started_at, completed_at, webhook_url, "
+			+ "webhook_status, webhook_attempts, webhook_last_error";
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	public JobRepository(JdbcTemplate jdbc, DatabaseType databaseType) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+	}
+
+	/**
+	 * Inserts a job unless its idempotency key exists; never aborts the caller's
+	 * transaction on a duplicate key.
+	 * @return whether the row was inserted
+	 */
+	boolean insert(NewJob job) {
+		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
+				+ "created_at, run_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+		String sql = switch (this.databaseType) {
+			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + " ON CONFLICT (idempotency_key) DO NOTHING";
+			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns;
+		};
+		try {
+			return this.jdbc.update(sql, (statement) -> {
+				this.databaseType.setUuid(statement, 1, job.id());
+				statement.setString(2, job.type());
+				statement.setString(3, job.queue());
+				statement.setString(4, job.state().columnValue());
+				statement.setInt(5, job.maxAttempts());
+				statement.setString(6, job.payload());
+				statement.setString(7, job.idempotencyKey());
+				statement.setString(8, job.webhookUrl());
+				this.databaseType.setInstant(statement, 9, job.createdAt());
+				this.databaseType.setInstant(statement, 10, job.runAt());
+				this.databaseType.setInstant(statement, 11, job.createdAt());
+			}) == 1;
+		}
+		catch (DuplicateKeyException ex) {
+			if (job.idempotencyKey() == null) {
+				throw ex;
+			}
+			return false;
+		}
+	}
+
+	Optional<UUID> findIdByIdempotencyKey(String key) {
+		List<UUID> ids = this.jdbc.query("SELECT id FROM jetway_jobs WHERE idempotency_key = ?",
+				(rows, rowNum) -> this.databaseType.getUuid(rows, "id"), key);
+		return ids.stream().findFirst();
+	}
+
+	Optional<JobStatus> findById(UUID id) {
+		return this.jdbc
+			.query("SELECT " + COLUMNS + " FROM jetway_jobs WHERE id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, id), (rows, rowNum) -> status(rows))
+			.stream()
+			.findFirst();
+	}
+
+	List<JobStatus> list(@Nullable String queue, @Nullable JobState state, int page, int size) {
+		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jetway_jobs WHERE 1 = 1");
+		List<Object> arguments = new ArrayList<>();
+		if (queue != null) {
+			sql.append(" AND queue = ?");
+			arguments.add(queue);
+		}
+		if (state != null) {
+			sql.append(" AND status = ?");
+			arguments.add(state.columnValue());
+		}
+		sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+		arguments.add(size);
+		arguments.add(page * size);
+		return this.jdbc.query(sql.toString(), (rows, rowNum) -> status(rows), arguments.toArray());
+	}
+
+	/**
+	 * Marks the given jobs running with their next attempt, in one statement, and returns
+	 * all of them as they are now: those in state {@link JobState#RUNNING} were claimed
+	 * by this call; the others ended (completed, failed, cancelled) and need no run.
+	 */
+	List<ClaimedJob> claim(Collection<UUID> ids, Instant now) {
+		if (ids.isEmpty()) {
+			return Collections.emptyList();
+		}
+		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+		this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
+				+ "updated_at = ? WHERE status IN ('scheduled', 'pending', 'running') AND id IN (" + placeholders + ")",
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					bindIds(statement, 3, ids);
+				});
+		return this.jdbc.query(
+				"SELECT id, type, queue, status, attempts, max_attempts, payload FROM jetway_jobs " + "WHERE id IN ("
+						+ placeholders + ")",
+				(statement) -> bindIds(statement, 1, ids),
+				(rows, rowNum) -> new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"),
+						rows.getString("queue"), JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"),
+						rows.getInt("max_attempts"), rows.getString("payload")));
+	}
+
+	/**
+	 * Applies attempt outcomes in one batch, each only if the job still runs that
+	 * attempt.
+	 * @return per outcome, whether it applied
+	 */
+	boolean[] finish(List<AttemptOutcome> outcomes, Instant now) {
+		int[][] counts = this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
+				+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
+				+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
+				+ "webhook_status = CASE WHEN webhook_url IS NOT NULL AND ? THEN 'pending' ELSE webhook_status END, "
+				+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL AND ? THEN ? ELSE webhook_next_at END "
+				+ "WHERE id = ? AND attempts = ? AND status = 'running'", outcomes, outcomes.size(),
+				(statement, outcome) -> {
+					boolean ended = outcome.state().isFinal();
+					statement.setString(1, outcome.state().columnValue());
+					statement.setString(2, outcome.result());
+					statement.setString(3, truncate(outcome.error()));
+					this.databaseType.setInstant(statement, 4, ended ? now : null);
+					this.databaseType.setInstant(statement, 5, outcome.retryAt());
+					this.databaseType.setInstant(statement, 6, now);
+					statement.setBoolean(7, outcome.state() == JobState.COMPLETED);
+					statement.setBoolean(8, ended);
+					statement.setBoolean(9, ended);
+					this.databaseType.setInstant(statement, 10, now);
+					this.databaseType.setUuid(statement, 11, outcome.id());
+					statement.setInt(12, outcome.attempt());
+				});
+		boolean[] applied = new boolean[outcomes.size()];
+		int index = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				applied[index++] = count != 0;
+			}
+		}
+		return applied;
+	}
+
+	boolean cancel(UUID id, Instant now) {
+		return this.jdbc.update("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status IN ('scheduled', 'pending')", (statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					this.databaseType.setUuid(statement, 3, id);
+				}) == 1;
+	}
+
+	boolean resetFailed(UUID id, Instant now) {
+		return this.jdbc.update(
+				"UPDATE jetway_jobs SET status = 'pending', attempts = 0, error = NULL, "
+						+ "completed_at = NULL, run_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'",
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					this.databaseType.setUuid(statement, 3, id);
+				}) == 1;
+	}
+
+	void updateProgress(UUID id, int attempt, double fraction, String message, Instant now) {
+		this.jdbc.update("UPDATE jetway_jobs SET progress_percent = ?, progress_message = ?, updated_at = ? "
+				+ "WHERE id = ? AND attempts = ? AND status = 'running'", (statement) -> {
+					statement.setDouble(1, fraction);
+					statement.setString(2, truncate(message, 1000));
+					this.databaseType.setInstant(statement, 3, now);
+					this.databaseType.setUuid(statement, 4, id);
+					statement.setInt(5, attempt);
+				});
+	}
+
+	Map<JobState, Long> countByState() {
+		Map<JobState, Long> counts = new LinkedHashMap<>();
+		this.jdbc.query("SELECT status, COUNT(*) AS jobs FROM jetway_jobs GROUP BY status", (ResultSet rows) -> {
+			counts.put(JobState.fromColumn(rows.getString("status")), rows.getLong("jobs"));
+		});
+		return counts;
+	}
+
+	void setPaused(String queue, boolean paused, Instant now) {
+		int updated = this.jdbc.update("UPDATE jetway_job_queues SET paused = ?, updated_at = ? WHERE queue = ?",
+				(statement) -> {
+					statement.setBoolean(1, paused);
+					this.databaseType.setInstant(statement, 2, now);
+					statement.setString(3, queue);
+				});
+		if (updated == 0) {
+			try {
+				this.jdbc.update("INSERT INTO jetway_job_queues (queue, paused, updated_at) VALUES (?, ?, ?)",
+						(statement) -> {
+							statement.setString(1, queue);
+							statement.setBoolean(2, paused);
+							this.databaseType.setInstant(statement, 3, now);
+						});
+			}
+			catch (DuplicateKeyException ex) {
+				setPaused(queue, paused, now);
+			}
+		}
+	}
+
+	Set<String> pausedQueues() {
+		return new HashSet<>(
+				this.jdbc.queryForList("SELECT queue FROM jetway_job_queues WHERE paused = ?", String.class, true));
+	}
+
+	/**
+	 * Creates the schedule's row when it has none.
+	 */
+	void ensureSchedule(String name, Instant nextFireAt) {
+		Integer exists = this.jdbc.queryForObject("SELECT COUNT(*) FROM jetway_job_schedules WHERE name = ?",
+				Integer.class, name);
+		if (exists != null && exists > 0) {
+			return;
+		}
+		try {
+			this.jdbc.update("INSERT INTO jetway_job_schedules (name, next_fire_at) VALUES (?, ?)", (statement) -> {
+				statement.setString(1, name);
+				this.databaseType.setInstant(statement, 2, nextFireAt);
+			});
+		}
+		catch (DuplicateKeyException ex) {
+			// another instance created it
+		}
+	}
+
+	/**
+	 * Locks the schedules that are due, skipping those another instance holds.
+	 * @return name and due time of each
+	 */
+	Map<String, Instant> claimDueSchedules(Instant now) {
+		Map<String, Instant> due = new LinkedHashMap<>();
+		this.jdbc.query(
+				"SELECT name, next_fire_at FROM jetway_job_schedules WHERE next_fire_at <= ? ORDER BY name "
+						+ this.databaseType.forUpdateSkipLocked(),
+				(statement) -> this.databaseType.setInstant(statement, 1, now), (ResultSet rows) -> {
+					due.put(rows.getString("name"), this.databaseType.getInstant(rows, "next_fire_at"));
+				});
+		return due;
+	}
+
+	void scheduleFired(String name, Instant firedTick, Instant nextFireAt) {
+		this.jdbc.update("UPDATE jetway_job_schedules SET last_fire_at = ?, next_fire_at = ? WHERE name = ?",
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, firedTick);
+					this.databaseType.setInstant(statement, 2, nextFireAt);
+					statement.setString(3, name);
+				});
+	}
+
+	private void bindIds(PreparedStatement statement, int first, Collection<UUID> ids) throws SQLException {
+		int index = first;
+		for (UUID id : ids) {
+			this.databaseType.setUuid(statement, index++, id);
+		}
+	}
+
+	private JobStatus status(ResultSet rows) throws SQLException {
+		double progress = rows.getDouble("progress_percent");
+		Double progressValue = rows.wasNull() ? null : progress;
+		return new JobStatus(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
+				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
+				rows.getString("payload"), rows.getString("result"), rows.getString("error"), progressValue,
+				rows.getString("progress_message"), this.databaseType.getInstant(rows, "created_at"),
+				this.databaseType.getInstant(rows, "run_at"), this.databaseType.getInstant(rows, "started_at"),
+				this.databaseType.getInstant(rows, "completed_at"), rows.getString("webhook_url"),
+				rows.getString("webhook_status"), rows.getInt("webhook_attempts"),
+				rows.getString("webhook_last_error"));
+	}
+
+	private static @Nullable String truncate(@Nullable String text) {
+		return truncate(text, 4000);
+	}
+
+	private static @Nullable String truncate(@Nullable String text, int max) {
+		return (text != null && text.length() > max) ? text.substring(0, max) : text;
+	}
+
+	/**
+	 * A job to insert.
+	 */
+	record NewJob(UUID id, String type, String queue, JobState state, int maxAttempts, String payload,
+			@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt) {
+	}
+
+	/**
+	 * A job as a claim left it.
+	 */
+	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts,
+			String payload) {
+	}
+
+	/**
+	 * How an attempt ended.
+	 *
+	 * @param id the job
+	 * @param attempt the attempt it applies to
+	 * @param state completed, failed, or pending for a retry
+	 * @param result the result JSON, for completed
+	 * @param error the failure, for failed and retries
+	 * @param retryAt when the retry is due, for pending
+	 */
+	record AttemptOutcome(UUID id, int attempt, JobState state, @Nullable String result, @Nullable String error,
+			@Nullable Instant retryAt) {
+	}
+
+}

@@ -1,0 +1,404 @@
+package io.jetway.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import io.jetway.consumer.ConsumerEnsurer;
+import io.jetway.consumer.InFlightMessages;
+import io.jetway.consumer.NonRetryableException;
+import io.jetway.consumer.PullFetcher;
+import io.jetway.jobs.JobCompletions.Finished;
+import io.jetway.jobs.JobRepository.AttemptOutcome;
+import io.jetway.jobs.JobRepository.ClaimedJob;
+import io.jetway.jobs.JobsProperties.QueueProperties;
+import io.jetway.support.Backoff;
+import io.nats.client.ConsumerContext;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs the jobs of one queue on this instance: a durable pull consumer on the queue's
+ * subject, never more than the queue's concurrency jobs at once. A fetched batch is
+ * marked running in one statement (each job with its next attempt number); handlers run
+ * with the queue's timeout and keep their message alive with in-progress acks; outcomes
+ * go to {@link JobCompletions}, which commits them in groups and then acknowledges or
+ * redelivers each message.
+ */
+public class JobWorker {
+
+	private static final Log logger = LogFactory.getLog(JobWorker.class);
+
+	private final String queue;
+
+	private final String stream;
+
+	private final String subject;
+
+	private final QueueProperties properties;
+
+	private final Backoff backoff;
+
+	private final JetStream jetStream;
+
+	private final ConsumerEnsurer ensurer;
+
+	private final JobHandlers handlers;
+
+	private final JobRepository repository;
+
+	private final TransactionTemplate transactions;
+
+	private final JobCompletions completions;
+
+	private final JobEvents events;
+
+	private final JsonMapper jsonMapper;
+
+	private final Predicate<String> paused;
+
+	private final Clock clock;
+
+	private final InFlightMessages inFlight = new InFlightMessages();
+
+	private volatile boolean running;
+
+	private Semaphore permits = new Semaphore(0);
+
+	private @Nullable Thread fetchThread;
+
+	private @Nullable ThreadPoolExecutor executor;
+
+	private @Nullable ScheduledThreadPoolExecutor timers;
+
+	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
+			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, TransactionTemplate transactions,
+			JobCompletions completions, JobEvents events, JsonMapper jsonMapper, Predicate<String> paused,
+			Clock clock) {
+		this.queue = queue;
+		this.stream = stream;
+		this.subject = subject;
+		this.properties = properties;
+		this.backoff = properties.getBackoff().toBackoff("jetway.jobs.queues." + queue + ".backoff");
+		this.jetStream = jetStream;
+		this.ensurer = ensurer;
+		this.handlers = handlers;
+		this.repository = repository;
+		this.transactions = transactions;
+		this.completions = completions;
+		this.events = events;
+		this.jsonMapper = jsonMapper;
+		this.paused = paused;
+		this.clock = clock;
+	}
+
+	/** The durable consumer's name for a queue. */
+	static String consumerName(String queue) {
+		return "jetway-jobs-" + queue;
+	}
+
+	synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		ConsumerConfiguration configuration = ConsumerConfiguration.builder()
+			.durable(consumerName(this.queue))
+			.filterSubject(this.subject)
+			.ackPolicy(AckPolicy.Explicit)
+			.deliverPolicy(DeliverPolicy.All)
+			.ackWait(this.properties.getAckWait())
+			.maxDeliver(-1)
+			.maxAckPending(Math.max(1000, this.properties.getConcurrency() * 4))
+			.build();
+		try {
+			this.ensurer.ensure(this.stream, configuration);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not create the consumer of job queue '" + this.queue + "' on "
+					+ "stream " + this.stream + ": " + ex.getMessage(), ex);
+		}
+		int concurrency = Math.max(1, this.properties.getConcurrency());
+		this.permits = new Semaphore(concurrency);
+		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-jobs-" + this.queue + "-"));
+		this.timers = new ScheduledThreadPoolExecutor(1,
+				new CustomizableThreadFactory("jetway-jobs-" + this.queue + "-timer-"));
+		this.timers.setRemoveOnCancelPolicy(true);
+		long heartbeat = Math.max(200, this.properties.getAckWait().toMillis() / 3);
+		this.timers.scheduleAtFixedRate(this.inFlight::sendInProgress, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		this.running = true;
+		Thread thread = new Thread(this::fetchLoop, "jetway-jobs-" + this.queue + "-fetch");
+		this.fetchThread = thread;
+		thread.start();
+	}
+
+	/**
+	 * Stops fetching and waits for running jobs up to {@code timeout}; jobs still running
+	 * then are interrupted and their messages redelivered.
+	 */
+	synchronized void stop(Duration timeout) {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		Thread thread = this.fetchThread;
+		if (thread != null) {
+			try {
+				thread.join(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		ThreadPoolExecutor pool = this.executor;
+		if (pool != null) {
+			pool.shutdown();
+			try {
+				if (!pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+					pool.shutdownNow();
+					pool.awaitTermination(5, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				pool.shutdownNow();
+			}
+		}
+		if (this.timers != null) {
+			this.timers.shutdownNow();
+		}
+	}
+
+	private void fetchLoop() {
+		ConsumerContext context = null;
+		while (this.running) {
+			try {
+				if (this.paused.test(this.queue)) {
+					synchronized (this) {
+						wait(200);
+					}
+					continue;
+				}
+				if (context == null) {
+					context = this.jetStream.getConsumerContext(this.stream, consumerName(this.queue));
+				}
+				fetchAndRun(context);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (Exception ex) {
+				if (this.running) {
+					logger.warn("Job queue " + this.queue + ": fetch failed, retrying: " + ex);
+					context = null;
+					synchronized (this) {
+						try {
+							wait(1000);
+						}
+						catch (InterruptedException interrupted) {
+							Thread.currentThread().interrupt();
+							return;
+						}
+					}
+				}
+			}
+		}
+	}
+
+	private void fetchAndRun(ConsumerContext context) throws Exception {
+		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+			return;
+		}
+		int taken = 1;
+		while (taken < this.properties.getConcurrency() && this.permits.tryAcquire()) {
+			taken++;
+		}
+		List<Message> messages;
+		try {
+			messages = PullFetcher.fetch(context, taken, () -> this.running);
+		}
+		catch (Exception ex) {
+			this.permits.release(taken);
+			throw ex;
+		}
+		this.permits.release(taken - messages.size());
+		if (messages.isEmpty()) {
+			return;
+		}
+		if (this.paused.test(this.queue)) {
+			// paused while this pull waited: hand the jobs back untouched
+			messages.forEach((message) -> message.nakWithDelay(Duration.ofSeconds(1)));
+			this.permits.release(messages.size());
+			return;
+		}
+		Map<UUID, Message> byJob = new LinkedHashMap<>();
+		for (Message message : messages) {
+			UUID id = jobId(message);
+			if (id == null || byJob.containsKey(id)) {
+				message.term();
+				this.permits.release();
+			}
+			else {
+				byJob.put(id, message);
+			}
+		}
+		Instant now = this.clock.instant();
+		List<ClaimedJob> claimed = this.transactions.execute((status) -> this.repository.claim(byJob.keySet(), now));
+		List<UUID> known = new ArrayList<>();
+		for (ClaimedJob job : claimed) {
+			known.add(job.id());
+			Message message = byJob.get(job.id());
+			if (job.state() != JobState.RUNNING) {
+				message.ack();
+				this.permits.release();
+				continue;
+			}
+			this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
+			this.executor.execute(() -> run(job, message));
+		}
+		byJob.forEach((id, message) -> {
+			if (!known.contains(id)) {
+				logger.warn("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs "
+						+ "(its enqueue was rolled back or the row deleted); dropping it");
+				message.term();
+				this.permits.release();
+			}
+		});
+	}
+
+	private void run(ClaimedJob job, Message message) {
+		this.inFlight.add(message);
+		long start = System.nanoTime();
+		AtomicBoolean timedOut = new AtomicBoolean();
+		AtomicBoolean finished = new AtomicBoolean();
+		Thread worker = Thread.currentThread();
+		ScheduledFuture<?> timeout = this.timers.schedule(() -> {
+			synchronized (finished) {
+				if (!finished.get()) {
+					timedOut.set(true);
+					worker.interrupt();
+				}
+			}
+		}, this.properties.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		AttemptOutcome outcome;
+		try {
+			JobHandlerMethod handler = this.handlers.get(job.type());
+			if (handler == null) {
+				throw new NonRetryableException("No @JobHandler handles job type '" + job.type() + "' in this "
+						+ "application (known: " + this.handlers.types() + ")");
+			}
+			String result = handler.invoke(job.payload(), new RunningJob(job));
+			outcome = timedOut.get() ? failure(job, timeoutError())
+					: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
+		}
+		catch (Exception ex) {
+			outcome = failure(job, timedOut.get() ? timeoutError() : ex);
+		}
+		finally {
+			synchronized (finished) {
+				finished.set(true);
+			}
+			timeout.cancel(false);
+			// clear an interrupt of the timeout so that it does not hit the next job
+			Thread.interrupted();
+			this.inFlight.remove(message);
+			this.permits.release();
+		}
+		this.completions.submit(
+				new Finished(outcome, message, job.type(), job.queue(), Duration.ofNanos(System.nanoTime() - start)));
+	}
+
+	private Exception timeoutError() {
+		return new JobTimeoutException(
+				"The attempt ran longer than the queue's timeout of " + this.properties.getTimeout()
+						+ " (jetway.jobs.queues." + this.queue + ".timeout) and was interrupted");
+	}
+
+	private AttemptOutcome failure(ClaimedJob job, Exception failure) {
+		String error = failure.getClass().getName() + ": " + failure.getMessage();
+		boolean retry = !(failure instanceof NonRetryableException) && job.attempt() < job.maxAttempts();
+		logger.warn("Job " + job.id() + " (" + job.type() + ") attempt " + job.attempt() + " of " + job.maxAttempts()
+				+ " failed" + (retry ? ", retrying" : ", giving up") + ": " + error);
+		if (retry) {
+			return new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, error,
+					this.clock.instant().plus(this.backoff.delayAfter(job.attempt())));
+		}
+		return new AttemptOutcome(job.id(), job.attempt(), JobState.FAILED, null, error, null);
+	}
+
+	private @Nullable UUID jobId(Message message) {
+		try {
+			JsonNode body = this.jsonMapper.readTree(message.getData());
+			return UUID.fromString(body.path("id").asString());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Job queue " + this.queue + ": a message on " + message.getSubject() + " is not a Jetway job "
+					+ "message; terminating it");
+			return null;
+		}
+	}
+
+	private final class RunningJob implements JobContext {
+
+		private final ClaimedJob job;
+
+		private RunningJob(ClaimedJob job) {
+			this.job = job;
+		}
+
+		@Override
+		public UUID id() {
+			return this.job.id();
+		}
+
+		@Override
+		public String type() {
+			return this.job.type();
+		}
+
+		@Override
+		public String queue() {
+			return this.job.queue();
+		}
+
+		@Override
+		public int attempt() {
+			return this.job.attempt();
+		}
+
+		@Override
+		public void progress(double fraction, String message) {
+			double bounded = Math.max(0, Math.min(1, fraction));
+			JobWorker.this.repository.updateProgress(this.job.id(), this.job.attempt(), bounded, message,
+					JobWorker.this.clock.instant());
+			JobWorker.this.events.progress(this.job.id(), bounded, message);
+		}
+
+	}
+
+}

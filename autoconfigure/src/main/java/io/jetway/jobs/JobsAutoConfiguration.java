@@ -1,0 +1,155 @@
+package io.jetway.jobs;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import io.jetway.consumer.ConsumerAutoConfiguration;
+import io.jetway.consumer.ConsumerEnsurer;
+import io.jetway.consumer.JetwayListenerProperties;
+import io.jetway.jdbc.DatabaseType;
+import io.jetway.outbox.OutboxAutoConfiguration;
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.OutboxWriter;
+import io.jetway.publish.PublishAutoConfiguration;
+import io.jetway.topology.Namespace;
+import io.jetway.topology.StreamDeclaration;
+import io.jetway.topology.StreamSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.JetStream;
+import io.nats.client.api.RetentionPolicy;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Background jobs: {@link JobClient}, workers per queue, cron schedules. Needs a
+ * DataSource (the job table) and the outbox (dispatch in the enqueuer's transaction).
+ */
+@AutoConfiguration(
+		after = { OutboxAutoConfiguration.class, PublishAutoConfiguration.class, ConsumerAutoConfiguration.class },
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass({ JetStream.class, JdbcTemplate.class, JsonMapper.class })
+@ConditionalOnBean({ DatabaseType.class, OutboxWriter.class, JetwayPublisher.class, ConsumerEnsurer.class })
+@ConditionalOnBooleanProperty(name = "jetway.jobs.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(JobsProperties.class)
+public class JobsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static JobHandlerAnnotationBeanPostProcessor jobHandlerAnnotationBeanPostProcessor() {
+		return new JobHandlerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobHandlers jobHandlers(JobHandlerAnnotationBeanPostProcessor finder, ObjectProvider<JsonMapper> jsonMapper) {
+		return new JobHandlers(finder, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobRepository jobRepository(DataSource dataSource, DatabaseType databaseType) {
+		return new JobRepository(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	StreamDeclaration jetwayJobsStream(JobsProperties properties) {
+		return StreamDeclaration.of(properties.getStream(), DefaultJobClient.QUEUE_SUBJECT_PREFIX + ">")
+			.withSettings(StreamSettings.builder()
+				.retention(RetentionPolicy.WorkQueue)
+				.description("Jetway background jobs")
+				.build())
+			.withSource("jetway.jobs.stream");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobEvents jobEvents(JetwayPublisher publisher) {
+		return new JobEvents(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobWebhookUrlValidator jobWebhookUrlValidator() {
+		return (url) -> {
+			throw new IllegalArgumentException("Job webhooks are not available: no URL validator is configured "
+					+ "(the webhook capability, jetway.jobs.webhooks, provides one)");
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PausedQueues pausedQueues(JobRepository repository, JobsProperties properties) {
+		return new PausedQueues(repository, properties.getPollInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(JobClient.class)
+	DefaultJobClient jobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
+			DataSource dataSource, JobsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			JobWebhookUrlValidator webhookUrls, JobEvents events, ObjectProvider<JobObserver> observer,
+			PausedQueues pausedQueues) {
+		return new DefaultJobClient(handlers, repository, publisher,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
+				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobCompletions jobCompletions(JobRepository repository, DataSource dataSource, JobEvents events,
+			ObjectProvider<JobObserver> observer, JobsProperties properties) {
+		return new JobCompletions(repository, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+				events, observer.getIfAvailable(() -> JobObserver.NONE), properties.getCompletionBatchWindow(),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobWorkers jobWorkers(JobHandlers handlers, JobsProperties properties, Namespace namespace, JetStream jetStream,
+			ConsumerEnsurer ensurer, JobRepository repository, DataSource dataSource, JobCompletions completions,
+			JobEvents events, ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties,
+			PausedQueues paused) {
+		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+		String stream = namespace.streamName(properties.getStream());
+		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
+				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
+				ensurer, handlers, repository, transactions, completions, events, mapper, paused, Clock.systemUTC()),
+				completions, listenerProperties.getShutdownTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobScheduler jobScheduler(JobsProperties properties, JobClient jobs, JobHandlers handlers, JobRepository repository,
+			DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
+		return new JobScheduler(properties, jobs, handlers, repository,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class JobMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobMetrics jobMetrics(JobRepository repository) {
+			return new JobMetrics(repository);
+		}
+
+	}
+
+}

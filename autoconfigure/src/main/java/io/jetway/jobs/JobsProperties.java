@@ -1,0 +1,256 @@
+package io.jetway.jobs;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.jetway.support.BackoffProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Background jobs.
+ */
+@ConfigurationProperties("jetway.jobs")
+public class JobsProperties {
+
+	/**
+	 * Whether background jobs are on (they need a DataSource and the outbox).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Logical name of the work-queue stream that carries job messages.
+	 */
+	private String stream = "JOBS";
+
+	/**
+	 * Settings of queues not listed under jetway.jobs.queues.
+	 */
+	private final QueueProperties defaults = new QueueProperties();
+
+	/**
+	 * Queues by name.
+	 */
+	private Map<String, QueueProperties> queues = new LinkedHashMap<>();
+
+	/**
+	 * Cron schedules by name: each tick enqueues one job, once across all instances.
+	 */
+	private Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
+
+	/**
+	 * How long job completions wait to share one database commit.
+	 */
+	private Duration completionBatchWindow = Duration.ofMillis(5);
+
+	/**
+	 * How often cron schedules and queue pauses are checked.
+	 */
+	private Duration pollInterval = Duration.ofMillis(500);
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getStream() {
+		return this.stream;
+	}
+
+	public void setStream(String stream) {
+		this.stream = stream;
+	}
+
+	public QueueProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, QueueProperties> getQueues() {
+		return this.queues;
+	}
+
+	public void setQueues(Map<String, QueueProperties> queues) {
+		this.queues = queues;
+	}
+
+	public Map<String, ScheduleProperties> getSchedules() {
+		return this.schedules;
+	}
+
+	public void setSchedules(Map<String, ScheduleProperties> schedules) {
+		this.schedules = schedules;
+	}
+
+	public Duration getCompletionBatchWindow() {
+		return this.completionBatchWindow;
+	}
+
+	public void setCompletionBatchWindow(Duration completionBatchWindow) {
+		this.completionBatchWindow = completionBatchWindow;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
+	}
+
+	/**
+	 * @param queue a queue name
+	 * @return its settings, or the defaults
+	 */
+	public QueueProperties queue(String queue) {
+		return this.queues.getOrDefault(queue, this.defaults);
+	}
+
+	/**
+	 * One queue's workers.
+	 */
+	public static class QueueProperties {
+
+		/**
+		 * Jobs of the queue this instance runs at once.
+		 */
+		private int concurrency = 4;
+
+		/**
+		 * Attempts per job before it is failed.
+		 */
+		private int maxAttempts = 5;
+
+		/**
+		 * How long one attempt may run before its handler is interrupted and the attempt
+		 * fails (and is retried).
+		 */
+		private Duration timeout = Duration.ofMinutes(5);
+
+		/**
+		 * How long the server waits for a sign of life from a worker before giving the
+		 * job to another one; running jobs send in-progress acks well within it.
+		 */
+		private Duration ackWait = Duration.ofSeconds(30);
+
+		/**
+		 * Delay before each retry.
+		 */
+		private final BackoffProperties backoff = new BackoffProperties(Duration.ofSeconds(1), 2,
+				Duration.ofMinutes(10), 0.2);
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getAckWait() {
+			return this.ackWait;
+		}
+
+		public void setAckWait(Duration ackWait) {
+			this.ackWait = ackWait;
+		}
+
+		public BackoffProperties getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * A cron schedule.
+	 */
+	public static class ScheduleProperties {
+
+		/**
+		 * Spring cron expression with seconds, such as '0 0 2 * * *'.
+		 */
+		private @Nullable String cron;
+
+		/**
+		 * Time zone of the cron expression.
+		 */
+		private String zone = "UTC";
+
+		/**
+		 * Job type to enqueue at each tick.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * Queue override; the handler's queue when empty.
+		 */
+		private @Nullable String queue;
+
+		/**
+		 * Payload as JSON.
+		 */
+		private String payload = "{}";
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
+		}
+
+		public String getZone() {
+			return this.zone;
+		}
+
+		public void setZone(String zone) {
+			this.zone = zone;
+		}
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(@Nullable String queue) {
+			this.queue = queue;
+		}
+
+		public String getPayload() {
+			return this.payload;
+		}
+
+		public void setPayload(String payload) {
+			this.payload = payload;
+		}
+
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.jetway.jobs;
+
+import java.util.Collection;
+
+/**
+ * No {@link JobHandler} handles the job type.
+ */
+public class UnknownJobTypeException extends IllegalArgumentException {
+
+	public UnknownJobTypeException(String type, Collection<String> known) {
+		super("No @JobHandler handles job type '" + type + "'. Known types: " + known
+				+ ". Check the spelling, or add a @JobHandler(type = \"" + type + "\") method to a bean.");
+	}
+
+}

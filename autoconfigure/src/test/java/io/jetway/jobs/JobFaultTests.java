@@ -1,0 +1,118 @@
+package io.jetway.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.jetway.jdbc.DatabaseType;
+import io.jetway.jobs.JobRepository.AttemptOutcome;
+import io.jetway.jobs.JobRepository.ClaimedJob;
+import io.jetway.jobs.JobRepository.NewJob;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static io.jetway.jobs.JobsTests.contextRunner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Jobs when workers die or fall behind.
+ */
+class JobFaultTests {
+
+	@RegisterExtension
+	static final NatsServerExtension nats = new NatsServerExtension();
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void jobOfAWorkerThatStopsMidJobIsRedeliveredAndCompletedOnce(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = databases.get(type);
+		JobsTests.reset(database, nats.url());
+		BlockingHandler.reset();
+		var runner = contextRunner(database, nats.url()).withUserConfiguration(BlockingHandler.class)
+			.withPropertyValues("jetway.listener.shutdown-timeout=200ms", "jetway.jobs.queues.blocking.ack-wait=2s");
+		UUID[] id = new UUID[1];
+		runner.run((context) -> {
+			id[0] = context.getBean(JobClient.class).enqueue("block-first", "x");
+			await().atMost(Duration.ofSeconds(10)).until(() -> BlockingHandler.calls.get() == 1);
+			// the context closes now, while the first attempt blocks
+		});
+		assertThat(BlockingHandler.completions.get()).isZero();
+		runner.run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> jobs.status(id[0]).map(JobStatus::status).orElse(null) == JobState.COMPLETED);
+			assertThat(jobs.status(id[0]).orElseThrow().attempts()).isEqualTo(2);
+		});
+		assertThat(BlockingHandler.completions.get()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class)
+	void staleAttemptCannotCompleteAJobANewerAttemptOwns(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = databases.get(type);
+		JobsTests.reset(database, nats.url());
+		contextRunner(database, nats.url()).run((context) -> {
+			JobRepository repository = context.getBean(JobRepository.class);
+			Instant now = Instant.now();
+			UUID id = UUID.randomUUID();
+			repository
+				.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now, now));
+			ClaimedJob first = repository.claim(List.of(id), now).get(0);
+			ClaimedJob second = repository.claim(List.of(id), now).get(0);
+			assertThat(first.attempt()).isEqualTo(1);
+			assertThat(second.attempt()).isEqualTo(2);
+			boolean[] stale = repository
+				.finish(List.of(new AttemptOutcome(id, 1, JobState.COMPLETED, "\"stale\"", null, null)), now);
+			assertThat(stale).containsExactly(false);
+			assertThat(repository.findById(id).orElseThrow().status()).isEqualTo(JobState.RUNNING);
+			boolean[] current = repository
+				.finish(List.of(new AttemptOutcome(id, 2, JobState.COMPLETED, "\"current\"", null, null)), now);
+			assertThat(current).containsExactly(true);
+			assertThat(repository.findById(id).orElseThrow().result()).isEqualTo("\"current\"");
+			boolean[] late = repository.finish(List.of(new AttemptOutcome(id, 2, JobState.FAILED, null, "late", null)),
+					now);
+			assertThat(late).containsExactly(false);
+			assertThat(repository.findById(id).orElseThrow().status()).isEqualTo(JobState.COMPLETED);
+			assertThat(context.getBean(DatabaseType.class)).isNotNull();
+			assertThat(new JdbcTemplate(database.dataSource())
+				.queryForObject("SELECT attempts FROM jetway_jobs WHERE queue = 'nobody-works-here'", Integer.class))
+				.isEqualTo(2);
+		});
+	}
+
+	static class BlockingHandler {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		static final AtomicInteger completions = new AtomicInteger();
+
+		static void reset() {
+			calls.set(0);
+			completions.set(0);
+		}
+
+		@JobHandler(type = "block-first", queue = "blocking")
+		void handle(String input) throws InterruptedException {
+			if (calls.incrementAndGet() == 1) {
+				new CountDownLatch(1).await();
+			}
+			completions.incrementAndGet();
+		}
+
+	}
+
+}

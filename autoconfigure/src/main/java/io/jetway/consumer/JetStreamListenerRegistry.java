@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.jetway.consumer.JetStreamListenerAnnotationBeanPostProcessor.Found;
+import io.jetway.support.AnnotatedMethodCollector.AnnotatedMethod;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamTopology;
@@ -86,19 +86,21 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		Map<String, List<Found>> byConsumer = this.listeners.found()
+		Map<String, List<AnnotatedMethod<JetStreamListener>>> byConsumer = this.listeners.found()
 			.stream()
-			.collect(Collectors.groupingBy(Found::consumer, LinkedHashMap::new, Collectors.toList()));
+			.collect(Collectors.groupingBy((found) -> found.annotation().value(), LinkedHashMap::new,
+					Collectors.toList()));
 		List<String> problems = new ArrayList<>();
 		byConsumer.forEach((consumer, found) -> {
 			if (!this.properties.getConsumers().containsKey(consumer)) {
-				problems.add("@JetStreamListener(\"" + consumer + "\") on " + describe(found.get(0))
+				problems.add("@JetStreamListener(\"" + consumer + "\") on " + found.get(0).describe()
 						+ " names a consumer that is not configured: add jetway.consumers." + consumer
 						+ ".stream (configured: " + this.properties.getConsumers().keySet() + ")");
 			}
 			if (found.size() > 1) {
 				problems.add("Consumer '" + consumer + "' has " + found.size() + " @JetStreamListener methods ("
-						+ found.stream().map(this::describe).collect(Collectors.joining(", ")) + "); keep exactly one");
+						+ found.stream().map(AnnotatedMethod::describe).collect(Collectors.joining(", "))
+						+ "); keep exactly one");
 			}
 		});
 		this.properties.getConsumers().forEach((consumer, settings) -> {
@@ -122,7 +124,8 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 				createContainer(consumer, found.get(0), this.properties.getConsumers().get(consumer))));
 	}
 
-	private ListenerContainer createContainer(String consumer, Found found, ConsumerProperties settings) {
+	private ListenerContainer createContainer(String consumer, AnnotatedMethod<JetStreamListener> found,
+			ConsumerProperties settings) {
 		ListenerMethod method;
 		try {
 			method = new ListenerMethod(found.bean(), found.method(), consumer, this.jsonMapper);
@@ -175,11 +178,6 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 		String subject = StringUtils.hasText(settings.getDeadLetterSubject()) ? settings.getDeadLetterSubject()
 				: DEAD_LETTER_SUBJECT_PREFIX + "." + settings.getStream() + "." + consumer;
 		return this.namespace.subject(subject);
-	}
-
-	private String describe(Found found) {
-		return found.method().getDeclaringClass().getName() + "." + found.method().getName() + " (bean '"
-				+ found.beanName() + "')";
 	}
 
 	/**

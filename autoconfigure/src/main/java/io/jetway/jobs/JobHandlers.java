@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.jetway.jobs.JobHandlerAnnotationBeanPostProcessor.Found;
+import io.jetway.support.AnnotatedMethodCollector.AnnotatedMethod;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
@@ -38,9 +38,9 @@ public class JobHandlers implements SmartInitializingSingleton {
 	}
 
 	private synchronized void resolve() {
-		List<Found> found = this.finder.found();
+		List<AnnotatedMethod<JobHandler>> found = this.finder.found();
 		for (int i = this.resolved; i < found.size(); i++) {
-			Found each = found.get(i);
+			AnnotatedMethod<JobHandler> each = found.get(i);
 			register(new JobHandlerMethod(each.bean(), each.method(), each.annotation().type(),
 					each.annotation().queue(), this.jsonMapper));
 		}

@@ -74,6 +74,10 @@ final class BlockedAddresses {
 		if (address instanceof Inet4Address) {
 			return match(IPV4, bytes);
 		}
+		if (NAT64.contains(bytes)) {
+			// a public IPv4 address reached through a NAT64 gateway is fine
+			return checkEmbedded("NAT64", slice(bytes, 12), false);
+		}
 		Block embedded = checkEmbedded(bytes);
 		if (embedded != null) {
 			return embedded;
@@ -102,9 +106,6 @@ final class BlockedAddresses {
 			// ::/96 apart from :: and ::1 (and ::0.0.0.x, reserved anyway)
 			Block block = checkEmbedded("IPv4-compatible", slice(bytes, 12), false);
 			return (block != null) ? block : new Block("a deprecated IPv4-compatible IPv6 address (::/96)", false);
-		}
-		if (NAT64.contains(bytes)) {
-			return checkEmbedded("NAT64", slice(bytes, 12), false);
 		}
 		if (SIX_TO_FOUR.contains(bytes)) {
 			return checkEmbedded("6to4", slice(bytes, 2), false);

@@ -240,7 +240,8 @@ public class UrlGuard {
 		}
 		String ascii;
 		try {
-			ascii = IDN.toASCII(rawHost, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+			// trailing dots first: IDN refuses the empty labels they leave
+			ascii = IDN.toASCII(stripTrailingDots(rawHost), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new WebhookUrlRejectedException(
@@ -271,10 +272,18 @@ public class UrlGuard {
 
 	private static String stripTrailingDots(String host) {
 		int end = host.length();
-		while (end > 0 && host.charAt(end - 1) == '.') {
+		while (end > 0 && isDot(host.charAt(end - 1))) {
 			end--;
 		}
 		return host.substring(0, end);
+	}
+
+	/**
+	 * Whether a character is a dot, or one of the dots IDN maps to it (ideographic,
+	 * full-width, half-width ideographic).
+	 */
+	private static boolean isDot(char c) {
+		return c == '.' || c == '\u3002' || c == '\uff0e' || c == '\uff61';
 	}
 
 	/**

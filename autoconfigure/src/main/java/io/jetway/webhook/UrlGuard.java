@@ -219,7 +219,7 @@ public class UrlGuard {
 			throw new WebhookUrlRejectedException("IPv6 address '" + literal.replace("%25", "%")
 					+ "' has a zone id (a scoped, link-local address), which is not allowed");
 		}
-		if (literal.isEmpty() || !literal.chars()
+		if (!literal.contains(":") || !literal.chars()
 			.allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
 					|| c == '.')) {
 			throw new WebhookUrlRejectedException("'" + literal + "' is not a valid IPv6 address");

@@ -281,6 +281,37 @@ public class JobRepository {
 				});
 	}
 
+	List<UUID> dueWebhooks(Instant now, int limit) {
+		return this.jdbc.query("SELECT id FROM jetway_jobs WHERE webhook_status = 'pending' AND webhook_next_at <= ? "
+				+ "ORDER BY webhook_next_at LIMIT ?", (statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					statement.setInt(2, limit);
+				}, (rows, rowNum) -> this.databaseType.getUuid(rows, "id"));
+	}
+
+	/**
+	 * Takes a due webhook delivery for {@code until}, unless another instance took it.
+	 */
+	boolean leaseWebhook(UUID id, Instant now, Instant until) {
+		return this.jdbc.update("UPDATE jetway_jobs SET webhook_next_at = ? WHERE id = ? AND "
+				+ "webhook_status = 'pending' AND webhook_next_at <= ?", (statement) -> {
+					this.databaseType.setInstant(statement, 1, until);
+					this.databaseType.setUuid(statement, 2, id);
+					this.databaseType.setInstant(statement, 3, now);
+				}) == 1;
+	}
+
+	void recordWebhook(UUID id, String status, int attempts, @Nullable String error, @Nullable Instant nextAt) {
+		this.jdbc.update("UPDATE jetway_jobs SET webhook_status = ?, webhook_attempts = ?, webhook_last_error = ?, "
+				+ "webhook_next_at = ? WHERE id = ?", (statement) -> {
+					statement.setString(1, status);
+					statement.setInt(2, attempts);
+					statement.setString(3, truncate(error));
+					this.databaseType.setInstant(statement, 4, nextAt);
+					this.databaseType.setUuid(statement, 5, id);
+				});
+	}
+
 	private void bindIds(PreparedStatement statement, int first, Collection<UUID> ids) throws SQLException {
 		int index = first;
 		for (UUID id : ids) {

@@ -1,6 +1,7 @@
 package io.jetway.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -15,6 +16,10 @@ import io.jetway.publish.PublishAutoConfiguration;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamSettings;
+import io.jetway.webhook.JetwayWebhookProperties;
+import io.jetway.webhook.WebhookAutoConfiguration;
+import io.jetway.webhook.WebhookBackoff;
+import io.jetway.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.JetStream;
 import io.nats.client.api.RetentionPolicy;
@@ -82,11 +87,26 @@ public class JobsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobWebhookUrlValidator jobWebhookUrlValidator() {
+	JobWebhookUrlValidator jobWebhookUrlValidator(ObjectProvider<WebhookSender> sender) {
+		WebhookSender webhooks = sender.getIfAvailable();
+		if (webhooks != null) {
+			return webhooks::validate;
+		}
 		return (url) -> {
-			throw new IllegalArgumentException("Job webhooks are not available: no URL validator is configured "
-					+ "(the webhook capability, jetway.jobs.webhooks, provides one)");
+			throw new IllegalArgumentException("Job webhooks are not available: no WebhookSender bean exists "
+					+ "(the webhook auto-configuration provides one unless jetway.enabled=false)");
 		};
+	}
+
+	@Bean
+	@ConditionalOnBean({ WebhookSender.class, WebhookBackoff.class })
+	@ConditionalOnMissingBean
+	JobWebhookDeliveries jobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
+			ObjectProvider<JsonMapper> jsonMapper, JobsProperties properties, JetwayWebhookProperties webhooks) {
+		Duration lease = webhooks.getConnectTimeout().plus(webhooks.getReadTimeout()).plusSeconds(30);
+		return new JobWebhookDeliveries(repository, sender, backoff,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getPollInterval(), lease,
+				Clock.systemUTC());
 	}
 
 	@Bean

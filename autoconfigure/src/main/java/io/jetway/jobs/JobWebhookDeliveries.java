@@ -1,0 +1,160 @@
+package io.jetway.jobs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.jetway.webhook.WebhookBackoff;
+import io.jetway.webhook.WebhookDeliveryResult;
+import io.jetway.webhook.WebhookSender;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Delivers the webhooks of finished jobs. The commit that completes or fails a job with a
+ * webhook URL marks its delivery pending in the same row, so a delivery survives
+ * restarts; every instance polls for due deliveries, takes each with a conditional update
+ * (a lease, so that no other instance sends it meanwhile), POSTs the job's status, and
+ * records delivered, a retry with backoff, or failed, on the job's webhook columns. The
+ * job's own status never changes.
+ */
+public class JobWebhookDeliveries implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(JobWebhookDeliveries.class);
+
+	private static final int BATCH = 20;
+
+	private final JobRepository repository;
+
+	private final WebhookSender sender;
+
+	private final WebhookBackoff backoff;
+
+	private final JsonMapper jsonMapper;
+
+	private final Duration pollInterval;
+
+	private final Duration lease;
+
+	private final Clock clock;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	public JobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
+			JsonMapper jsonMapper, Duration pollInterval, Duration lease, Clock clock) {
+		this.repository = repository;
+		this.sender = sender;
+		this.backoff = backoff;
+		this.jsonMapper = jsonMapper;
+		this.pollInterval = pollInterval;
+		this.lease = lease;
+		this.clock = clock;
+	}
+
+	/**
+	 * Delivers every due webhook now.
+	 * @return how many attempts were made
+	 */
+	public int deliverDue() {
+		Instant now = this.clock.instant();
+		List<UUID> due = this.repository.dueWebhooks(now, BATCH);
+		int attempts = 0;
+		for (UUID id : due) {
+			if (!this.repository.leaseWebhook(id, now, now.plus(this.lease))) {
+				continue;
+			}
+			Optional<JobStatus> job = this.repository.findById(id);
+			if (job.isEmpty() || job.get().webhookUrl() == null) {
+				continue;
+			}
+			attempts++;
+			deliver(job.get());
+		}
+		return attempts;
+	}
+
+	private void deliver(JobStatus job) {
+		int attempt = job.webhookAttempts() + 1;
+		WebhookDeliveryResult result = this.sender.send(job.webhookUrl(), body(job), job.id() + ":webhook");
+		Instant now = this.clock.instant();
+		if (result.isDelivered()) {
+			this.repository.recordWebhook(job.id(), "delivered", attempt, null, null);
+			return;
+		}
+		Optional<Duration> retry = this.backoff.nextDelay(attempt, result);
+		String error = result.error();
+		if (retry.isPresent()) {
+			this.repository.recordWebhook(job.id(), "pending", attempt, error, now.plus(retry.get()));
+			logger.info("Webhook of job " + job.id() + " attempt " + attempt + " failed (" + error + "); retrying in "
+					+ retry.get());
+		}
+		else {
+			this.repository.recordWebhook(job.id(), "failed", attempt, error, null);
+			logger.warn("Webhook of job " + job.id() + " failed for good after " + attempt + " attempts: " + error);
+		}
+	}
+
+	byte[] body(JobStatus job) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", job.id().toString());
+		body.put("type", job.type());
+		body.put("queue", job.queue());
+		body.put("status", job.status().columnValue());
+		body.put("result", (job.result() != null) ? this.jsonMapper.readTree(job.result()) : null);
+		body.put("error", job.error());
+		body.put("attempts", job.attempts());
+		body.put("created_at", job.createdAt().toString());
+		body.put("completed_at", (job.completedAt() != null) ? job.completedAt().toString() : null);
+		return this.jsonMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void start() {
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+				new CustomizableThreadFactory("jetway-jobs-webhooks-"));
+		timer.scheduleWithFixedDelay(() -> {
+			try {
+				deliverDue();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Delivering job webhooks failed, retrying: " + ex);
+			}
+		}, this.pollInterval.toMillis(), this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		this.executor = timer;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService timer = this.executor;
+		if (timer != null) {
+			timer.shutdown();
+			try {
+				timer.awaitTermination(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+}

@@ -22,10 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param differences settings on the server that differ from the declaration (after a
  * successful ensure, only drift is left)
  * @param failure why the pass could not create or update the stream, or {@code null}
+ * @param problems one line per problem (missing stream, missing subject, differing
+ * setting, failure) naming the property at fault; empty when consistent
  */
 public record StreamReport(String name, String streamName, String source, Status status, List<String> subjects,
 		@Nullable StreamSettings settings, List<String> missingSubjects, List<SkippedSubject> skipped,
-		List<SettingDifference> differences, @Nullable String failure) {
+		List<SettingDifference> differences, @Nullable String failure, List<String> problems) {
 
 	static StreamReport of(StreamPlan plan, Status status, @Nullable String failure) {
 		StreamConfiguration current = plan.current();
@@ -33,7 +35,7 @@ public record StreamReport(String name, String streamName, String source, Status
 		return new StreamReport(target.logicalName(), target.streamName(), target.source(), status,
 				(current != null) ? List.copyOf(current.getSubjects()) : List.of(),
 				(current != null) ? StreamSettings.from(current) : null, plan.missingSubjects(), plan.skipped(),
-				plan.differences(), failure);
+				plan.differences(), failure, problems(plan, failure));
 	}
 
 	/**
@@ -44,28 +46,31 @@ public record StreamReport(String name, String streamName, String source, Status
 				&& this.failure == null;
 	}
 
-	/**
-	 * @return one line per problem, empty when consistent
-	 */
-	public List<String> problems() {
+	private static List<String> problems(StreamPlan plan, @Nullable String failure) {
 		List<String> problems = new ArrayList<>();
-		String prefix = "stream " + this.streamName + " (" + this.source + "): ";
-		if (this.failure != null) {
-			problems.add(prefix + this.failure);
+		String prefix = "stream " + plan.target().streamName() + " (" + plan.target().source() + "): ";
+		if (failure != null) {
+			problems.add(prefix + failure);
 		}
-		if (this.settings == null) {
+		if (plan.current() == null) {
 			problems.add(prefix + "does not exist");
 		}
-		for (String missing : this.missingSubjects) {
-			String reason = this.skipped.stream()
-				.filter((skip) -> skip.subject().equals(missing))
+		List<String> missing = plan.missingSubjects();
+		for (TargetStream.WantedSubject wanted : plan.target().subjects()) {
+			SkippedSubject skipped = plan.skipped()
+				.stream()
+				.filter((skip) -> skip.subject().equals(wanted.subject()) && !skip.isCaptured())
 				.findFirst()
-				.map(SkippedSubject::describe)
-				.orElse("subject '" + missing + "' is missing");
-			problems.add(prefix + reason);
+				.orElse(null);
+			if (skipped != null) {
+				problems.add(prefix + skipped.describe());
+			}
+			else if (plan.current() != null && missing.contains(wanted.subject())) {
+				problems.add(prefix + "subject '" + wanted.subject() + "' (" + wanted.property() + ") is missing");
+			}
 		}
-		this.differences.forEach((difference) -> problems.add(prefix + difference.describe()));
-		return problems;
+		plan.differences().forEach((difference) -> problems.add(prefix + difference.describe()));
+		return List.copyOf(problems);
 	}
 
 	/**

@@ -71,13 +71,13 @@ class TopologyPlannerTests {
 	void plannedSubjectsNeverOverlapOnRandomTopologies() {
 		java.util.Random random = new java.util.Random(7);
 		for (int i = 0; i < 500; i++) {
-			String foreign = SubjectSamples.random(random);
-			String own = SubjectSamples.random(random);
+			String foreign = "t." + SubjectSamples.random(random);
+			String own = "t." + SubjectSamples.random(random);
 			if (Subjects.overlaps(foreign, own)) {
 				continue;
 			}
-			StreamDeclaration declaration = StreamDeclaration.of("S", SubjectSamples.random(random),
-					SubjectSamples.random(random), SubjectSamples.random(random));
+			StreamDeclaration declaration = StreamDeclaration.of("S", "t." + SubjectSamples.random(random),
+					"t." + SubjectSamples.random(random), "t." + SubjectSamples.random(random));
 			StreamPlan plan = plan(declaration, stream("F", foreign), stream("S", own));
 			List<String> subjects = plan.subjects();
 			for (int a = 0; a < subjects.size(); a++) {

@@ -1,8 +1,10 @@
 package io.jetway.connection;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,9 +27,17 @@ public class ManagedNatsConnection implements DisposableBean {
 
 	private final Duration drainTimeout;
 
-	public ManagedNatsConnection(Connection connection, Duration drainTimeout) {
+	private final List<ExecutorService> executors;
+
+	/**
+	 * @param connection the connection
+	 * @param drainTimeout how long closing may drain it
+	 * @param executors executors the connection uses and this object shuts down after it
+	 */
+	public ManagedNatsConnection(Connection connection, Duration drainTimeout, List<ExecutorService> executors) {
 		this.connection = connection;
 		this.drainTimeout = drainTimeout;
+		this.executors = List.copyOf(executors);
 	}
 
 	public Connection getConnection() {
@@ -36,6 +46,20 @@ public class ManagedNatsConnection implements DisposableBean {
 
 	@Override
 	public void destroy() throws InterruptedException {
+		try {
+			close();
+		}
+		finally {
+			for (ExecutorService executor : this.executors) {
+				executor.shutdown();
+				if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+					executor.shutdownNow();
+				}
+			}
+		}
+	}
+
+	private void close() throws InterruptedException {
 		if (this.connection.getStatus() == Connection.Status.CLOSED) {
 			return;
 		}

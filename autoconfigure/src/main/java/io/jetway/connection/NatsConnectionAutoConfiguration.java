@@ -69,7 +69,7 @@ public class NatsConnectionAutoConfiguration {
 		@Bean
 		ManagedNatsConnection managedNatsConnection(NatsConnectionFactory connectionFactory,
 				JetwayNatsProperties properties) {
-			return new ManagedNatsConnection(connectionFactory.connect(), properties.getDrainTimeout());
+			return connectionFactory.connect(properties.getDrainTimeout());
 		}
 
 		@Bean(destroyMethod = "")

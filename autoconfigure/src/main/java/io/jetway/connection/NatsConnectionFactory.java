@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 
 import javax.net.ssl.SSLException;
@@ -14,6 +16,8 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Connects to NATS with the configured options and fails with an actionable
@@ -32,9 +36,33 @@ public class NatsConnectionFactory {
 		this.customizers = customizers;
 	}
 
-	public Connection connect() {
+	/**
+	 * Connects.
+	 * @param drainTimeout how long closing the connection may drain it
+	 * @return the connection, with the executors it owns
+	 */
+	public ManagedNatsConnection connect(Duration drainTimeout) {
+		// executors of our own: jnats re-creates its internal ones for the CLOSED event
+		// after it shut them down, which would leave threads behind on close
+		ExecutorService callbacks = Executors
+			.newSingleThreadExecutor(new CustomizableThreadFactory("jetway-nats-callback-"));
+		ExecutorService connects = Executors
+			.newSingleThreadExecutor(new CustomizableThreadFactory("jetway-nats-connect-"));
+		try {
+			Connection connection = connect((builder) -> builder.callbackExecutor(callbacks).connectExecutor(connects));
+			return new ManagedNatsConnection(connection, drainTimeout, List.of(callbacks, connects));
+		}
+		catch (RuntimeException ex) {
+			callbacks.shutdownNow();
+			connects.shutdownNow();
+			throw ex;
+		}
+	}
+
+	private Connection connect(NatsOptionsCustomizer executors) {
 		Options.Builder builder = new Options.Builder();
 		this.configurer.configure(builder);
+		executors.customize(builder);
 		NatsConnectionEventLogger eventLogger = new NatsConnectionEventLogger();
 		builder.connectionListener(eventLogger).errorListener(eventLogger);
 		this.customizers.forEach((customizer) -> customizer.customize(builder));
@@ -45,6 +73,7 @@ public class NatsConnectionFactory {
 			connection = Nats.connect(options);
 		}
 		catch (AuthenticationException ex) {
+			releaseExecutors(options);
 			throw new NatsConnectionException(
 					"The NATS server at " + servers + " rejected the credentials: " + ex.getMessage(),
 					authenticationProperty(options),
@@ -53,10 +82,12 @@ public class NatsConnectionFactory {
 					ex);
 		}
 		catch (IOException ex) {
+			releaseExecutors(options);
 			throw connectFailure(options, servers, ex, eventLogger.lastException());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			releaseExecutors(options);
 			throw new NatsConnectionException("Interrupted while connecting to NATS at " + servers,
 					"jetway.nats.servers", "Retry the start.", ex);
 		}
@@ -113,6 +144,22 @@ public class NatsConnectionFactory {
 		}
 		catch (IOException | IllegalArgumentException ex) {
 			return false;
+		}
+	}
+
+	/**
+	 * A failed first connect leaves the executors jnats made for these options running;
+	 * stop them so that a failed start leaves nothing behind.
+	 */
+	private static void releaseExecutors(Options options) {
+		try {
+			options.shutdownExecutors();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			// already shut down
 		}
 	}
 

@@ -17,7 +17,6 @@ import io.nats.client.Options;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.StringUtils;
 
 /**
@@ -53,8 +52,6 @@ public class NatsOptionsConfigurer {
 		builder.reconnectWait(this.properties.getReconnectWait());
 		builder.maxReconnects(this.properties.getMaxReconnects());
 		builder.pingInterval(positive(this.properties.getPingInterval(), "jetway.nats.ping-interval"));
-		builder.connectThreadFactory(new CustomizableThreadFactory("jetway-nats-connect-"));
-		builder.callbackThreadFactory(new CustomizableThreadFactory("jetway-nats-callback-"));
 		configureAuthentication(builder);
 		configureTls(builder);
 	}

@@ -43,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * DataSource (the job table) and the outbox (dispatch in the enqueuer's transaction).
  */
 @AutoConfiguration(
-		after = { OutboxAutoConfiguration.class, PublishAutoConfiguration.class, ConsumerAutoConfiguration.class },
+		after = { OutboxAutoConfiguration.class, PublishAutoConfiguration.class, ConsumerAutoConfiguration.class,
+				WebhookAutoConfiguration.class },
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ JetStream.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBean({ DatabaseType.class, OutboxWriter.class, JetwayPublisher.class, ConsumerEnsurer.class })
@@ -99,12 +100,13 @@ public class JobsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean({ WebhookSender.class, WebhookBackoff.class })
+	@ConditionalOnBean({ WebhookSender.class, JetwayWebhookProperties.class })
 	@ConditionalOnMissingBean
-	JobWebhookDeliveries jobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
-			ObjectProvider<JsonMapper> jsonMapper, JobsProperties properties, JetwayWebhookProperties webhooks) {
+	JobWebhookDeliveries jobWebhookDeliveries(JobRepository repository, WebhookSender sender,
+			ObjectProvider<WebhookBackoff> backoff, ObjectProvider<JsonMapper> jsonMapper, JobsProperties properties,
+			JetwayWebhookProperties webhooks) {
 		Duration lease = webhooks.getConnectTimeout().plus(webhooks.getReadTimeout()).plusSeconds(30);
-		return new JobWebhookDeliveries(repository, sender, backoff,
+		return new JobWebhookDeliveries(repository, sender, backoff.getIfAvailable(() -> WebhookBackoff.of(webhooks)),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getPollInterval(), lease,
 				Clock.systemUTC());
 	}

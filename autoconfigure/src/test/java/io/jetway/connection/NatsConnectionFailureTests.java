@@ -104,7 +104,8 @@ class NatsConnectionFailureTests {
 	void failureAnalyzerGivesDescriptionAndAction() {
 		NatsConnectionException exception = new NatsConnectionException("Bad thing", "jetway.nats.token",
 				"Do the fix.");
-		FailureAnalysis analysis = new NatsConnectionFailureAnalyzer().analyze(new IllegalStateException(exception));
+		FailureAnalysis analysis = new io.jetway.support.JetwayFailureAnalyzer()
+			.analyze(new IllegalStateException(exception));
 		assertThat(analysis.getDescription()).isEqualTo("Bad thing (property jetway.nats.token).");
 		assertThat(analysis.getAction()).isEqualTo("Do the fix.");
 	}

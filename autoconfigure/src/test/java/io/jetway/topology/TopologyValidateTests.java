@@ -88,7 +88,7 @@ class TopologyValidateTests {
 					.isInstanceOf(TopologyException.class)
 					.hasMessageContaining("Invalid subject 'orders..created'")
 					.hasMessageContaining("jetway.topology.streams.ORDERS.subjects[1]");
-				FailureAnalysis analysis = new TopologyFailureAnalyzer().analyze(failure);
+				FailureAnalysis analysis = new io.jetway.support.JetwayFailureAnalyzer().analyze(failure);
 				assertThat(analysis.getDescription()).contains("Invalid subject 'orders..created': token 2 is empty")
 					.contains("jetway.topology.streams.ORDERS.subjects[1]");
 				assertThat(analysis.getAction()).contains("'orders.>'");

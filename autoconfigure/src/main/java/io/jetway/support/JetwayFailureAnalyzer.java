@@ -1,17 +1,16 @@
-package io.jetway.topology;
+package io.jetway.support;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns a {@link TopologyException} at startup (an invalid subject, or the report of a
- * failed {@code validate}) into Spring Boot's "APPLICATION FAILED TO START" report with a
- * description and an action.
+ * Turns a {@link JetwayConfigurationException} at startup into Spring Boot's "APPLICATION
+ * FAILED TO START" report with a description and an action.
  */
-class TopologyFailureAnalyzer extends AbstractFailureAnalyzer<TopologyException> {
+public class JetwayFailureAnalyzer extends AbstractFailureAnalyzer<JetwayConfigurationException> {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, TopologyException cause) {
+	protected FailureAnalysis analyze(Throwable rootFailure, JetwayConfigurationException cause) {
 		String message = cause.getMessage();
 		int actionStart = message.lastIndexOf(cause.getAction());
 		String description = (actionStart > 0) ? message.substring(0, actionStart).trim() : message;

@@ -91,7 +91,14 @@ public class JobsAutoConfiguration {
 	JobWebhookUrlValidator jobWebhookUrlValidator(ObjectProvider<WebhookSender> sender) {
 		WebhookSender webhooks = sender.getIfAvailable();
 		if (webhooks != null) {
-			return webhooks::validate;
+			return (url) -> {
+				try {
+					webhooks.validate(url);
+				}
+				catch (IllegalStateException ex) {
+					throw new IllegalArgumentException(ex.getMessage(), ex);
+				}
+			};
 		}
 		return (url) -> {
 			throw new IllegalArgumentException("Job webhooks are not available: no WebhookSender bean exists "

@@ -67,18 +67,32 @@ public class OutboxRepository {
 		if (ids.isEmpty()) {
 			return Collections.emptySet();
 		}
-		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+		// by primary key only: a status predicate lets PostgreSQL pick the partial
+		// pending
+		// index and scan the whole backlog for every batch
 		Set<UUID> locked = new HashSet<>();
-		this.jdbc.query("SELECT id FROM jetway_outbox WHERE status = 'pending' AND id IN (" + placeholders
-				+ ") ORDER BY id " + this.databaseType.forUpdateSkipLocked(), (statement) -> {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			this.jdbc.query("SELECT id, status FROM jetway_outbox WHERE id = ANY(?) ORDER BY id FOR UPDATE SKIP LOCKED",
+					(statement) -> statement.setArray(1,
+							statement.getConnection().createArrayOf("uuid", ids.toArray())),
+					(ResultSet rows) -> collectPending(rows, locked));
+			return locked;
+		}
+		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+		this.jdbc.query("SELECT id, status FROM jetway_outbox WHERE id IN (" + placeholders + ") ORDER BY id "
+				+ this.databaseType.forUpdateSkipLocked(), (statement) -> {
 					int index = 1;
 					for (UUID id : ids) {
 						this.databaseType.setUuid(statement, index++, id);
 					}
-				}, (ResultSet rows) -> {
-					locked.add(this.databaseType.getUuid(rows, "id"));
-				});
+				}, (ResultSet rows) -> collectPending(rows, locked));
 		return locked;
+	}
+
+	private void collectPending(ResultSet rows, Set<UUID> locked) throws SQLException {
+		if ("pending".equals(rows.getString("status"))) {
+			locked.add(this.databaseType.getUuid(rows, "id"));
+		}
 	}
 
 	/**

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 class AckRecorder implements OutboxObserver {
 
+	private static final Duration REPORT_EVERY = Duration.ofSeconds(15);
+
 	private final AtomicLong acknowledged = new AtomicLong();
 
 	private volatile long lastAckNanos;
@@ -57,11 +59,18 @@ class AckRecorder implements OutboxObserver {
 	 * @return when the last of them was acknowledged
 	 */
 	long await(long total, Duration timeout) throws TimeoutException {
-		long deadline = System.nanoTime() + timeout.toNanos();
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		long nextReport = start + REPORT_EVERY.toNanos();
 		while (this.acknowledged.get() < total) {
-			if (System.nanoTime() > deadline) {
+			long now = System.nanoTime();
+			if (now > deadline) {
 				throw new TimeoutException("only " + this.acknowledged.get() + " of " + total
 						+ " outbox records were acknowledged within " + timeout);
+			}
+			if (now > nextReport) {
+				System.out.printf("  waiting for PubAcks: %,d of %,d acknowledged%n", this.acknowledged.get(), total);
+				nextReport = now + REPORT_EVERY.toNanos();
 			}
 			LockSupport.parkNanos(200_000);
 		}

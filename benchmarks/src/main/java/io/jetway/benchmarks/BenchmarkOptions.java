@@ -1,7 +1,9 @@
 package io.jetway.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -12,11 +14,12 @@ import java.util.Set;
  * @param warmUpEvents events sent before each measurement and not counted
  * @param latencyDuration how long the paced latency run lasts
  * @param latencyRate events per second of the paced latency run
- * @param latencyEventsPerTransaction events committed per transaction in the latency run
+ * @param latencyEventsPerTransaction events committed per transaction in each latency run
+ * (one run per value, each adding up to the same rate)
  * @param scenarios the scenarios to run, by letter
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
-		int latencyEventsPerTransaction, Set<Character> scenarios) {
+		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -26,7 +29,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		Integer events = null;
 		boolean quick = false;
 		Duration latency = null;
-		int perTransaction = 1;
+		List<Integer> perTransaction = List.of(1, 10);
 		Set<Character> scenarios = new LinkedHashSet<>(Set.of('a', 'b', 'c', 'd'));
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
@@ -39,7 +42,14 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 				latency = Duration.ofSeconds(positive(arg, value(arg)));
 			}
 			else if (arg.startsWith("--latency-events-per-transaction=")) {
-				perTransaction = positive(arg, value(arg));
+				perTransaction = new ArrayList<>();
+				for (String number : value(arg).split(",")) {
+					int perTx = positive(arg, number);
+					if (1000 % perTx != 0) {
+						throw new IllegalArgumentException("--latency-events-per-transaction values must divide 1000");
+					}
+					perTransaction.add(perTx);
+				}
 			}
 			else if (arg.startsWith("--scenarios=")) {
 				scenarios.clear();
@@ -56,9 +66,6 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		}
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
-		if (1000 % perTransaction != 0) {
-			throw new IllegalArgumentException("--latency-events-per-transaction must divide 1000");
-		}
 		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios);
 	}
 

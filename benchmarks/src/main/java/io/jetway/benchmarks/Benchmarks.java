@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Runs one benchmark by name and prints its figures.
  * <p>
  * Usage: {@code java -jar jetway-benchmarks.jar outbox [--events=N] [--quick]
- * [--latency-seconds=S] [--latency-events-per-transaction=K] [--scenarios=a,b,c,d]}.
+ * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]}.
  */
 public final class Benchmarks {
 
@@ -49,7 +49,7 @@ public final class Benchmarks {
 	private static void usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: java -jar jetway-benchmarks.jar outbox [--events=N] [--quick] "
-				+ "[--latency-seconds=S] [--latency-events-per-transaction=K] [--scenarios=a,b,c,d]");
+				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
 		System.exit(2);
 	}
 

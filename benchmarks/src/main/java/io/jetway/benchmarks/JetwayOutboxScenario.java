@@ -40,7 +40,12 @@ final class JetwayOutboxScenario {
 	private JetwayOutboxScenario() {
 	}
 
-	record Outcome(ScenarioResult throughput, LatencyResult latency) {
+	record Outcome(ScenarioResult throughput, List<LatencyResult> latencies) {
+
+		long latencyEvents() {
+			return this.latencies.stream().mapToLong(LatencyResult::events).sum();
+		}
+
 	}
 
 	static Outcome run(String natsUrl, BenchmarkOptions options) throws Exception {
@@ -69,12 +74,17 @@ final class JetwayOutboxScenario {
 				commitInBatches(publisher, transactions, warmUp, options.events());
 				long lastAck = acks.await(warmUp + options.events(), timeout(options.events()));
 				ScenarioResult throughput = new ScenarioResult(options.events(), lastAck - start);
-				LatencyResult latency = pacedRun(publisher, transactions, acks, options,
-						(long) warmUp + options.events());
-				outcome = new Outcome(throughput, latency);
+				List<LatencyResult> latencies = new ArrayList<>();
+				long sequence = (long) warmUp + options.events();
+				for (int perTransaction : options.latencyEventsPerTransaction()) {
+					LatencyResult latency = pacedRun(publisher, transactions, acks, options, perTransaction, sequence);
+					sequence += latency.events();
+					latencies.add(latency);
+				}
+				outcome = new Outcome(throughput, latencies);
 			}
-			BenchStream.expectMessages(connection,
-					options.warmUpEvents() + options.events() + (long) outcome.latency().events(), "(c)");
+			BenchStream.expectMessages(connection, options.warmUpEvents() + options.events() + outcome.latencyEvents(),
+					"(c)");
 			return outcome;
 		}
 	}
@@ -93,13 +103,12 @@ final class JetwayOutboxScenario {
 	}
 
 	/**
-	 * Commits {@code latencyEventsPerTransaction} events per transaction on a fixed
-	 * schedule that adds up to 1,000 events/s, records for each event when its
-	 * transaction returned, and compares with when its PubAck was seen.
+	 * Commits {@code perTransaction} events per transaction on a fixed schedule that adds
+	 * up to 1,000 events/s, records for each event when its transaction returned, and
+	 * compares with when its PubAck was seen.
 	 */
 	private static LatencyResult pacedRun(JetwayPublisher publisher, TransactionTemplate transactions, AckRecorder acks,
-			BenchmarkOptions options, long firstSequence) throws Exception {
-		int perTransaction = options.latencyEventsPerTransaction();
+			BenchmarkOptions options, int perTransaction, long firstSequence) throws Exception {
 		int total = (int) (options.latencyRate() * options.latencyDuration().toSeconds());
 		total -= total % perTransaction;
 		long intervalNanos = 1_000_000_000L * perTransaction / options.latencyRate();
@@ -129,7 +138,7 @@ final class JetwayOutboxScenario {
 			}
 		}
 		double achievedRate = total * 1e9 / (System.nanoTime() - start);
-		acks.await(acknowledgedBefore + total, Duration.ofMinutes(1));
+		acks.await(acknowledgedBefore + total, Duration.ofMinutes(2));
 		long[] latencies = new long[total];
 		for (int i = 0; i < total; i++) {
 			Long ack = acks.ackTime(ids[i]);
@@ -139,11 +148,13 @@ final class JetwayOutboxScenario {
 			// the relay may see the PubAck before the producer thread reads the clock
 			latencies[i] = Math.max(0, ack - committed[i]);
 		}
-		return LatencyResult.of(latencies, achievedRate);
+		return LatencyResult.of(perTransaction, intervalNanos / 1_000_000, latencies, achievedRate);
 	}
 
 	private static Duration timeout(long events) {
-		return Duration.ofSeconds(Math.max(60, events / 500));
+		// generous: a relay that slows down as its backlog grows takes minutes, and the
+		// figure should still be reported
+		return Duration.ofSeconds(Math.max(120, events / 50));
 	}
 
 }

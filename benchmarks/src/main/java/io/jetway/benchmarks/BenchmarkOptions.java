@@ -1,0 +1,93 @@
+package io.jetway.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command line options shared by the benchmarks.
+ *
+ * @param events events measured per throughput scenario
+ * @param warmUpEvents events sent before each measurement and not counted
+ * @param latencyDuration how long the paced latency run lasts
+ * @param latencyRate events per second of the paced latency run
+ * @param latencyEventsPerTransaction events committed per transaction in each latency run
+ * (one run per value, each adding up to the same rate)
+ * @param scenarios the scenarios to run, by letter
+ */
+record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
+		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios) {
+
+	static final int DEFAULT_EVENTS = 100_000;
+
+	static final int QUICK_EVENTS = 10_000;
+
+	static BenchmarkOptions parse(String[] args) {
+		Integer events = null;
+		boolean quick = false;
+		Duration latency = null;
+		List<Integer> perTransaction = List.of(1, 10);
+		Set<Character> scenarios = new LinkedHashSet<>(Set.of('a', 'b', 'c', 'd'));
+		for (String arg : args) {
+			if (arg.equals("--quick")) {
+				quick = true;
+			}
+			else if (arg.startsWith("--events=")) {
+				events = positive(arg, value(arg));
+			}
+			else if (arg.startsWith("--latency-seconds=")) {
+				latency = Duration.ofSeconds(positive(arg, value(arg)));
+			}
+			else if (arg.startsWith("--latency-events-per-transaction=")) {
+				perTransaction = new ArrayList<>();
+				for (String number : value(arg).split(",")) {
+					int perTx = positive(arg, number);
+					if (1000 % perTx != 0) {
+						throw new IllegalArgumentException("--latency-events-per-transaction values must divide 1000");
+					}
+					perTransaction.add(perTx);
+				}
+			}
+			else if (arg.startsWith("--scenarios=")) {
+				scenarios.clear();
+				for (String letter : value(arg).toLowerCase(Locale.ROOT).split(",")) {
+					if (letter.length() != 1 || "abcd".indexOf(letter.charAt(0)) < 0) {
+						throw new IllegalArgumentException("unknown scenario '" + letter + "' in " + arg);
+					}
+					scenarios.add(letter.charAt(0));
+				}
+			}
+			else {
+				throw new IllegalArgumentException("unknown option " + arg);
+			}
+		}
+		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
+		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
+		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios);
+	}
+
+	boolean runs(char scenario) {
+		return this.scenarios.contains(scenario);
+	}
+
+	private static String value(String arg) {
+		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	private static int positive(String arg, String value) {
+		try {
+			int number = Integer.parseInt(value.replace("_", "").replace(",", ""));
+			if (number > 0) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new IllegalArgumentException("expected a positive number in " + arg);
+	}
+
+}

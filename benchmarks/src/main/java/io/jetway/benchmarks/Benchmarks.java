@@ -1,0 +1,56 @@
+package io.jetway.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * Runs one benchmark by name and prints its figures.
+ * <p>
+ * Usage: {@code java -jar jetway-benchmarks.jar outbox [--events=N] [--quick]
+ * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]}.
+ */
+public final class Benchmarks {
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length == 0 || args[0].startsWith("--")) {
+			usage("no benchmark named");
+			return;
+		}
+		BenchmarkOptions options;
+		try {
+			options = BenchmarkOptions.parse(Arrays.copyOfRange(args, 1, args.length));
+		}
+		catch (IllegalArgumentException ex) {
+			usage(ex.getMessage());
+			return;
+		}
+		int status = 0;
+		try {
+			switch (args[0]) {
+				case "outbox" -> new OutboxBenchmark(options).run();
+				default -> {
+					usage("unknown benchmark '" + args[0] + "'");
+					return;
+				}
+			}
+		}
+		catch (Exception ex) {
+			System.err.println("The benchmark failed: " + ex);
+			ex.printStackTrace();
+			status = 1;
+		}
+		// a context or client library may leave a non-daemon thread behind: the figures
+		// are printed, so end here
+		System.exit(status);
+	}
+
+	private static void usage(String problem) {
+		System.err.println(problem);
+		System.err.println("usage: java -jar jetway-benchmarks.jar outbox [--events=N] [--quick] "
+				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
+		System.exit(2);
+	}
+
+}

@@ -37,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -68,8 +69,7 @@ public class AtlasStreams {
 	private final Duration pullWait;
 
 	public AtlasStreams(StreamTopology topology, JetStreamManagement management, Connection connection,
-			JetwayPublisher publisher, JsonMapper jsonMapper,
-			@org.springframework.beans.factory.annotation.Value("${sample.api.pull-wait:500ms}") Duration pullWait) {
+			JetwayPublisher publisher, JsonMapper jsonMapper, @Value("${sample.api.pull-wait:0s}") Duration pullWait) {
 		this.topology = topology;
 		this.management = management;
 		this.connection = connection;
@@ -183,8 +183,7 @@ public class AtlasStreams {
 				throw ApiException.notFound("Consumer '" + consumerName + "' not found on stream '" + streamName + "'");
 			}
 			ConsumerContext consumer = this.connection.getConsumerContext(stream, consumerName);
-			try (FetchConsumer fetch = consumer
-				.fetch(FetchConsumeOptions.builder().maxMessages(batch).expiresIn(this.pullWait.toMillis()).build())) {
+			try (FetchConsumer fetch = consumer.fetch(fetchOptions(batch))) {
 				Message message = fetch.nextMessage();
 				while (message != null) {
 					messages.add(describe(tenant, streamName, message));
@@ -204,6 +203,16 @@ public class AtlasStreams {
 			throw unavailable(ex);
 		}
 		return messages;
+	}
+
+	/**
+	 * With no wait, the server answers at once with what it has; otherwise it waits up to
+	 * the pull wait (1 s at least, jnats' minimum) for {@code batch} messages.
+	 */
+	private FetchConsumeOptions fetchOptions(int batch) {
+		FetchConsumeOptions.Builder options = FetchConsumeOptions.builder().maxMessages(batch);
+		return (this.pullWait.isZero() ? options.noWait() : options.expiresIn(Math.max(1000, this.pullWait.toMillis())))
+			.build();
 	}
 
 	private Map<String, Object> describe(Tenant tenant, String streamName, Message message) {

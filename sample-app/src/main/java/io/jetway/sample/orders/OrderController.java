@@ -15,6 +15,7 @@ import io.jetway.jobs.JobWebhookUrlValidator;
 import io.jetway.sample.api.ApiException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,8 +46,11 @@ class OrderController {
 
 	private final JobWebhookUrlValidator webhookUrls;
 
+	private final JsonMapper jsonMapper;
+
 	OrderController(OrderService orderService, OrderRepository orders, InvoiceRepository invoices, JobClient jobs,
-			DeadLetters deadLetters, JobWebhookUrlValidator webhookUrls) {
+			DeadLetters deadLetters, JobWebhookUrlValidator webhookUrls, JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
 		this.orderService = orderService;
 		this.orders = orders;
 		this.invoices = invoices;
@@ -96,7 +100,7 @@ class OrderController {
 			described.put("id", job.id());
 			described.put("status", job.status().columnValue());
 			described.put("attempts", job.attempts());
-			described.put("result", job.result());
+			described.put("result", (job.result() != null) ? this.jsonMapper.readTree(job.result()) : null);
 			described.put("error", job.error());
 			described.put("webhook_url", job.webhookUrl());
 			return described;

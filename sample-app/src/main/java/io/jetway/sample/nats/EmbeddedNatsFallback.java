@@ -65,12 +65,12 @@ public class EmbeddedNatsFallback implements BeanPostProcessor, EnvironmentAware
 		}
 		Path directory = dataDirectory().resolve("nats");
 		logger.info("No NATS server answers at " + String.join(", ", servers) + "; starting " + binary
-				+ " -js on a free port, JetStream store in " + directory.toAbsolutePath());
+				+ " -js on a free port, JetStream store in " + directory.toAbsolutePath().normalize());
 		EmbeddedNatsServer started = EmbeddedNatsServer.start(binary, directory);
 		this.server = started;
-		logger.info(
-				"Embedded NATS server runs at " + started.url() + " (store " + started.storeDirectory().toAbsolutePath()
-						+ ", log " + started.logFile().toAbsolutePath() + "); it stops when the application stops");
+		logger.info("Embedded NATS server runs at " + started.url() + " (store "
+				+ started.storeDirectory().toAbsolutePath().normalize() + ", log "
+				+ started.logFile().toAbsolutePath().normalize() + "); it stops when the application stops");
 		return new EmbeddedConnectionDetails(details, started.url());
 	}
 

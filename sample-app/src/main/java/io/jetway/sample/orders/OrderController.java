@@ -1,6 +1,7 @@
 package io.jetway.sample.orders;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -83,7 +84,7 @@ class OrderController {
 				throw ApiException.badRequest("webhook_url", "webhook_url refused: " + ex.getMessage());
 			}
 		}
-		BigDecimal total = amount.decimalValue();
+		BigDecimal total = amount.decimalValue().setScale(2, RoundingMode.HALF_EVEN);
 		Order order = this.orderService.place(email, item, total, webhookUrl);
 		return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(describe(order));
 	}

@@ -2,6 +2,7 @@ package io.jetway.sample.orders;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -29,8 +30,8 @@ public class OrderService {
 
 	@Transactional
 	public Order place(String customerEmail, String item, BigDecimal amount, @Nullable String webhookUrl) {
-		Order order = this.orders
-			.save(new Order(UUID.randomUUID(), customerEmail, item, amount, webhookUrl, this.clock.instant()));
+		Order order = this.orders.save(new Order(UUID.randomUUID(), customerEmail, item, amount, webhookUrl,
+				this.clock.instant().truncatedTo(ChronoUnit.MICROS)));
 		this.events.publishEvent(new OrderCreated(order.getId(), customerEmail, item, amount, webhookUrl));
 		return order;
 	}

@@ -1,0 +1,60 @@
+package io.jetway.sample.api;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Requires {@code Authorization: Bearer <key>} with a configured key on the events and
+ * jobs API, and hands the key's {@link Tenant} to the controllers as a request attribute.
+ */
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+	/** The request attribute holding the {@link Tenant}. */
+	public static final String TENANT = "io.jetway.sample.api.Tenant";
+
+	private static final String BEARER = "Bearer ";
+
+	private final ApiKeys keys;
+
+	private final JsonMapper jsonMapper;
+
+	public ApiKeyFilter(ApiKeys keys, JsonMapper jsonMapper) {
+		this.keys = keys;
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			refuse(response, "Missing API key: send 'Authorization: Bearer <key>'");
+			return;
+		}
+		Optional<Tenant> tenant = this.keys.find(authorization.substring(BEARER.length()).trim());
+		if (tenant.isEmpty()) {
+			refuse(response, "Invalid API key");
+			return;
+		}
+		request.setAttribute(TENANT, tenant.get());
+		chain.doFilter(request, response);
+	}
+
+	private void refuse(HttpServletResponse response, String message) throws IOException {
+		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		this.jsonMapper.writeValue(response.getOutputStream(), new ApiError(message, "Authorization"));
+	}
+
+}

@@ -1,0 +1,125 @@
+package io.jetway.sample.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobOptions;
+import io.jetway.jobs.JobState;
+import io.jetway.jobs.JobStatus;
+import io.jetway.jobs.UnknownJobTypeException;
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.OutgoingMessage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Jobs of the API's tenants, run by Jetway's {@link JobClient}. One transaction stores
+ * Jetway's job row and its dispatch, the {@link AtlasJob} row that says whose job it is,
+ * and a record of the enqueue on {@code atlasdb.jobs.{project}.{env}.{type}} (through the
+ * outbox), so all three exist or none.
+ */
+@Service
+public class AtlasJobs {
+
+	private final JobClient jobs;
+
+	private final AtlasJobRepository owners;
+
+	private final JetwayPublisher publisher;
+
+	private final JsonMapper jsonMapper;
+
+	private final Clock clock = Clock.systemUTC();
+
+	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JetwayPublisher publisher, JsonMapper jsonMapper) {
+		this.jobs = jobs;
+		this.owners = owners;
+		this.publisher = publisher;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * @param webhookUrl passed to Jetway as it is; Jetway's webhook URL validator (SSRF
+	 * rules) decides whether it is accepted
+	 */
+	@Transactional
+	public UUID enqueue(Tenant tenant, String type, JsonNode payload, @Nullable String webhookUrl,
+			@Nullable Long delaySeconds) {
+		JobOptions.Builder options = JobOptions.builder();
+		if (webhookUrl != null) {
+			options.webhookUrl(webhookUrl);
+		}
+		if (delaySeconds != null && delaySeconds > 0) {
+			options.delay(Duration.ofSeconds(delaySeconds));
+		}
+		UUID id;
+		try {
+			id = this.jobs.enqueue(type, payload, options.build());
+		}
+		catch (UnknownJobTypeException ex) {
+			throw ApiException.badRequest("type", ex.getMessage());
+		}
+		this.owners.save(new AtlasJob(id, tenant, type, this.clock.instant()));
+		Map<String, Object> enqueued = new LinkedHashMap<>();
+		enqueued.put("id", id.toString());
+		enqueued.put("type", type);
+		enqueued.put("project_id", tenant.projectId());
+		enqueued.put("environment_id", tenant.environmentId());
+		this.publisher
+			.publish(OutgoingMessage.builder(tenant.jobSubject(type), enqueued).type("atlasdb.job.enqueued").build());
+		return id;
+	}
+
+	/**
+	 * @return the job as the API shows it, or {@code null} when it does not exist or
+	 * belongs to another project or environment
+	 */
+	@Transactional(readOnly = true)
+	public @Nullable Map<String, Object> status(Tenant tenant, UUID id) {
+		if (this.owners.findByJobIdAndProjectIdAndEnvironmentId(id, tenant.projectId(), tenant.environmentId())
+			.isEmpty()) {
+			return null;
+		}
+		return this.jobs.status(id).map(this::describe).orElse(null);
+	}
+
+	private Map<String, Object> describe(JobStatus job) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("id", job.id());
+		described.put("status", status(job.status()));
+		described.put("result", (job.result() != null) ? this.jsonMapper.readTree(job.result()) : null);
+		described.put("error", job.error());
+		described.put("created_at", millis(job.createdAt()));
+		described.put("completed_at", millis(job.completedAt()));
+		return described;
+	}
+
+	/**
+	 * The API's states are pending, running, completed and failed; a delayed job
+	 * (Jetway's 'scheduled') is pending.
+	 */
+	static String status(JobState state) {
+		return switch (state) {
+			case SCHEDULED, PENDING -> "pending";
+			case RUNNING -> "running";
+			case COMPLETED -> "completed";
+			case FAILED -> "failed";
+			case CANCELLED -> "cancelled";
+		};
+	}
+
+	private static @Nullable Instant millis(@Nullable Instant instant) {
+		return (instant != null) ? instant.truncatedTo(ChronoUnit.MILLIS) : null;
+	}
+
+}

@@ -1,0 +1,90 @@
+package io.jetway.sample.api;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jetway.jobs.JobWebhookUrlValidator;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The jobs API: enqueue and status.
+ */
+@RestController
+@RequestMapping("/jobs/v1")
+class JobsController {
+
+	private final AtlasJobs jobs;
+
+	private final JobWebhookUrlValidator webhookUrls;
+
+	private final EnqueueRateLimiter rateLimiter;
+
+	JobsController(AtlasJobs jobs, JobWebhookUrlValidator webhookUrls, EnqueueRateLimiter rateLimiter) {
+		this.jobs = jobs;
+		this.webhookUrls = webhookUrls;
+		this.rateLimiter = rateLimiter;
+	}
+
+	@PostMapping("/enqueue")
+	ResponseEntity<Map<String, Object>> enqueue(@RequestAttribute(ApiKeyFilter.TENANT) Tenant tenant,
+			@RequestBody(required = false) @Nullable JsonNode body) {
+		JsonNode request = Requests.object(body);
+		String type = Requests.requiredString(request, "type");
+		JsonNode payload = Requests.requiredPayload(request);
+		String webhookUrl = Requests.optionalString(request, "webhook_url");
+		Long delaySeconds = Requests.optionalNonNegativeLong(request, "delay_seconds");
+		if (webhookUrl != null) {
+			checkWebhookUrl(webhookUrl);
+		}
+		this.rateLimiter.acquire(tenant);
+		UUID id = this.jobs.enqueue(tenant, type, payload, webhookUrl, delaySeconds);
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("id", id);
+		answer.put("type", type);
+		answer.put("status", "pending");
+		return ResponseEntity.created(URI.create("/jobs/v1/status/" + id)).body(answer);
+	}
+
+	@GetMapping("/status/{job_id}")
+	Map<String, Object> status(@RequestAttribute(ApiKeyFilter.TENANT) Tenant tenant,
+			@PathVariable("job_id") String jobId) {
+		UUID id;
+		try {
+			id = UUID.fromString(jobId);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ApiException.badRequest("job_id", "'" + jobId + "' is not a job id (a UUID)");
+		}
+		Map<String, Object> status = this.jobs.status(tenant, id);
+		if (status == null) {
+			throw ApiException.notFound("Job " + jobId + " not found");
+		}
+		return status;
+	}
+
+	/**
+	 * Jetway's {@link JobWebhookUrlValidator} holds the SSRF rules; its reason is the
+	 * answer's error.
+	 */
+	private void checkWebhookUrl(String webhookUrl) {
+		try {
+			this.webhookUrls.validate(webhookUrl);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ApiException.badRequest("webhook_url", "webhook_url refused: " + ex.getMessage());
+		}
+	}
+
+}

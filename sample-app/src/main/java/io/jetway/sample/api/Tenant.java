@@ -1,0 +1,47 @@
+package io.jetway.sample.api;
+
+/**
+ * The project and environment an API key belongs to. Every NATS subject and stream name
+ * the API touches is derived here, so one project never reaches another's.
+ *
+ * @param projectId the project
+ * @param environmentId the environment within the project (dev, staging, prod, ...)
+ * @param tier the project's plan
+ */
+public record Tenant(String projectId, String environmentId, Tier tier) {
+
+	/**
+	 * @param subject a client's pub/sub subject, such as {@code user.signup}
+	 * @return {@code atlasdb.{project_id}.{environment_id}.{subject}}
+	 */
+	public String pubSubSubject(String subject) {
+		return "atlasdb." + this.projectId + "." + this.environmentId + "." + subject;
+	}
+
+	/**
+	 * @param streamName a client's stream name, such as {@code payments}
+	 * @return {@code atlasdb.streams.{project_id}.{environment_id}.{stream_name}}, the
+	 * prefix of every subject the stream captures
+	 */
+	public String streamSubjectPrefix(String streamName) {
+		return "atlasdb.streams." + this.projectId + "." + this.environmentId + "." + streamName;
+	}
+
+	/**
+	 * @param streamName a client's stream name, such as {@code payments}
+	 * @return the JetStream stream name, such as {@code ATLAS_acme_dev_payments}; project
+	 * and environment ids contain no '_', so names of different tenants never collide
+	 */
+	public String jetStreamName(String streamName) {
+		return "ATLAS_" + this.projectId + "_" + this.environmentId + "_" + streamName;
+	}
+
+	/**
+	 * @param type a job type, such as {@code send_email}
+	 * @return {@code atlasdb.jobs.{project_id}.{environment_id}.{type}}
+	 */
+	public String jobSubject(String type) {
+		return "atlasdb.jobs." + this.projectId + "." + this.environmentId + "." + type;
+	}
+
+}

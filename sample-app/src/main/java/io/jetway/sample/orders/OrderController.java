@@ -1,0 +1,165 @@
+package io.jetway.sample.orders;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jetway.consumer.DeadLetter;
+import io.jetway.consumer.DeadLetters;
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobWebhookUrlValidator;
+import io.jetway.sample.api.ApiException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The orders flow: {@code POST /orders} places an order, {@code GET /orders/{id}} shows
+ * it with its invoice, the invoice e-mail job and, for an order that could not be
+ * invoiced, its dead letter.
+ */
+@RestController
+@RequestMapping("/orders")
+class OrderController {
+
+	private final OrderService orderService;
+
+	private final OrderRepository orders;
+
+	private final InvoiceRepository invoices;
+
+	private final JobClient jobs;
+
+	private final DeadLetters deadLetters;
+
+	private final JobWebhookUrlValidator webhookUrls;
+
+	private final JsonMapper jsonMapper;
+
+	OrderController(OrderService orderService, OrderRepository orders, InvoiceRepository invoices, JobClient jobs,
+			DeadLetters deadLetters, JobWebhookUrlValidator webhookUrls, JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+		this.orderService = orderService;
+		this.orders = orders;
+		this.invoices = invoices;
+		this.jobs = jobs;
+		this.deadLetters = deadLetters;
+		this.webhookUrls = webhookUrls;
+	}
+
+	@PostMapping
+	ResponseEntity<Map<String, Object>> place(@RequestBody(required = false) @Nullable JsonNode body) {
+		if (body == null || !body.isObject()) {
+			throw ApiException.badRequest("body", "The request body must be a JSON object");
+		}
+		String email = text(body, "customer_email");
+		if (!email.contains("@")) {
+			throw ApiException.badRequest("customer_email", "'customer_email' must be an e-mail address");
+		}
+		String item = text(body, "item");
+		JsonNode amount = body.get("amount");
+		if (amount == null || !amount.isNumber() || amount.decimalValue().signum() <= 0) {
+			throw ApiException.badRequest("amount", "'amount' must be a positive number");
+		}
+		String webhookUrl = body.hasNonNull("webhook_url") ? text(body, "webhook_url") : null;
+		if (webhookUrl != null) {
+			try {
+				// the e-mail job is enqueued later, by the listener: refuse the URL now
+				this.webhookUrls.validate(webhookUrl);
+			}
+			catch (IllegalArgumentException ex) {
+				throw ApiException.badRequest("webhook_url", "webhook_url refused: " + ex.getMessage());
+			}
+		}
+		BigDecimal total = amount.decimalValue().setScale(2, RoundingMode.HALF_EVEN);
+		Order order = this.orderService.place(email, item, total, webhookUrl);
+		return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(describe(order));
+	}
+
+	@GetMapping("/{id}")
+	Map<String, Object> show(@PathVariable UUID id) {
+		Order order = this.orders.findById(id).orElseThrow(() -> ApiException.notFound("Order " + id + " not found"));
+		Map<String, Object> shown = new LinkedHashMap<>();
+		shown.put("order", describe(order));
+		Invoice invoice = this.invoices.findByOrderId(id).orElse(null);
+		shown.put("invoice", (invoice != null) ? describe(invoice) : null);
+		shown.put("email_job", (invoice != null) ? this.jobs.status(invoice.getEmailJobId()).map((job) -> {
+			Map<String, Object> described = new LinkedHashMap<>();
+			described.put("id", job.id());
+			described.put("status", job.status().columnValue());
+			described.put("attempts", job.attempts());
+			described.put("result", (job.result() != null) ? this.jsonMapper.readTree(job.result()) : null);
+			described.put("error", job.error());
+			described.put("webhook_url", job.webhookUrl());
+			return described;
+		}).orElse(null) : null);
+		List<DeadLetter> deadLetter = this.deadLetters.list((letter) -> concerns(letter, id), 1);
+		shown.put("dead_letter", deadLetter.isEmpty() ? null : describe(deadLetter.get(0)));
+		return shown;
+	}
+
+	/**
+	 * @return what the dead-letter stream holds, oldest first
+	 */
+	@GetMapping("/dead-letters")
+	List<Map<String, Object>> deadLetters() {
+		return this.deadLetters.list(100).stream().map(OrderController::describe).toList();
+	}
+
+	private static boolean concerns(DeadLetter letter, UUID orderId) {
+		return new String(letter.body(), StandardCharsets.UTF_8).contains(orderId.toString());
+	}
+
+	private static Map<String, Object> describe(Order order) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("id", order.getId());
+		described.put("customer_email", order.getCustomerEmail());
+		described.put("item", order.getItem());
+		described.put("amount", order.getAmount());
+		described.put("webhook_url", order.getWebhookUrl());
+		described.put("created_at", order.getCreatedAt());
+		return described;
+	}
+
+	private static Map<String, Object> describe(Invoice invoice) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("id", invoice.getId());
+		described.put("amount", invoice.getAmount());
+		described.put("email_job_id", invoice.getEmailJobId());
+		described.put("created_at", invoice.getCreatedAt());
+		return described;
+	}
+
+	private static Map<String, Object> describe(DeadLetter letter) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("sequence", letter.sequence());
+		described.put("subject", letter.originalSubject());
+		described.put("consumer", letter.consumer());
+		described.put("deliveries", letter.deliveries());
+		described.put("error", letter.error());
+		described.put("failed_at", letter.failedAt());
+		return described;
+	}
+
+	private static String text(JsonNode body, String field) {
+		JsonNode value = body.get(field);
+		if (value == null || !value.isString() || value.stringValue().isBlank()) {
+			throw ApiException.badRequest(field, "'" + field + "' is required and must be a non-empty string");
+		}
+		return value.stringValue();
+	}
+
+}

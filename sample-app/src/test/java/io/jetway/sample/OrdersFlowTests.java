@@ -1,0 +1,189 @@
+package io.jetway.sample;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jetway.jobs.JobWebhookUrlValidator;
+import io.jetway.sample.Api.Response;
+import io.jetway.sample.nats.EmbeddedNatsFallback;
+import io.nats.client.JetStreamManagement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The orders flow on PostgreSQL and a private nats-server: an order and its event commit
+ * together, the inbox listener creates the invoice and enqueues the e-mail job, an order
+ * that always fails invoicing ends in the dead-letter stream, and the nightly schedule is
+ * registered.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "sample.test.database=POSTGRESQL")
+@Import(SampleTestInfrastructure.class)
+class OrdersFlowTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	JetStreamManagement management;
+
+	@Autowired
+	JobWebhookUrlValidator webhookUrls;
+
+	@Autowired
+	EmbeddedNatsFallback embeddedNats;
+
+	Api api;
+
+	@BeforeEach
+	void client() {
+		this.api = new Api(this.port);
+	}
+
+	@Test
+	void orderIsInvoicedAndItsEmailSent() throws Exception {
+		long ordersBefore = this.management.getStreamInfo("ORDERS").getStreamState().getMsgCount();
+		Response placed = this.api.post("/orders", null,
+				"{\"customer_email\":\"ada@example.com\",\"item\":\"keyboard\",\"amount\":49.90}");
+		assertThat(placed.status()).isEqualTo(201);
+		UUID orderId = UUID.fromString(placed.text("id"));
+		assertThat(placed.headers().getLocation()).hasToString("/orders/" + orderId);
+
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(this.api.get("/orders/" + orderId, null).body().at("/email_job/status").asString())
+						.isEqualTo("completed"));
+		Response shown = this.api.get("/orders/" + orderId, null);
+		assertThat(shown.body().at("/order/customer_email").asString()).isEqualTo("ada@example.com");
+		assertThat(shown.body().at("/order/amount").decimalValue()).isEqualByComparingTo("49.90");
+		assertThat(shown.body().at("/invoice/amount").decimalValue()).isEqualByComparingTo("49.90");
+		assertThat(shown.body().at("/email_job/result")).isEqualTo(Api.json("{\"sent\":true}"));
+		assertThat(shown.body().path("dead_letter").isNull()).isTrue();
+
+		assertThat(this.jdbc.queryForObject("select count(*) from orders where id = ?", Integer.class, orderId))
+			.isOne();
+		Map<String, Object> invoice = this.jdbc.queryForMap("select id, email_job_id from invoices where order_id = ?",
+				orderId);
+		UUID jobId = (UUID) invoice.get("email_job_id");
+		assertThat(jobId.toString()).isEqualTo(shown.body().at("/invoice/email_job_id").asString());
+		assertThat(this.jdbc.queryForMap("select type, queue, status, payload from jetway_jobs where id = ?", jobId))
+			.containsEntry("type", "send_email")
+			.containsEntry("queue", "email")
+			.containsEntry("status", "completed");
+		assertThat(Api.json(
+				(String) this.jdbc.queryForObject("select payload from jetway_jobs where id = ?", String.class, jobId)))
+			.isEqualTo(Api.json("{\"to\":\"ada@example.com\",\"template\":\"invoice\",\"invoice_id\":\""
+					+ invoice.get("id") + "\",\"order_id\":\"" + orderId + "\"}"));
+		// the event went through the outbox, and the listener's inbox row is there
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from jetway_outbox where subject = 'orders.created' and status = 'sent'",
+				Integer.class))
+			.isPositive();
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from jetway_inbox where consumer = 'invoice-generator' and status = 'processed'",
+				Integer.class))
+			.isPositive();
+		assertThat(this.management.getStreamInfo("ORDERS").getStreamState().getMsgCount()).isEqualTo(ordersBefore + 1);
+	}
+
+	@Test
+	void orderThatAlwaysFailsInvoicingIsDeadLettered() {
+		Response placed = this.api.post("/orders", null,
+				"{\"customer_email\":\"bob@example.com\",\"item\":\"unbillable\",\"amount\":5}");
+		assertThat(placed.status()).isEqualTo(201);
+		String orderId = placed.text("id");
+
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(this.api.get("/orders/" + orderId, null).body().path("dead_letter").isNull())
+						.isFalse());
+		Response shown = this.api.get("/orders/" + orderId, null);
+		assertThat(shown.body().path("invoice").isNull()).isTrue();
+		assertThat(shown.body().path("email_job").isNull()).isTrue();
+		assertThat(shown.body().at("/dead_letter/consumer").asString()).isEqualTo("invoice-generator");
+		assertThat(shown.body().at("/dead_letter/subject").asString()).isEqualTo("orders.created");
+		assertThat(shown.body().at("/dead_letter/deliveries").asLong()).isEqualTo(3);
+		assertThat(shown.body().at("/dead_letter/error").asString())
+			.startsWith("The tax service refuses to invoice item 'unbillable' (order " + orderId);
+		assertThat(this.jdbc.queryForObject("select count(*) from invoices where order_id = ?", Integer.class,
+				UUID.fromString(orderId)))
+			.isZero();
+		Response deadLetters = this.api.get("/orders/dead-letters", null);
+		assertThat(deadLetters.body().findValuesAsString("error")).anyMatch((error) -> error.contains(orderId));
+	}
+
+	@Test
+	void orderWithAWebhookUrlGoesThroughTheValidator() {
+		String url = "https://shop.example.com/hooks/email";
+		String refusal;
+		try {
+			this.webhookUrls.validate(url);
+			refusal = null;
+		}
+		catch (IllegalArgumentException ex) {
+			refusal = ex.getMessage();
+		}
+		int ordersBefore = this.jdbc.queryForObject("select count(*) from orders", Integer.class);
+		Response placed = this.api.post("/orders", null, "{\"customer_email\":\"cy@example.com\",\"item\":\"mouse\","
+				+ "\"amount\":19.5,\"webhook_url\":\"" + url + "\"}");
+		if (refusal != null) {
+			assertThat(placed.status()).isEqualTo(400);
+			assertThat(placed.text("field")).isEqualTo("webhook_url");
+			assertThat(placed.text("error")).isEqualTo("webhook_url refused: " + refusal);
+			assertThat(this.jdbc.queryForObject("select count(*) from orders", Integer.class)).isEqualTo(ordersBefore);
+		}
+		else {
+			assertThat(placed.status()).isEqualTo(201);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(this.api.get("/orders/" + placed.text("id"), null)
+					.body()
+					.at("/email_job/webhook_url")
+					.asString()).isEqualTo(url));
+		}
+	}
+
+	@Test
+	void badOrdersAreRefused() {
+		Response noEmail = this.api.post("/orders", null, "{\"item\":\"x\",\"amount\":1}");
+		assertThat(noEmail.status()).isEqualTo(400);
+		assertThat(noEmail.text("field")).isEqualTo("customer_email");
+		Response negative = this.api.post("/orders", null,
+				"{\"customer_email\":\"a@example.com\",\"item\":\"x\",\"amount\":-1}");
+		assertThat(negative.status()).isEqualTo(400);
+		assertThat(negative.text("field")).isEqualTo("amount");
+		assertThat(this.api.get("/orders/" + UUID.randomUUID(), null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void nightlyReportIsScheduled() {
+		Timestamp next = this.jdbc.queryForObject(
+				"select next_fire_at from jetway_job_schedules where name = 'nightly-sales-report'", Timestamp.class);
+		ZonedDateTime fire = next.toInstant().atZone(ZoneOffset.UTC);
+		assertThat(fire.getHour()).isEqualTo(2);
+		assertThat(fire.getMinute()).isZero();
+		assertThat(fire.toInstant()).isBetween(ZonedDateTime.now(ZoneOffset.UTC).toInstant(),
+				ZonedDateTime.now(ZoneOffset.UTC).plusDays(1).toInstant());
+	}
+
+	@Test
+	void usesTheTestsNatsServer() {
+		assertThat(this.embeddedNats.getServer()).isNull();
+	}
+
+}

@@ -1,5 +1,9 @@
 package io.jetway.sample;
 
+import java.net.UnknownHostException;
+
+import io.jetway.webhook.HostResolver;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +25,17 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
  */
 @TestConfiguration(proxyBeanMethods = false)
 class SampleTestInfrastructure {
+
+	/**
+	 * Tests never use the network's DNS: every webhook host is unknown, so the SSRF
+	 * checks answer the same everywhere.
+	 */
+	@Bean
+	HostResolver offlineHostResolver() {
+		return (host) -> {
+			throw new UnknownHostException(host + " (no DNS in tests)");
+		};
+	}
 
 	@Bean(destroyMethod = "close")
 	NatsServerProcess natsServer() {

@@ -1,23 +1,16 @@
 package io.jetway.inbox;
 
 import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
+import io.jetway.support.PeriodicTask;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Deletes processed inbox rows past the retention, in bounded batches.
  */
 public class InboxRetention implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(InboxRetention.class);
 
 	private final InboxRepository repository;
 
@@ -25,12 +18,13 @@ public class InboxRetention implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTask timer;
 
 	public InboxRetention(InboxRepository repository, InboxProperties properties, Clock clock) {
 		this.repository = repository;
 		this.properties = properties;
 		this.clock = clock;
+		this.timer = new PeriodicTask("jetway-inbox-retention", properties.getCleanupInterval(), this::cleanUp);
 	}
 
 	/**
@@ -51,32 +45,17 @@ public class InboxRetention implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-				new CustomizableThreadFactory("jetway-inbox-retention-"));
-		long interval = this.properties.getCleanupInterval().toMillis();
-		executor.scheduleWithFixedDelay(() -> {
-			try {
-				cleanUp();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Inbox retention cleanup failed: " + ex);
-			}
-		}, interval, interval, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.timer.start(this.properties.getCleanupInterval());
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		if (executor != null) {
-			executor.shutdownNow();
-			this.scheduler = null;
-		}
+		this.timer.stop(Duration.ofSeconds(10));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.timer.isRunning();
 	}
 
 }

@@ -1,24 +1,20 @@
 package io.jetway.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import io.jetway.jobs.JobsProperties.ScheduleProperties;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import io.jetway.support.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,8 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (later missed ticks are skipped).
  */
 public class JobScheduler implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(JobScheduler.class);
 
 	private final JobsProperties properties;
 
@@ -50,7 +44,7 @@ public class JobScheduler implements SmartLifecycle {
 
 	private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
-	private @Nullable ScheduledExecutorService executor;
+	private final PeriodicTask timer;
 
 	public JobScheduler(JobsProperties properties, JobClient jobs, JobHandlers handlers, JobRepository repository,
 			TransactionTemplate transactions, JsonMapper jsonMapper, Clock clock) {
@@ -61,6 +55,7 @@ public class JobScheduler implements SmartLifecycle {
 		this.transactions = transactions;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
+		this.timer = new PeriodicTask("jetway-jobs-scheduler", properties.getPollInterval(), this::fireDue);
 	}
 
 	@Override
@@ -71,31 +66,17 @@ public class JobScheduler implements SmartLifecycle {
 		}
 		Instant now = this.clock.instant();
 		this.schedules.forEach((name, schedule) -> this.repository.ensureSchedule(name, schedule.next(now)));
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-				new CustomizableThreadFactory("jetway-jobs-scheduler-"));
-		long interval = this.properties.getPollInterval().toMillis();
-		timer.scheduleWithFixedDelay(this::fireDue, 0, interval, TimeUnit.MILLISECONDS);
-		this.executor = timer;
+		this.timer.start(Duration.ZERO);
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService timer = this.executor;
-		if (timer != null) {
-			timer.shutdown();
-			try {
-				timer.awaitTermination(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			this.executor = null;
-		}
+		this.timer.stop(Duration.ofSeconds(10));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.timer.isRunning();
 	}
 
 	@Override
@@ -107,27 +88,20 @@ public class JobScheduler implements SmartLifecycle {
 	 * Fires every due tick now. Runs on the scheduler's thread every poll interval.
 	 */
 	void fireDue() {
-		try {
-			this.transactions.executeWithoutResult((status) -> {
-				Instant now = this.clock.instant();
-				this.repository.claimDueSchedules(now).forEach((name, tick) -> {
-					Schedule schedule = this.schedules.get(name);
-					if (schedule == null) {
-						return;
-					}
-					this.jobs.enqueue(schedule.type(), schedule.payload(),
-							JobOptions.builder()
-								.idempotencyKey("cron:" + name + ":" + tick)
-								.queue((schedule.queue() != null) ? schedule.queue()
-										: this.handlers.get(schedule.type()).queue())
-								.build());
-					this.repository.scheduleFired(name, tick, schedule.next(now));
-				});
+		this.transactions.executeWithoutResult((status) -> {
+			Instant now = this.clock.instant();
+			this.repository.claimDueSchedules(now).forEach((name, tick) -> {
+				Schedule schedule = this.schedules.get(name);
+				if (schedule == null) {
+					return;
+				}
+				this.jobs.enqueue(schedule.type(), schedule.payload(), JobOptions.builder()
+					.idempotencyKey("cron:" + name + ":" + tick)
+					.queue((schedule.queue() != null) ? schedule.queue() : this.handlers.get(schedule.type()).queue())
+					.build());
+				this.repository.scheduleFired(name, tick, schedule.next(now));
 			});
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Firing cron schedules failed, retrying in " + this.properties.getPollInterval() + ": " + ex);
-		}
+		});
 	}
 
 	private Schedule parse(String name, ScheduleProperties settings) {

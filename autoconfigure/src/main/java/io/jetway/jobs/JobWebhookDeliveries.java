@@ -9,20 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
+import io.jetway.support.PeriodicTask;
 import io.jetway.webhook.WebhookBackoff;
 import io.jetway.webhook.WebhookDeliveryResult;
 import io.jetway.webhook.WebhookSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Delivers the webhooks of finished jobs. The commit that completes or fails a job with a
@@ -52,7 +48,7 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private @Nullable ScheduledExecutorService executor;
+	private final PeriodicTask timer;
 
 	public JobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
 			JsonMapper jsonMapper, Duration pollInterval, Duration lease, Clock clock) {
@@ -63,6 +59,7 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 		this.pollInterval = pollInterval;
 		this.lease = lease;
 		this.clock = clock;
+		this.timer = new PeriodicTask("jetway-jobs-webhooks", pollInterval, this::deliverDue);
 	}
 
 	/**
@@ -124,37 +121,17 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-				new CustomizableThreadFactory("jetway-jobs-webhooks-"));
-		timer.scheduleWithFixedDelay(() -> {
-			try {
-				deliverDue();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Delivering job webhooks failed, retrying: " + ex);
-			}
-		}, this.pollInterval.toMillis(), this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-		this.executor = timer;
+		this.timer.start(this.pollInterval);
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService timer = this.executor;
-		if (timer != null) {
-			timer.shutdown();
-			try {
-				timer.awaitTermination(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			this.executor = null;
-		}
+		this.timer.stop(Duration.ofSeconds(30));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.timer.isRunning();
 	}
 
 }

@@ -30,6 +30,7 @@ public final class Benchmarks {
 		try {
 			switch (args[0]) {
 				case "outbox" -> new OutboxBenchmark(options).run();
+				case "consumer" -> new ConsumerBenchmark(options).run();
 				default -> {
 					usage("unknown benchmark '" + args[0] + "'");
 					return;
@@ -48,7 +49,7 @@ public final class Benchmarks {
 
 	private static void usage(String problem) {
 		System.err.println(problem);
-		System.err.println("usage: java -jar jetway-benchmarks.jar outbox [--events=N] [--quick] "
+		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
 				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
 		System.exit(2);
 	}

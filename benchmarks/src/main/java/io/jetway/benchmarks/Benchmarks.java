@@ -31,6 +31,7 @@ public final class Benchmarks {
 			switch (args[0]) {
 				case "outbox" -> new OutboxBenchmark(options).run();
 				case "consumer" -> new ConsumerBenchmark(options).run();
+				case "jobs" -> new JobsBenchmark(options).run();
 				default -> {
 					usage("unknown benchmark '" + args[0] + "'");
 					return;

@@ -211,6 +211,7 @@ final class JobsBenchmark {
 				enqueued[i] = System.nanoTime();
 			}
 			double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);
+			out.printf(Locale.ROOT, "  paced producer achieved %,.0f jobs/s%n", achieved);
 			await(system, (long) this.jobs + latencyJobs);
 			long[] latencies = new long[latencyJobs];
 			long[] started = JobProbe.startTimes;

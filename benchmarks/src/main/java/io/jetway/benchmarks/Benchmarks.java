@@ -6,7 +6,10 @@ import java.util.Arrays;
  * Runs one benchmark by name and prints its figures.
  * <p>
  * Usage: {@code java -jar jetway-benchmarks.jar outbox [--events=N] [--quick]
- * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]}.
+ * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]};
+ * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f]}
+ * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
+ * ({@link JobsBenchmark}).
  */
 public final class Benchmarks {
 

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param latencyEventsPerTransaction events committed per transaction in each latency run
  * (one run per value, each adding up to the same rate)
  * @param scenarios the scenarios to run, by letter
+ * @param quick whether {@code --quick} was given
+ * @param eventsGiven whether {@code --events} was given
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
-		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios) {
+		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -30,7 +32,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		boolean quick = false;
 		Duration latency = null;
 		List<Integer> perTransaction = List.of(1, 10);
-		Set<Character> scenarios = new LinkedHashSet<>(Set.of('a', 'b', 'c', 'd'));
+		Set<Character> scenarios = new LinkedHashSet<>(List.of('a', 'b', 'c', 'd', 'e', 'f'));
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				quick = true;
@@ -54,7 +56,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 			else if (arg.startsWith("--scenarios=")) {
 				scenarios.clear();
 				for (String letter : value(arg).toLowerCase(Locale.ROOT).split(",")) {
-					if (letter.length() != 1 || "abcd".indexOf(letter.charAt(0)) < 0) {
+					if (letter.length() != 1 || "abcdef".indexOf(letter.charAt(0)) < 0) {
 						throw new IllegalArgumentException("unknown scenario '" + letter + "' in " + arg);
 					}
 					scenarios.add(letter.charAt(0));
@@ -66,7 +68,18 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		}
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
-		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios);
+		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios, quick,
+				events != null);
+	}
+
+	/**
+	 * The events of a benchmark whose defaults differ from the outbox's.
+	 * @param full the default
+	 * @param quickRun the default with {@code --quick}
+	 * @return {@code --events} if given, else the default
+	 */
+	int events(int full, int quickRun) {
+		return this.eventsGiven ? this.events : (this.quick ? quickRun : full);
 	}
 
 	boolean runs(char scenario) {

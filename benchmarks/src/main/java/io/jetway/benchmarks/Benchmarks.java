@@ -6,7 +6,10 @@ import java.util.Arrays;
  * Runs one benchmark by name and prints its figures.
  * <p>
  * Usage: {@code java -jar jetway-benchmarks.jar outbox [--events=N] [--quick]
- * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]}.
+ * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]};
+ * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f]}
+ * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
+ * ({@link JobsBenchmark}).
  */
 public final class Benchmarks {
 
@@ -30,6 +33,8 @@ public final class Benchmarks {
 		try {
 			switch (args[0]) {
 				case "outbox" -> new OutboxBenchmark(options).run();
+				case "consumer" -> new ConsumerBenchmark(options).run();
+				case "jobs" -> new JobsBenchmark(options).run();
 				default -> {
 					usage("unknown benchmark '" + args[0] + "'");
 					return;
@@ -48,7 +53,7 @@ public final class Benchmarks {
 
 	private static void usage(String problem) {
 		System.err.println(problem);
-		System.err.println("usage: java -jar jetway-benchmarks.jar outbox [--events=N] [--quick] "
+		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
 				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
 		System.exit(2);
 	}

@@ -133,21 +133,21 @@ final class OutboxBenchmark {
 				result.elapsedNanos() / 1e9);
 	}
 
-	private static String loadAverage(String when) {
+	static String loadAverage(String when) {
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		return String.format(Locale.ROOT, "load average (1 min) at %s: %.2f on %d CPUs", when, load,
 				Runtime.getRuntime().availableProcessors());
 	}
 
-	private static String verdict(boolean met) {
+	static String verdict(boolean met) {
 		return met ? "met" : "MISSED";
 	}
 
-	private static String millis(long nanos) {
+	static String millis(long nanos) {
 		return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
 	}
 
-	private static String environment(String natsUrl) {
+	static String environment(String natsUrl) {
 		String nats;
 		try (Connection connection = BenchStream.connect(natsUrl)) {
 			nats = connection.getServerInfo().getVersion();

@@ -35,7 +35,7 @@ final class RawPublishScenario {
 		}
 	}
 
-	private static void publish(JetStream jetStream, long first, int count) throws Exception {
+	static void publish(JetStream jetStream, long first, int count) throws Exception {
 		ArrayDeque<CompletableFuture<PublishAck>> outstanding = new ArrayDeque<>(WINDOW);
 		for (long sequence = first; sequence < first + count; sequence++) {
 			Headers headers = new Headers().put("Nats-Msg-Id", MessageIds.next().toString());

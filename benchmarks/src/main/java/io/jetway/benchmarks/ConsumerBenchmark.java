@@ -1,0 +1,311 @@
+package io.jetway.benchmarks;
+
+import java.io.PrintStream;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.sql.DataSource;
+
+import io.jetway.consumer.JetStreamListenerRegistry;
+import io.jetway.consumer.ListenerContainer;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.nats.NatsServerProcess;
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumer;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+/**
+ * The consumer benchmark: N messages pre-published into a fresh BENCH stream, consumed by
+ * six scenarios, each with a fresh durable consumer (and a fresh PostgreSQL database
+ * where it writes).
+ * <ul>
+ * <li>(a) raw jnats: fetch batches of {@value #BATCH}, ack each</li>
+ * <li>(b) raw JDBC inbox: fetch {@value #BATCH}, insert {@value #BATCH} inbox rows in one
+ * transaction (one JDBC batch), commit, ack them</li>
+ * <li>(c) raw PostgreSQL: one INSERT + commit per row, one connection</li>
+ * <li>(d) Jetway listener, no-op handler, no inbox; (e) inbox, a transaction per message;
+ * (f) inbox, a transaction per batch of {@value #BATCH}</li>
+ * </ul>
+ */
+final class ConsumerBenchmark {
+
+	static final String CONSUMER = "bench";
+
+	static final int BATCH = 100;
+
+	static final int CONCURRENCY = 4;
+
+	static final int DEFAULT_MESSAGES = 20_000;
+
+	static final int QUICK_MESSAGES = 2_000;
+
+	/** Single-row commits measured by (c): a rate, so a capped count is enough. */
+	static final int MAX_SINGLE_ROWS = 5_000;
+
+	private static final String INSERT_INBOX = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, "
+			+ "stream_seq, status, deliveries, received_at, processed_at) VALUES (?, ?, ?, ?, ?, 'processed', 1, ?, ?)";
+
+	private static final PrintStream out = System.out;
+
+	private final BenchmarkOptions options;
+
+	private final int messages;
+
+	ConsumerBenchmark(BenchmarkOptions options) {
+		this.options = options;
+		this.messages = options.events(DEFAULT_MESSAGES, QUICK_MESSAGES);
+	}
+
+	void run() throws Exception {
+		Attempts attempts = new Attempts(this.options);
+		try (NatsServerProcess server = NatsServerProcess.start()) {
+			String natsUrl = server.url();
+			out.println(OutboxBenchmark.environment(natsUrl));
+			out.println(OutboxBenchmark.loadAverage("start"));
+			out.printf(Locale.ROOT,
+					"%,d messages per scenario, pre-published; payload %d bytes of JSON; "
+							+ "Jetway listeners: concurrency %d, batch-size %d, max-ack-pending 1000%n",
+					this.messages, BenchEvent.of(0).toJson().length, CONCURRENCY, BATCH);
+			try (Connection connection = BenchStream.connect(natsUrl)) {
+				BenchStream.recreate(connection);
+				RawPublishScenario.publish(connection.jetStream(), 0, this.messages);
+				BenchStream.expectMessages(connection, this.messages, "pre-publish");
+				ScenarioResult raw = attempts.attempt('a', "raw jnats fetch + ack", () -> rawConsume(connection, null));
+				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx",
+						() -> withDatabase((dataSource) -> rawConsume(connection, dataSource)));
+				ScenarioResult commits = attempts.attempt('c', "raw single-row commits",
+						() -> withDatabase(this::singleRowCommits));
+				ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox",
+						() -> jetway(natsUrl, connection, "d", false, "per-message"));
+				ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message",
+						() -> jetway(natsUrl, connection, "e", true, "per-message"));
+				ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch",
+						() -> jetway(natsUrl, connection, "f", true, "per-batch"));
+				out.println();
+				out.printf("%-66s %12s %9s%n", "scenario", "msgs/s", "elapsed");
+				row('a', "(a) raw jnats fetch 100 + ack each", raw);
+				row('b', "(b) raw JDBC inbox: fetch 100, 100-row batch insert, commit, ack", rawInbox);
+				row('c', "(c) raw PostgreSQL single-row INSERT + commit, one connection", commits);
+				row('d', "(d) Jetway listener, no-op, no inbox", plain);
+				row('e', "(e) Jetway listener, no-op, inbox per message", perMessage);
+				row('f', "(f) Jetway listener, no-op, inbox per batch of 100", perBatch);
+				out.println();
+				out.println("targets:");
+				target("(d) >= 0.8 x (a)", plain, raw, 0.8);
+				target("(e) >= 0.8 x (c)", perMessage, commits, 0.8);
+				target("(f) >= 0.5 x (b)", perBatch, rawInbox, 0.5);
+				out.println(OutboxBenchmark.loadAverage("end"));
+				attempts.printFailures();
+			}
+		}
+	}
+
+	private void row(char scenario, String label, @Nullable ScenarioResult result) {
+		if (!this.options.runs(scenario)) {
+			return;
+		}
+		if (result == null) {
+			out.printf("%-66s %12s%n", label, "failed");
+			return;
+		}
+		out.printf(Locale.ROOT, "%-66s %,12.0f %8.1fs%n", label, result.eventsPerSecond(), result.elapsedNanos() / 1e9);
+	}
+
+	private static void target(String label, @Nullable ScenarioResult jetway, @Nullable ScenarioResult reference,
+			double wanted) {
+		if (jetway == null || reference == null) {
+			out.printf("  %-20s not measured%n", label);
+			return;
+		}
+		double ratio = jetway.eventsPerSecond() / reference.eventsPerSecond();
+		out.printf(Locale.ROOT, "  %-20s %s (%.2f x)%n", label, OutboxBenchmark.verdict(ratio >= wanted), ratio);
+	}
+
+	private static ScenarioResult withDatabase(DatabaseWork work) throws Exception {
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			DataSource dataSource = database.dataSource();
+			new ResourceDatabasePopulator(new ClassPathResource(PlainPipelineScenario.SCHEMA)).execute(dataSource);
+			return work.run(dataSource);
+		}
+	}
+
+	/**
+	 * (a) and (b): a fresh durable consumer fetching batches of {@value #BATCH}; with a
+	 * data source, each batch is first inserted into {@code jetway_inbox} in one
+	 * transaction.
+	 */
+	private ScenarioResult rawConsume(Connection connection, @Nullable DataSource dataSource) throws Exception {
+		String durable = (dataSource != null) ? "raw-inbox" : "raw";
+		ConsumerContext consumer = connection.getStreamContext(BenchStream.NAME)
+			.createOrUpdateConsumer(ConsumerConfiguration.builder()
+				.durable(durable)
+				.ackPolicy(AckPolicy.Explicit)
+				.maxAckPending(1000)
+				.build());
+		java.sql.Connection jdbc = (dataSource != null) ? dataSource.getConnection() : null;
+		try {
+			if (jdbc != null) {
+				jdbc.setAutoCommit(false);
+			}
+			long start = System.nanoTime();
+			int consumed = 0;
+			List<Message> batch = new ArrayList<>(BATCH);
+			while (consumed < this.messages) {
+				batch.clear();
+				try (FetchConsumer fetch = consumer.fetchMessages(BATCH)) {
+					for (Message message = fetch.nextMessage(); message != null; message = fetch.nextMessage()) {
+						batch.add(message);
+					}
+				}
+				if (jdbc != null && !batch.isEmpty()) {
+					insertInbox(jdbc, durable, batch);
+				}
+				for (Message message : batch) {
+					message.ack();
+				}
+				consumed += batch.size();
+			}
+			// the last ack is on the wire once the connection flushed
+			connection.flush(Duration.ofSeconds(10));
+			return new ScenarioResult(consumed, System.nanoTime() - start);
+		}
+		finally {
+			if (jdbc != null) {
+				jdbc.close();
+			}
+		}
+	}
+
+	private static void insertInbox(java.sql.Connection jdbc, String consumer, List<Message> batch) throws Exception {
+		Timestamp now = new Timestamp(System.currentTimeMillis());
+		try (PreparedStatement insert = jdbc.prepareStatement(INSERT_INBOX)) {
+			for (Message message : batch) {
+				insert.setString(1, consumer);
+				insert.setString(2, BenchStream.NAME + ":" + message.metaData().streamSequence());
+				insert.setString(3, message.getSubject());
+				insert.setString(4, BenchStream.NAME);
+				insert.setLong(5, message.metaData().streamSequence());
+				insert.setTimestamp(6, now);
+				insert.setTimestamp(7, now);
+				insert.addBatch();
+			}
+			insert.executeBatch();
+		}
+		jdbc.commit();
+	}
+
+	/** (c): one INSERT of an inbox-shaped row and one commit per row, one connection. */
+	private ScenarioResult singleRowCommits(DataSource dataSource) throws Exception {
+		int rows = Math.min(this.messages, MAX_SINGLE_ROWS);
+		try (java.sql.Connection jdbc = dataSource.getConnection();
+				PreparedStatement insert = jdbc.prepareStatement(INSERT_INBOX)) {
+			jdbc.setAutoCommit(false);
+			long start = System.nanoTime();
+			for (int row = 0; row < rows; row++) {
+				Timestamp now = new Timestamp(System.currentTimeMillis());
+				insert.setString(1, "single");
+				insert.setString(2, "BENCH:" + row);
+				insert.setString(3, BenchEvent.SUBJECT);
+				insert.setString(4, BenchStream.NAME);
+				insert.setLong(5, row);
+				insert.setTimestamp(6, now);
+				insert.setTimestamp(7, now);
+				insert.executeUpdate();
+				jdbc.commit();
+			}
+			return new ScenarioResult(rows, System.nanoTime() - start);
+		}
+	}
+
+	/**
+	 * (d) to (f): a Jetway context whose listener container is resumed once the context
+	 * is up; measured from that start until the handler saw every message and the
+	 * consumer has no acknowledgement pending.
+	 */
+	private ScenarioResult jetway(String natsUrl, Connection connection, String durableSuffix, boolean inbox,
+			String transaction) throws Exception {
+		if (connection.jetStreamManagement().getConsumerNames(BenchStream.NAME).contains(CONSUMER)) {
+			// each scenario consumes the whole stream from the start
+			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, CONSUMER);
+		}
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			String prefix = "jetway.consumers." + CONSUMER + ".";
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
+					ConsumerBenchmarkApplication.class)
+				.web(WebApplicationType.NONE)
+				.bannerMode(Banner.Mode.OFF)
+				.logStartupInfo(false)
+				.properties("spring.application.name=jetway-benchmark-" + durableSuffix, "logging.level.root=WARN",
+						"spring.autoconfigure.exclude=" + JetwayOutboxScenario.MODULITH_AUTO_CONFIGURATIONS,
+						"jetway.nats.servers=" + natsUrl, "spring.datasource.url=" + database.url(),
+						"spring.datasource.username=" + database.username(),
+						"spring.datasource.password=" + database.password(), "jetway.jdbc.initialize-schema=always",
+						"jetway.jobs.enabled=false", prefix + "stream=" + BenchStream.NAME,
+						prefix + "concurrency=" + CONCURRENCY, prefix + "batch-size=" + BATCH,
+						prefix + "max-ack-pending=1000", prefix + "inbox=" + inbox,
+						prefix + "transaction=" + transaction, prefix + "auto-startup=false")
+				.run()) {
+				ConsumerBenchmarkApplication.NoOpListener listener = context
+					.getBean(ConsumerBenchmarkApplication.NoOpListener.class);
+				ListenerContainer container = context.getBean(JetStreamListenerRegistry.class).getContainer(CONSUMER);
+				if (container == null) {
+					throw new IllegalStateException("no listener container " + CONSUMER);
+				}
+				long start = System.nanoTime();
+				// auto-startup=false: the container is started with the context, paused
+				container.start();
+				container.resume();
+				long end = awaitDone(connection, listener, start);
+				return new ScenarioResult(this.messages, end - start);
+			}
+		}
+	}
+
+	private long awaitDone(Connection connection, ConsumerBenchmarkApplication.NoOpListener listener, long start)
+			throws Exception {
+		long deadline = start + Duration.ofSeconds(Math.max(120, this.messages / 20)).toNanos();
+		while (listener.handled.get() < this.messages) {
+			if (System.nanoTime() > deadline) {
+				throw new TimeoutException("only " + listener.handled.get() + " of " + this.messages + " handled");
+			}
+			LockSupport.parkNanos(1_000_000);
+		}
+		while (true) {
+			ConsumerInfo info = connection.jetStreamManagement().getConsumerInfo(BenchStream.NAME, CONSUMER);
+			if (info.getNumAckPending() == 0 && info.getNumPending() == 0) {
+				return System.nanoTime();
+			}
+			if (System.nanoTime() > deadline) {
+				throw new TimeoutException("acks still pending: " + info.getNumAckPending());
+			}
+			LockSupport.parkNanos(2_000_000);
+		}
+	}
+
+	@FunctionalInterface
+	private interface DatabaseWork {
+
+		ScenarioResult run(DataSource dataSource) throws Exception;
+
+	}
+
+}

@@ -1,0 +1,355 @@
+package io.jetway.benchmarks;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.LongStream;
+
+import javax.sql.DataSource;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.jetway.jobs.JobClient;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.nats.NatsServerProcess;
+import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The jobs benchmark: enqueue-to-completed jobs/s of a no-op job on PostgreSQL, enqueued
+ * {@value #BATCH} per transaction, then enqueue-to-start latency of jobs enqueued one per
+ * transaction at a paced {@value #RATE} jobs/s; for Jetway, db-scheduler and JobRunr,
+ * each on a fresh database.
+ */
+final class JobsBenchmark {
+
+	static final int BATCH = 100;
+
+	static final int RATE = 500;
+
+	static final int DEFAULT_JOBS = 20_000;
+
+	static final int QUICK_JOBS = 2_000;
+
+	static final int JETWAY_CONCURRENCY = 20;
+
+	static final int DB_SCHEDULER_THREADS = 20;
+
+	/** db-scheduler's table for PostgreSQL, as its README gives it. */
+	private static final String DB_SCHEDULER_TABLE = """
+			create table scheduled_tasks (
+			  task_name text not null,
+			  task_instance text not null,
+			  task_data bytea,
+			  execution_time timestamp with time zone not null,
+			  picked BOOLEAN not null,
+			  picked_by text,
+			  last_success timestamp with time zone,
+			  last_failure timestamp with time zone,
+			  consecutive_failures INT,
+			  last_heartbeat timestamp with time zone,
+			  version BIGINT not null,
+			  priority SMALLINT,
+			  PRIMARY KEY (task_name, task_instance)
+			);
+			CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time);
+			CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat);
+			CREATE INDEX priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+			""";
+
+	private static final PrintStream out = System.out;
+
+	private final BenchmarkOptions options;
+
+	private final int jobs;
+
+	private final Duration latencyDuration;
+
+	JobsBenchmark(BenchmarkOptions options) {
+		this.options = options;
+		this.jobs = options.events(DEFAULT_JOBS, QUICK_JOBS);
+		this.latencyDuration = Duration.ofSeconds(options.quick() ? 5 : 10);
+	}
+
+	/** One job system under test, started on a fresh database. */
+	private interface JobSystem extends AutoCloseable {
+
+		/** Enqueues jobs {@code first .. first + count - 1} in one transaction. */
+		void enqueue(long first, int count) throws Exception;
+
+		/** Whether {@code expected} jobs completed since the start. */
+		boolean completed(long expected) throws Exception;
+
+	}
+
+	@FunctionalInterface
+	private interface JobSystemFactory {
+
+		JobSystem start(DataSource dataSource, String databaseUrl, TestDatabaseInstance database) throws Exception;
+
+	}
+
+	record Outcome(ScenarioResult throughput, @Nullable LatencyResult latency) {
+
+	}
+
+	void run() throws Exception {
+		Attempts attempts = new Attempts(this.options);
+		try (NatsServerProcess server = NatsServerProcess.start()) {
+			String natsUrl = server.url();
+			out.println(OutboxBenchmark.environment(natsUrl));
+			out.println(OutboxBenchmark.loadAverage("start"));
+			out.printf(Locale.ROOT,
+					"%,d no-op jobs per throughput run, enqueued %d per transaction; latency: one job per transaction "
+							+ "at %d jobs/s for %d s%n",
+					this.jobs, BATCH, RATE, this.latencyDuration.toSeconds());
+			Outcome jetway = attempts.attempt('a', "Jetway jobs", () -> measure((ds, url, db) -> jetway(natsUrl, db)));
+			Outcome dbSchedulerDefault = attempts.attempt('b', "db-scheduler, lock-and-fetch, default polling",
+					() -> measure((ds, url, db) -> dbScheduler(ds, SchedulerBuilder.DEFAULT_POLLING_INTERVAL)));
+			Outcome dbSchedulerFast = attempts.attempt('c', "db-scheduler, lock-and-fetch, 100 ms polling",
+					() -> measure((ds, url, db) -> dbScheduler(ds, Duration.ofMillis(100))));
+			Outcome jobRunr = attempts.attempt('d', "JobRunr", () -> measure((ds, url, db) -> jobRunr(ds)));
+			out.println();
+			out.printf("%-62s %9s %9s %11s %11s%n", "scenario", "jobs/s", "elapsed", "p50 start", "p99 start");
+			row('a', "(a) Jetway jobs, queue concurrency " + JETWAY_CONCURRENCY, jetway);
+			row('b', "(b) db-scheduler 16.7.1, lock-and-fetch, 20 threads, 10 s poll", dbSchedulerDefault);
+			row('c', "(c) db-scheduler 16.7.1, lock-and-fetch, 20 threads, 100 ms poll", dbSchedulerFast);
+			row('d', "(d) JobRunr 8.3.1, PostgreSQL, default background job server", jobRunr);
+			out.println();
+			out.println("targets:");
+			Outcome bestDbScheduler = best(dbSchedulerDefault, dbSchedulerFast);
+			ratio("Jetway >= 1.5 x db-scheduler's best", jetway, bestDbScheduler, 1.5);
+			ratio("Jetway ahead of JobRunr", jetway, jobRunr, 1.0);
+			if (jetway != null && jetway.latency() != null) {
+				long p99 = jetway.latency().p99Nanos();
+				out.printf(Locale.ROOT, "  %-40s %s (%s)%n", "Jetway p99 enqueue-to-start < 50 ms",
+						OutboxBenchmark.verdict(p99 < 50_000_000L), OutboxBenchmark.millis(p99));
+			}
+			out.println(OutboxBenchmark.loadAverage("end"));
+			attempts.printFailures();
+		}
+	}
+
+	private static @Nullable Outcome best(@Nullable Outcome first, @Nullable Outcome second) {
+		if (first == null) {
+			return second;
+		}
+		if (second == null) {
+			return first;
+		}
+		return (first.throughput().eventsPerSecond() >= second.throughput().eventsPerSecond()) ? first : second;
+	}
+
+	private static void ratio(String label, @Nullable Outcome jetway, @Nullable Outcome peer, double wanted) {
+		if (jetway == null || peer == null) {
+			out.printf("  %-40s not measured%n", label);
+			return;
+		}
+		double ratio = jetway.throughput().eventsPerSecond() / peer.throughput().eventsPerSecond();
+		out.printf(Locale.ROOT, "  %-40s %s (%.2f x)%n", label, OutboxBenchmark.verdict(ratio >= wanted), ratio);
+	}
+
+	private void row(char scenario, String label, @Nullable Outcome outcome) {
+		if (!this.options.runs(scenario)) {
+			return;
+		}
+		if (outcome == null) {
+			out.printf("%-62s %9s%n", label, "not measured (failed)");
+			return;
+		}
+		LatencyResult latency = outcome.latency();
+		out.printf(Locale.ROOT, "%-62s %,9.0f %8.1fs %11s %11s%n", label, outcome.throughput().eventsPerSecond(),
+				outcome.throughput().elapsedNanos() / 1e9,
+				(latency != null) ? OutboxBenchmark.millis(latency.p50Nanos()) : "-",
+				(latency != null) ? OutboxBenchmark.millis(latency.p99Nanos()) : "-");
+	}
+
+	private Outcome measure(JobSystemFactory factory) throws Exception {
+		int latencyJobs = (int) (RATE * this.latencyDuration.toSeconds());
+		JobProbe.reset(this.jobs + latencyJobs);
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create();
+				JobSystem system = factory.start(database.dataSource(), database.url(), database)) {
+			long start = System.nanoTime();
+			for (long first = 0; first < this.jobs; first += BATCH) {
+				system.enqueue(first, (int) Math.min(BATCH, this.jobs - first));
+			}
+			long end = await(system, this.jobs);
+			ScenarioResult throughput = new ScenarioResult(this.jobs, end - start);
+			out.printf(Locale.ROOT, "  throughput %,.0f jobs/s; paced latency run ...%n", throughput.eventsPerSecond());
+			long[] enqueued = new long[latencyJobs];
+			long interval = 1_000_000_000L / RATE;
+			long pacedStart = System.nanoTime() + 10_000_000;
+			for (int i = 0; i < latencyJobs; i++) {
+				long due = pacedStart + i * interval;
+				for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+					LockSupport.parkNanos(due - now);
+				}
+				system.enqueue(this.jobs + i, 1);
+				enqueued[i] = System.nanoTime();
+			}
+			double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);
+			out.printf(Locale.ROOT, "  paced producer achieved %,.0f jobs/s%n", achieved);
+			await(system, (long) this.jobs + latencyJobs);
+			long[] latencies = new long[latencyJobs];
+			long[] started = JobProbe.startTimes;
+			for (int i = 0; i < latencyJobs; i++) {
+				latencies[i] = Math.max(0, started[this.jobs + i] - enqueued[i]);
+			}
+			return new Outcome(throughput, LatencyResult.of(1, interval / 1_000_000, latencies, achieved));
+		}
+	}
+
+	/**
+	 * @return when {@code expected} jobs were seen completed (polled every 10 ms)
+	 */
+	private static long await(JobSystem system, long expected) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+		while (!system.completed(expected)) {
+			if (System.nanoTime() > deadline) {
+				throw new TimeoutException(JobProbe.started.get() + " of " + expected + " jobs started in 5 minutes");
+			}
+			LockSupport.parkNanos(10_000_000);
+		}
+		return System.nanoTime();
+	}
+
+	private JobSystem jetway(String natsUrl, TestDatabaseInstance database) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsBenchmarkApplication.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties("spring.application.name=jetway-jobs-benchmark", "logging.level.root=WARN",
+					"spring.autoconfigure.exclude=" + JetwayOutboxScenario.MODULITH_AUTO_CONFIGURATIONS,
+					"jetway.nats.servers=" + natsUrl, "spring.datasource.url=" + database.url(),
+					"spring.datasource.username=" + database.username(),
+					"spring.datasource.password=" + database.password(), "jetway.jdbc.initialize-schema=always",
+					"jetway.jobs.queues.default.concurrency=" + JETWAY_CONCURRENCY)
+			.run();
+		JobClient client = context.getBean(JobClient.class);
+		TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+		JobsBenchmarkApplication.Completions completions = context.getBean(JobsBenchmarkApplication.Completions.class);
+		return new JobSystem() {
+
+			@Override
+			public void enqueue(long first, int count) {
+				transactions.executeWithoutResult((status) -> {
+					for (long seq = first; seq < first + count; seq++) {
+						client.enqueue("noop", Map.of("seq", seq));
+					}
+				});
+			}
+
+			@Override
+			public boolean completed(long expected) {
+				return completions.completed.get() >= expected;
+			}
+
+			@Override
+			public void close() {
+				context.close();
+			}
+
+		};
+	}
+
+	private JobSystem dbScheduler(DataSource dataSource, Duration pollingInterval) {
+		new JdbcTemplate(dataSource).execute(DB_SCHEDULER_TABLE);
+		OneTimeTask<Void> task = Tasks.oneTime("noop")
+			.execute((instance, context) -> JobProbe.started(Long.parseLong(instance.getId())));
+		// scheduling joins the Spring transaction through the proxy: 100 per transaction
+		DataSource transactional = new TransactionAwareDataSourceProxy(dataSource);
+		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		Scheduler scheduler = Scheduler.create(transactional, task)
+			.threads(DB_SCHEDULER_THREADS)
+			.pollUsingLockAndFetch(0.5, 3.0)
+			.pollingInterval(pollingInterval)
+			.build();
+		scheduler.start();
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		return new JobSystem() {
+
+			@Override
+			public void enqueue(long first, int count) {
+				List<TaskInstance<?>> instances = new ArrayList<>(count);
+				LongStream.range(first, first + count)
+					.forEach((seq) -> instances.add(task.instance(Long.toString(seq))));
+				Instant now = Instant.now();
+				transactions.executeWithoutResult((status) -> scheduler.scheduleBatch(instances, now));
+			}
+
+			@Override
+			public boolean completed(long expected) {
+				// a one-time task's row is deleted when its execution completes
+				return JobProbe.started.get() >= expected
+						&& jdbc.queryForObject("SELECT COUNT(*) FROM scheduled_tasks", Long.class) == 0;
+			}
+
+			@Override
+			public void close() {
+				scheduler.stop();
+			}
+
+		};
+	}
+
+	private JobSystem jobRunr(DataSource dataSource) {
+		StorageProvider storage = SqlStorageProviderFactory.using(dataSource);
+		JobActivator activator = new JobActivator() {
+
+			@Override
+			public <T> T activateJob(Class<T> type) {
+				return type.cast(new NoOpJobRequest.Handler());
+			}
+
+		};
+		JobRequestScheduler scheduler = JobRunr.configure()
+			.useStorageProvider(storage)
+			.useJobActivator(activator)
+			.useBackgroundJobServer()
+			.initialize()
+			.getJobRequestScheduler();
+		return new JobSystem() {
+
+			@Override
+			public void enqueue(long first, int count) {
+				// JobRunr saves a stream of jobs in one batch
+				scheduler.enqueue(LongStream.range(first, first + count).mapToObj(NoOpJobRequest::new));
+			}
+
+			@Override
+			public boolean completed(long expected) {
+				return JobProbe.started.get() >= expected && storage.getJobStats().getSucceeded() >= expected;
+			}
+
+			@Override
+			public void close() {
+				JobRunr.destroy();
+			}
+
+		};
+	}
+
+}

@@ -142,7 +142,10 @@ public class ListenerContainer {
 					ex);
 		}
 		int concurrency = Math.max(1, this.properties.getConcurrency());
-		this.permits = new Semaphore(concurrency);
+		// per message: hold up to a batch (waiting messages get in-progress acks too);
+		// per batch: one permit per batch being processed
+		this.permits = new Semaphore(
+				isPerBatch() ? concurrency : Math.max(concurrency, this.properties.getBatchSize()));
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
@@ -238,8 +241,8 @@ public class ListenerContainer {
 		}
 		int taken = 1;
 		if (!perBatch) {
-			// fetch only as many messages as there are idle handlers, so none waits in
-			// memory while its ack wait runs
+			// fetch no more messages than may be held; held messages wait for a handler
+			// with their ack wait kept alive by in-progress acks
 			while (taken < this.properties.getBatchSize() && this.permits.tryAcquire()) {
 				taken++;
 			}
@@ -271,6 +274,7 @@ public class ListenerContainer {
 		}
 		else {
 			for (Message message : messages) {
+				this.inFlight.add(message);
 				pool.execute(new Batch(List.of(message)));
 			}
 		}
@@ -404,6 +408,7 @@ public class ListenerContainer {
 				this.messages.forEach(ListenerContainer::nakQuietly);
 			}
 			finally {
+				this.messages.forEach(ListenerContainer.this.inFlight::remove);
 				ListenerContainer.this.permits.release(isPerBatch() ? 1 : this.messages.size());
 			}
 		}

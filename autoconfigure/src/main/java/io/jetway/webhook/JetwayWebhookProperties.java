@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.jetway.support.BackoffProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -62,7 +63,7 @@ public class JetwayWebhookProperties {
 	 */
 	private int maxAttempts = 10;
 
-	private final Backoff backoff = new Backoff();
+	private final BackoffProperties backoff = new BackoffProperties(Duration.ofSeconds(10), 2, Duration.ofHours(1), 0);
 
 	public @Nullable String getSigningSecret() {
 		return this.signingSecret;
@@ -120,54 +121,8 @@ public class JetwayWebhookProperties {
 		this.maxAttempts = maxAttempts;
 	}
 
-	public Backoff getBackoff() {
+	public BackoffProperties getBackoff() {
 		return this.backoff;
-	}
-
-	/**
-	 * Wait between delivery attempts: exponential, bounded.
-	 */
-	public static class Backoff {
-
-		/**
-		 * Wait after the first failed attempt.
-		 */
-		private Duration initial = Duration.ofSeconds(10);
-
-		/**
-		 * Factor each further wait grows by.
-		 */
-		private double multiplier = 2.0;
-
-		/**
-		 * Longest wait between two attempts.
-		 */
-		private Duration max = Duration.ofHours(1);
-
-		public Duration getInitial() {
-			return this.initial;
-		}
-
-		public void setInitial(Duration initial) {
-			this.initial = initial;
-		}
-
-		public double getMultiplier() {
-			return this.multiplier;
-		}
-
-		public void setMultiplier(double multiplier) {
-			this.multiplier = multiplier;
-		}
-
-		public Duration getMax() {
-			return this.max;
-		}
-
-		public void setMax(Duration max) {
-			this.max = max;
-		}
-
 	}
 
 }

@@ -33,9 +33,18 @@ public final class WebhookBackoff {
 	 * @param maxAttempts the most attempts in all, the first one included; at least 1
 	 */
 	public WebhookBackoff(Duration initial, double multiplier, Duration max, int maxAttempts) {
+		this(new Backoff(initial, multiplier, max, 0), maxAttempts);
+	}
+
+	/**
+	 * Creates a backoff.
+	 * @param backoff the delays between attempts
+	 * @param maxAttempts the most attempts in all, the first one included; at least 1
+	 */
+	public WebhookBackoff(Backoff backoff, int maxAttempts) {
 		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
-		this.backoff = new Backoff(initial, multiplier, max, 0);
-		this.max = max;
+		this.backoff = backoff;
+		this.max = backoff.max();
 		this.maxAttempts = maxAttempts;
 	}
 
@@ -45,8 +54,7 @@ public final class WebhookBackoff {
 	 * @return the backoff
 	 */
 	public static WebhookBackoff of(JetwayWebhookProperties properties) {
-		JetwayWebhookProperties.Backoff backoff = properties.getBackoff();
-		return new WebhookBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(),
+		return new WebhookBackoff(properties.getBackoff().toBackoff("jetway.jobs.webhooks.backoff"),
 				properties.getMaxAttempts());
 	}
 

@@ -2,6 +2,7 @@ package io.jetway.inbox;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,11 +18,14 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One transaction per fetched batch, with a savepoint per message: a handler that throws
- * rolls back to its savepoint and only its message is redelivered. Already processed ids
- * are found with one query and the new inbox rows are inserted with one batch. If the
- * commit fails, every message of the batch is redelivered and the inbox keeps the
- * redeliveries single.
+ * One transaction per fetched batch. Already processed ids are found with one query and
+ * the new inbox rows are inserted with one batch. The batch first runs without
+ * savepoints; when a handler throws, that transaction is rolled back and the batch runs
+ * again with a savepoint per message, without the failed message, so a handler that
+ * throws rolls back to its savepoint and only its message is redelivered. (Handlers
+ * before the failed one run twice then; the database effects of their first run were
+ * rolled back.) If the commit fails, every message of the batch is redelivered and the
+ * inbox keeps the redeliveries single.
  */
 public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 
@@ -49,7 +53,7 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		List<DeliveryOutcome> outcomes;
 		try {
-			outcomes = this.transactions.execute((status) -> processInTransaction(messages, entries, status));
+			outcomes = runBatch(messages, entries);
 		}
 		catch (RuntimeException ex) {
 			List<DeliveryOutcome> failed = new ArrayList<>(messages.size());
@@ -65,8 +69,24 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 		return outcomes;
 	}
 
+	private List<DeliveryOutcome> runBatch(List<Message> messages, List<InboxEntry> entries) {
+		try {
+			return this.transactions
+				.execute((status) -> processInTransaction(messages, entries, status, Collections.emptyMap()));
+		}
+		catch (FirstFailure failure) {
+			Map<Integer, DeliveryOutcome> failed = Map.of(failure.index, DeliveryOutcome.failed(failure.getCause()));
+			return this.transactions.execute((status) -> processInTransaction(messages, entries, status, failed));
+		}
+	}
+
+	/**
+	 * @param failed the outcomes of messages that failed in the first run; when there are
+	 * any, each message gets a savepoint, otherwise the first failure ends the run
+	 */
 	private List<DeliveryOutcome> processInTransaction(List<Message> messages, List<InboxEntry> entries,
-			TransactionStatus status) {
+			TransactionStatus status, Map<Integer, DeliveryOutcome> failed) {
+		boolean savepoints = !failed.isEmpty();
 		Set<String> ids = new LinkedHashSet<>();
 		entries.forEach((entry) -> ids.add(entry.messageId()));
 		Map<String, String> known = this.repository.statusesOf(this.invoker.consumer(), ids);
@@ -80,21 +100,42 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 				outcomes.add(DeliveryOutcome.DUPLICATE);
 				continue;
 			}
-			Object savepoint = status.createSavepoint();
+			DeliveryOutcome earlier = failed.get(i);
+			if (earlier != null) {
+				outcomes.add(earlier);
+				continue;
+			}
+			Object savepoint = savepoints ? status.createSavepoint() : null;
 			try {
 				this.invoker.invoke(messages.get(i));
-				handledHere.add(entry.messageId());
-				(known.containsKey(entry.messageId()) ? retriedAndProcessed : newlyProcessed).add(entry);
-				outcomes.add(DeliveryOutcome.HANDLED);
 			}
 			catch (Exception ex) {
+				if (savepoint == null) {
+					throw new FirstFailure(i, ex);
+				}
 				status.rollbackToSavepoint(savepoint);
 				outcomes.add(DeliveryOutcome.failed(ex));
+				continue;
 			}
+			handledHere.add(entry.messageId());
+			(known.containsKey(entry.messageId()) ? retriedAndProcessed : newlyProcessed).add(entry);
+			outcomes.add(DeliveryOutcome.HANDLED);
 		}
 		this.repository.insertProcessed(newlyProcessed, this.clock.instant());
 		retriedAndProcessed.forEach((entry) -> this.repository.markProcessed(entry, this.clock.instant()));
 		return outcomes;
+	}
+
+	/** The first handler failure of a run without savepoints: rolls that run back. */
+	private static final class FirstFailure extends RuntimeException {
+
+		private final int index;
+
+		private FirstFailure(int index, Exception cause) {
+			super(null, cause, false, false);
+			this.index = index;
+		}
+
 	}
 
 }

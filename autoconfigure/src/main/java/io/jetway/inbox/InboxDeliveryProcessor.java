@@ -47,7 +47,8 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 		InboxEntry entry = InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message);
 		try {
 			return this.transactions.execute((status) -> {
-				if (this.repository.isProcessedForUpdate(entry.consumer(), entry.messageId())) {
+				String known = this.repository.statusForUpdate(entry.consumer(), entry.messageId());
+				if ("processed".equals(known)) {
 					return DeliveryOutcome.DUPLICATE;
 				}
 				try {
@@ -59,7 +60,12 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 				catch (Exception ex) {
 					throw new HandlerFailure(ex);
 				}
-				this.repository.markProcessed(entry, this.clock.instant());
+				if (known == null) {
+					this.repository.insertProcessed(List.of(entry), this.clock.instant());
+				}
+				else {
+					this.repository.markProcessed(entry, this.clock.instant());
+				}
 				return DeliveryOutcome.HANDLED;
 			});
 		}

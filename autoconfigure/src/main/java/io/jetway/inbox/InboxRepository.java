@@ -1,6 +1,6 @@
 package io.jetway.inbox;
 
-import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * JDBC access to {@code jetway_inbox}, keyed by (consumer, message id). Runs on the
@@ -31,14 +32,15 @@ public class InboxRepository {
 	}
 
 	/**
-	 * Whether the message was processed, locking its row (if any) until the transaction
+	 * The status of the message's row, locking the row (if any) until the transaction
 	 * ends so that a concurrent delivery of the same id waits.
+	 * @return the status, or {@code null} when the message has no row
 	 */
-	boolean isProcessedForUpdate(String consumer, String messageId) {
+	@Nullable String statusForUpdate(String consumer, String messageId) {
 		List<String> statuses = this.jdbc.queryForList(
-				"SELECT status FROM jetway_inbox WHERE consumer = ? AND message_id = ? FOR UPDATE", String.class,
-				consumer, messageId);
-		return !statuses.isEmpty() && "processed".equals(statuses.get(0));
+				"SELECT status FROM jetway_inbox WHERE message_id = ? AND consumer = ? FOR UPDATE", String.class,
+				messageId, consumer);
+		return statuses.isEmpty() ? null : statuses.get(0);
 	}
 
 	/**
@@ -48,6 +50,21 @@ public class InboxRepository {
 		if (messageIds.isEmpty()) {
 			return Collections.emptyMap();
 		}
+		Map<String, String> statuses = new HashMap<>();
+		RowCallbackHandler collect = (rows) -> statuses.put(rows.getString(1), rows.getString(2));
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			// one primary-key probe per id, whatever the statistics say: an IN list on a
+			// freshly filled table (not analyzed yet) is planned as a sequential scan
+			this.jdbc.query((connection) -> {
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT m.id, i.status FROM unnest(?) AS m(id) CROSS JOIN LATERAL (SELECT status "
+							+ "FROM jetway_inbox WHERE message_id = m.id AND consumer = ? OFFSET 0) i");
+				statement.setArray(1, connection.createArrayOf("varchar", messageIds.toArray()));
+				statement.setString(2, consumer);
+				return statement;
+			}, collect);
+			return statuses;
+		}
 		String placeholders = String.join(", ", Collections.nCopies(messageIds.size(), "?"));
 		Object[] arguments = new Object[messageIds.size() + 1];
 		arguments[0] = consumer;
@@ -55,11 +72,8 @@ public class InboxRepository {
 		for (String id : messageIds) {
 			arguments[index++] = id;
 		}
-		Map<String, String> statuses = new HashMap<>();
 		this.jdbc.query("SELECT message_id, status FROM jetway_inbox WHERE consumer = ? AND message_id IN ("
-				+ placeholders + ")", (ResultSet rows) -> {
-					statuses.put(rows.getString(1), rows.getString(2));
-				}, arguments);
+				+ placeholders + ")", collect, arguments);
 		return statuses;
 	}
 

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS jetway_inbox (
     last_error   CHARACTER LARGE OBJECT,
     received_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     processed_at TIMESTAMP WITH TIME ZONE,
-    PRIMARY KEY (consumer, message_id)
+    PRIMARY KEY (message_id, consumer)
 );
 
 CREATE INDEX IF NOT EXISTS jetway_inbox_processed_idx ON jetway_inbox (status, processed_at);

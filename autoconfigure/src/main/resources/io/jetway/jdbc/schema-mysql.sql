@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS jetway_inbox (
     last_error   TEXT,
     received_at  DATETIME(6)  NOT NULL,
     processed_at DATETIME(6),
-    PRIMARY KEY (consumer, message_id),
+    PRIMARY KEY (message_id, consumer),
     INDEX jetway_inbox_processed_idx (status, processed_at)
 ) ENGINE = InnoDB;
 

@@ -78,6 +78,8 @@ public class ListenerContainer {
 
 	private Semaphore permits = new Semaphore(0);
 
+	private int refillThreshold = 1;
+
 	ListenerContainer(ContainerSettings settings, DeliveryProcessor processor, InFlightMessages inFlight) {
 		this.name = settings.name();
 		this.stream = settings.stream();
@@ -144,8 +146,9 @@ public class ListenerContainer {
 		int concurrency = Math.max(1, this.properties.getConcurrency());
 		// per message: hold up to a batch (waiting messages get in-progress acks too);
 		// per batch: one permit per batch being processed
-		this.permits = new Semaphore(
-				isPerBatch() ? concurrency : Math.max(concurrency, this.properties.getBatchSize()));
+		int held = Math.max(concurrency, this.properties.getBatchSize());
+		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
+		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
@@ -236,10 +239,13 @@ public class ListenerContainer {
 
 	private void fetchAndDispatch(ConsumerContext context) throws Exception {
 		boolean perBatch = isPerBatch();
-		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+		// per message: refill once a good part of the held messages were handled, so
+		// that one pull brings many messages instead of one pull per freed handler
+		int wanted = perBatch ? 1 : this.refillThreshold;
+		if (!this.permits.tryAcquire(wanted, 500, TimeUnit.MILLISECONDS)) {
 			return;
 		}
-		int taken = 1;
+		int taken = wanted;
 		if (!perBatch) {
 			// fetch no more messages than may be held; held messages wait for a handler
 			// with their ack wait kept alive by in-progress acks

@@ -7,6 +7,7 @@ import java.util.List;
 import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
 import io.jetway.consumer.ListenerInvoker;
+import io.jetway.inbox.InboxRepository.InboxClaim;
 import io.nats.client.Message;
 
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,8 +48,8 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 		InboxEntry entry = InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message);
 		try {
 			return this.transactions.execute((status) -> {
-				String known = this.repository.statusForUpdate(entry.consumer(), entry.messageId());
-				if ("processed".equals(known)) {
+				InboxClaim claim = this.repository.claim(entry, this.clock.instant());
+				if (claim == InboxClaim.ALREADY_PROCESSED) {
 					return DeliveryOutcome.DUPLICATE;
 				}
 				try {
@@ -60,12 +61,7 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 				catch (Exception ex) {
 					throw new HandlerFailure(ex);
 				}
-				if (known == null) {
-					this.repository.insertProcessed(List.of(entry), this.clock.instant());
-				}
-				else {
-					this.repository.markProcessed(entry, this.clock.instant());
-				}
+				this.repository.complete(entry, claim, this.clock.instant());
 				return DeliveryOutcome.HANDLED;
 			});
 		}

@@ -1,6 +1,7 @@
 package io.jetway.inbox;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -22,6 +23,9 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  */
 public class InboxRepository {
 
+	private static final String INSERT = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, "
+			+ "status, deliveries, last_error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
@@ -32,15 +36,45 @@ public class InboxRepository {
 	}
 
 	/**
-	 * The status of the message's row, locking the row (if any) until the transaction
-	 * ends so that a concurrent delivery of the same id waits.
-	 * @return the status, or {@code null} when the message has no row
+	 * Claims a delivery for processing in the current transaction, locking its row until
+	 * the transaction ends so that a concurrent delivery of the same id waits. On
+	 * PostgreSQL one upsert records the message as processed right away (rolled back with
+	 * the transaction if its handler fails); elsewhere the row is read and locked, and
+	 * {@link #complete} records it after the handler.
+	 * @return the claim
 	 */
-	@Nullable String statusForUpdate(String consumer, String messageId) {
+	InboxClaim claim(InboxEntry entry, Instant now) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			int claimed = this.jdbc.update((connection) -> {
+				PreparedStatement statement = connection.prepareStatement(INSERT
+						+ " ON CONFLICT (message_id, consumer) "
+						+ "DO UPDATE SET status = 'processed', deliveries = EXCLUDED.deliveries, last_error = NULL, "
+						+ "processed_at = EXCLUDED.processed_at WHERE jetway_inbox.status <> 'processed'");
+				bindInsert(statement, entry, "processed", null, now);
+				return statement;
+			});
+			return (claimed == 0) ? InboxClaim.ALREADY_PROCESSED : InboxClaim.RECORDED;
+		}
 		List<String> statuses = this.jdbc.queryForList(
 				"SELECT status FROM jetway_inbox WHERE message_id = ? AND consumer = ? FOR UPDATE", String.class,
-				messageId, consumer);
-		return statuses.isEmpty() ? null : statuses.get(0);
+				entry.messageId(), entry.consumer());
+		if (statuses.isEmpty()) {
+			return InboxClaim.NEW;
+		}
+		return "processed".equals(statuses.get(0)) ? InboxClaim.ALREADY_PROCESSED : InboxClaim.RETRIED;
+	}
+
+	/**
+	 * Records a claimed message as processed after its handler succeeded, in the same
+	 * transaction.
+	 */
+	void complete(InboxEntry entry, InboxClaim claim, Instant now) {
+		switch (claim) {
+			case NEW -> insertProcessed(List.of(entry), now);
+			case RETRIED -> markProcessed(entry, now);
+			case RECORDED, ALREADY_PROCESSED -> {
+			}
+		}
 	}
 
 	/**
@@ -143,21 +177,39 @@ public class InboxRepository {
 	}
 
 	private void insert(List<InboxEntry> entries, String status, @Nullable String error, Instant now) {
-		this.jdbc.batchUpdate(
-				"INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, status, deliveries, "
-						+ "last_error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				entries, entries.size(), (statement, entry) -> {
-					statement.setString(1, entry.consumer());
-					statement.setString(2, entry.messageId());
-					statement.setString(3, entry.subject());
-					statement.setString(4, entry.stream());
-					statement.setLong(5, entry.streamSequence());
-					statement.setString(6, status);
-					statement.setLong(7, entry.deliveries());
-					statement.setString(8, error);
-					this.databaseType.setInstant(statement, 9, now);
-					this.databaseType.setInstant(statement, 10, "processed".equals(status) ? now : null);
-				});
+		this.jdbc.batchUpdate(INSERT, entries, entries.size(),
+				(statement, entry) -> bindInsert(statement, entry, status, error, now));
+	}
+
+	private void bindInsert(PreparedStatement statement, InboxEntry entry, String status, @Nullable String error,
+			Instant now) throws SQLException {
+		statement.setString(1, entry.consumer());
+		statement.setString(2, entry.messageId());
+		statement.setString(3, entry.subject());
+		statement.setString(4, entry.stream());
+		statement.setLong(5, entry.streamSequence());
+		statement.setString(6, status);
+		statement.setLong(7, entry.deliveries());
+		statement.setString(8, error);
+		this.databaseType.setInstant(statement, 9, now);
+		this.databaseType.setInstant(statement, 10, "processed".equals(status) ? now : null);
+	}
+
+	/** What {@link #claim} found. */
+	enum InboxClaim {
+
+		/** Processed before: acknowledge without calling the handler. */
+		ALREADY_PROCESSED,
+
+		/** Recorded as processed already; commits or rolls back with the handler. */
+		RECORDED,
+
+		/** No row yet: insert it after the handler. */
+		NEW,
+
+		/** A failed earlier delivery's row: update it after the handler. */
+		RETRIED
+
 	}
 
 }

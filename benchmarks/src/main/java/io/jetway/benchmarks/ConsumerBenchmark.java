@@ -70,9 +70,12 @@ final class ConsumerBenchmark {
 
 	private final int messages;
 
+	private final int warmUp;
+
 	ConsumerBenchmark(BenchmarkOptions options) {
 		this.options = options;
 		this.messages = options.events(DEFAULT_MESSAGES, QUICK_MESSAGES);
+		this.warmUp = Math.max(1, this.messages / 4);
 	}
 
 	void run() throws Exception {
@@ -82,24 +85,26 @@ final class ConsumerBenchmark {
 			out.println(OutboxBenchmark.environment(natsUrl));
 			out.println(OutboxBenchmark.loadAverage("start"));
 			out.printf(Locale.ROOT,
-					"%,d messages per scenario, pre-published; payload %d bytes of JSON; "
+					"%,d messages per scenario, pre-published, after a warm-up run of the same scenario with %,d "
+							+ "(not measured); payload %d bytes of JSON; "
 							+ "Jetway listeners: concurrency %d, batch-size %d, max-ack-pending 1000%n",
-					this.messages, BenchEvent.of(0).toJson().length, CONCURRENCY, BATCH);
+					this.messages, this.warmUp, BenchEvent.of(0).toJson().length, CONCURRENCY, BATCH);
 			try (Connection connection = BenchStream.connect(natsUrl)) {
 				BenchStream.recreate(connection);
 				RawPublishScenario.publish(connection.jetStream(), 0, this.messages);
 				BenchStream.expectMessages(connection, this.messages, "pre-publish");
-				ScenarioResult raw = attempts.attempt('a', "raw jnats fetch + ack", () -> rawConsume(connection, null));
-				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx",
-						() -> withDatabase((dataSource) -> rawConsume(connection, dataSource)));
+				ScenarioResult raw = attempts.attempt('a', "raw jnats fetch + ack",
+						() -> warmedUp((count) -> rawConsume(connection, null, count)));
+				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx", () -> warmedUp(
+						(count) -> withDatabase((dataSource) -> rawConsume(connection, dataSource, count))));
 				ScenarioResult commits = attempts.attempt('c', "raw single-row commits",
-						() -> withDatabase(this::singleRowCommits));
+						() -> warmedUp((count) -> withDatabase((dataSource) -> singleRowCommits(dataSource, count))));
 				ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox",
-						() -> jetway(natsUrl, connection, "d", false, "per-message"));
+						() -> warmedUp((count) -> jetway(natsUrl, connection, "d", false, "per-message", count)));
 				ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message",
-						() -> jetway(natsUrl, connection, "e", true, "per-message"));
+						() -> warmedUp((count) -> jetway(natsUrl, connection, "e", true, "per-message", count)));
 				ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch",
-						() -> jetway(natsUrl, connection, "f", true, "per-batch"));
+						() -> warmedUp((count) -> jetway(natsUrl, connection, "f", true, "per-batch", count)));
 				out.println();
 				out.printf("%-66s %12s %9s%n", "scenario", "msgs/s", "elapsed");
 				row('a', "(a) raw jnats fetch 100 + ack each", raw);
@@ -140,6 +145,15 @@ final class ConsumerBenchmark {
 		out.printf(Locale.ROOT, "  %-20s %s (%.2f x)%n", label, OutboxBenchmark.verdict(ratio >= wanted), ratio);
 	}
 
+	/**
+	 * Runs a scenario on {@link #warmUp} messages (so that the JIT compiled its code),
+	 * then measures it on all of them.
+	 */
+	private ScenarioResult warmedUp(CountedScenario scenario) throws Exception {
+		scenario.run(this.warmUp);
+		return scenario.run(this.messages);
+	}
+
 	private static ScenarioResult withDatabase(DatabaseWork work) throws Exception {
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
 			DataSource dataSource = database.dataSource();
@@ -153,8 +167,13 @@ final class ConsumerBenchmark {
 	 * data source, each batch is first inserted into {@code jetway_inbox} in one
 	 * transaction.
 	 */
-	private ScenarioResult rawConsume(Connection connection, @Nullable DataSource dataSource) throws Exception {
+	private ScenarioResult rawConsume(Connection connection, @Nullable DataSource dataSource, int count)
+			throws Exception {
 		String durable = (dataSource != null) ? "raw-inbox" : "raw";
+		if (connection.jetStreamManagement().getConsumerNames(BenchStream.NAME).contains(durable)) {
+			// each run consumes the stream from the start
+			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, durable);
+		}
 		ConsumerContext consumer = connection.getStreamContext(BenchStream.NAME)
 			.createOrUpdateConsumer(ConsumerConfiguration.builder()
 				.durable(durable)
@@ -169,9 +188,9 @@ final class ConsumerBenchmark {
 			long start = System.nanoTime();
 			int consumed = 0;
 			List<Message> batch = new ArrayList<>(BATCH);
-			while (consumed < this.messages) {
+			while (consumed < count) {
 				batch.clear();
-				try (FetchConsumer fetch = consumer.fetchMessages(BATCH)) {
+				try (FetchConsumer fetch = consumer.fetchMessages(Math.min(BATCH, count - consumed))) {
 					for (Message message = fetch.nextMessage(); message != null; message = fetch.nextMessage()) {
 						batch.add(message);
 					}
@@ -214,8 +233,8 @@ final class ConsumerBenchmark {
 	}
 
 	/** (c): one INSERT of an inbox-shaped row and one commit per row, one connection. */
-	private ScenarioResult singleRowCommits(DataSource dataSource) throws Exception {
-		int rows = Math.min(this.messages, MAX_SINGLE_ROWS);
+	private ScenarioResult singleRowCommits(DataSource dataSource, int count) throws Exception {
+		int rows = Math.min(count, MAX_SINGLE_ROWS);
 		try (java.sql.Connection jdbc = dataSource.getConnection();
 				PreparedStatement insert = jdbc.prepareStatement(INSERT_INBOX)) {
 			jdbc.setAutoCommit(false);
@@ -239,10 +258,11 @@ final class ConsumerBenchmark {
 	/**
 	 * (d) to (f): a Jetway context whose listener container is resumed once the context
 	 * is up; measured from that start until the handler saw every message and the
-	 * consumer has no acknowledgement pending.
+	 * consumer has no acknowledgement pending. A warm-up run (fewer messages than the
+	 * stream holds) ends once its messages were handled.
 	 */
 	private ScenarioResult jetway(String natsUrl, Connection connection, String durableSuffix, boolean inbox,
-			String transaction) throws Exception {
+			String transaction, int count) throws Exception {
 		if (connection.jetStreamManagement().getConsumerNames(BenchStream.NAME).contains(CONSUMER)) {
 			// each scenario consumes the whole stream from the start
 			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, CONSUMER);
@@ -274,20 +294,23 @@ final class ConsumerBenchmark {
 				// auto-startup=false: the container is started with the context, paused
 				container.start();
 				container.resume();
-				long end = awaitDone(connection, listener, start);
-				return new ScenarioResult(this.messages, end - start);
+				long end = awaitDone(connection, listener, start, count);
+				return new ScenarioResult(count, end - start);
 			}
 		}
 	}
 
-	private long awaitDone(Connection connection, ConsumerBenchmarkApplication.NoOpListener listener, long start)
-			throws Exception {
-		long deadline = start + Duration.ofSeconds(Math.max(120, this.messages / 20)).toNanos();
-		while (listener.handled.get() < this.messages) {
+	private long awaitDone(Connection connection, ConsumerBenchmarkApplication.NoOpListener listener, long start,
+			int count) throws Exception {
+		long deadline = start + Duration.ofSeconds(Math.max(120, count / 20)).toNanos();
+		while (listener.handled.get() < count) {
 			if (System.nanoTime() > deadline) {
-				throw new TimeoutException("only " + listener.handled.get() + " of " + this.messages + " handled");
+				throw new TimeoutException("only " + listener.handled.get() + " of " + count + " handled");
 			}
 			LockSupport.parkNanos(1_000_000);
+		}
+		if (count < this.messages) {
+			return System.nanoTime();
 		}
 		while (true) {
 			ConsumerInfo info = connection.jetStreamManagement().getConsumerInfo(BenchStream.NAME, CONSUMER);
@@ -299,6 +322,13 @@ final class ConsumerBenchmark {
 			}
 			LockSupport.parkNanos(2_000_000);
 		}
+	}
+
+	@FunctionalInterface
+	private interface CountedScenario {
+
+		ScenarioResult run(int count) throws Exception;
+
 	}
 
 	@FunctionalInterface

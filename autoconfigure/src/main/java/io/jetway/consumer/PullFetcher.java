@@ -19,8 +19,8 @@ public final class PullFetcher {
 
 	/**
 	 * Fetches what is available now, up to {@code count}; when nothing is, waits up to a
-	 * second for the next message (nats-server 2.9 answers a no-wait pull at once when
-	 * the consumer is empty, newer servers wait within the same request).
+	 * second for the next message. The first pull is a plain no-wait pull (no expiry, so
+	 * no idle heartbeat timer is set up for it), which every server answers at once.
 	 * @param context the consumer
 	 * @param count the most messages to fetch
 	 * @param running whether the caller still runs; no waiting pull is made after it
@@ -28,8 +28,8 @@ public final class PullFetcher {
 	 * @return the messages, possibly none
 	 */
 	public static List<Message> fetch(ConsumerContext context, int count, BooleanSupplier running) throws Exception {
-		List<Message> messages = drain(
-				context.fetch(FetchConsumeOptions.builder().maxMessages(count).noWaitExpiresIn(1000).build()), count);
+		List<Message> messages = drain(context.fetch(FetchConsumeOptions.builder().maxMessages(count).noWait().build()),
+				count);
 		if (messages.isEmpty() && running.getAsBoolean()) {
 			messages = drain(context.fetch(FetchConsumeOptions.builder().maxMessages(1).expiresIn(1000).build()), 1);
 		}

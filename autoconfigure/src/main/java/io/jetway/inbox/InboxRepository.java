@@ -26,6 +26,10 @@ public class InboxRepository {
 	private static final String INSERT = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, "
 			+ "status, deliveries, last_error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+	/** One primary-key probe per id (the ids array first, then the consumer). */
+	static final String POSTGRESQL_STATUSES = "SELECT m.id, i.status FROM unnest(?) AS m(id) CROSS JOIN LATERAL "
+			+ "(SELECT status FROM jetway_inbox WHERE message_id = m.id AND consumer = ? OFFSET 0) i";
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
@@ -90,9 +94,7 @@ public class InboxRepository {
 			// one primary-key probe per id, whatever the statistics say: an IN list on a
 			// freshly filled table (not analyzed yet) is planned as a sequential scan
 			this.jdbc.query((connection) -> {
-				PreparedStatement statement = connection
-					.prepareStatement("SELECT m.id, i.status FROM unnest(?) AS m(id) CROSS JOIN LATERAL (SELECT status "
-							+ "FROM jetway_inbox WHERE message_id = m.id AND consumer = ? OFFSET 0) i");
+				PreparedStatement statement = connection.prepareStatement(POSTGRESQL_STATUSES);
 				statement.setArray(1, connection.createArrayOf("varchar", messageIds.toArray()));
 				statement.setString(2, consumer);
 				return statement;

@@ -151,7 +151,11 @@ class InboxConsumerTests {
 				assertThat(listener.poisonCalls.get()).isEqualTo(1);
 				await().atMost(Duration.ofSeconds(10)).until(() -> effects(database) == 100);
 				assertThat(listener.poisonCalls.get()).isEqualTo(2);
-				assertThat(listener.calls.get()).isEqualTo(101);
+				// the batch first runs without savepoints; the poison message's failure
+				// rolls it back and it runs again with a savepoint per message: the
+				// handlers before the poison message (at most 42 of them) are called
+				// twice
+				assertThat(listener.calls.get()).isBetween(101, 143);
 				assertThat(inboxRows(database, "processed")).isEqualTo(100);
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> context.getBean(JetStreamManagement.class)

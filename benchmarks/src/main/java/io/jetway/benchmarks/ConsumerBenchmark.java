@@ -36,7 +36,9 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 /**
  * The consumer benchmark: N messages pre-published into a fresh BENCH stream, consumed by
  * six scenarios, each with a fresh durable consumer (and a fresh PostgreSQL database
- * where it writes).
+ * where it writes). Each scenario first runs on a few messages to warm the JIT up; then
+ * (a) and (d) consume all N, the database scenarios the first
+ * {@value #DEFAULT_INBOX_MESSAGES}.
  * <ul>
  * <li>(a) raw jnats: fetch batches of {@value #BATCH}, ack each</li>
  * <li>(b) raw JDBC inbox: fetch {@value #BATCH}, insert {@value #BATCH} inbox rows in one
@@ -54,9 +56,14 @@ final class ConsumerBenchmark {
 
 	static final int CONCURRENCY = 4;
 
-	static final int DEFAULT_MESSAGES = 20_000;
+	static final int DEFAULT_MESSAGES = 100_000;
 
-	static final int QUICK_MESSAGES = 2_000;
+	static final int QUICK_MESSAGES = 10_000;
+
+	/** The database scenarios, bound by commits, consume the first of these messages. */
+	static final int DEFAULT_INBOX_MESSAGES = 20_000;
+
+	static final int QUICK_INBOX_MESSAGES = 2_000;
 
 	/** Single-row commits measured by (c): a rate, so a capped count is enough. */
 	static final int MAX_SINGLE_ROWS = 5_000;
@@ -70,12 +77,15 @@ final class ConsumerBenchmark {
 
 	private final int messages;
 
+	private final int inboxMessages;
+
 	private final int warmUp;
 
 	ConsumerBenchmark(BenchmarkOptions options) {
 		this.options = options;
 		this.messages = options.events(DEFAULT_MESSAGES, QUICK_MESSAGES);
-		this.warmUp = Math.max(1, this.messages / 4);
+		this.inboxMessages = Math.min(this.messages, options.quick() ? QUICK_INBOX_MESSAGES : DEFAULT_INBOX_MESSAGES);
+		this.warmUp = Math.max(1, this.inboxMessages / 4);
 	}
 
 	void run() throws Exception {
@@ -85,26 +95,31 @@ final class ConsumerBenchmark {
 			out.println(OutboxBenchmark.environment(natsUrl));
 			out.println(OutboxBenchmark.loadAverage("start"));
 			out.printf(Locale.ROOT,
-					"%,d messages per scenario, pre-published, after a warm-up run of the same scenario with %,d "
-							+ "(not measured); payload %d bytes of JSON; "
+					"%,d messages pre-published; (a) and (d) consume them all, the database scenarios the first %,d; "
+							+ "each scenario first runs on %,d (not measured); payload %d bytes of JSON; "
 							+ "Jetway listeners: concurrency %d, batch-size %d, max-ack-pending 1000%n",
-					this.messages, this.warmUp, BenchEvent.of(0).toJson().length, CONCURRENCY, BATCH);
+					this.messages, this.inboxMessages, this.warmUp, BenchEvent.of(0).toJson().length, CONCURRENCY,
+					BATCH);
 			try (Connection connection = BenchStream.connect(natsUrl)) {
 				BenchStream.recreate(connection);
 				RawPublishScenario.publish(connection.jetStream(), 0, this.messages);
 				BenchStream.expectMessages(connection, this.messages, "pre-publish");
 				ScenarioResult raw = attempts.attempt('a', "raw jnats fetch + ack",
-						() -> warmedUp((count) -> rawConsume(connection, null, count)));
-				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx", () -> warmedUp(
-						(count) -> withDatabase((dataSource) -> rawConsume(connection, dataSource, count))));
+						() -> warmedUp(this.messages, (count) -> rawConsume(connection, null, count)));
+				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx",
+						() -> warmedUp(this.inboxMessages,
+								(count) -> withDatabase((dataSource) -> rawConsume(connection, dataSource, count))));
 				ScenarioResult commits = attempts.attempt('c', "raw single-row commits",
-						() -> warmedUp((count) -> withDatabase((dataSource) -> singleRowCommits(dataSource, count))));
-				ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox",
-						() -> warmedUp((count) -> jetway(natsUrl, connection, "d", false, "per-message", count)));
+						() -> warmedUp(this.inboxMessages,
+								(count) -> withDatabase((dataSource) -> singleRowCommits(dataSource, count))));
+				ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox", () -> warmedUp(this.messages,
+						(count) -> jetway(natsUrl, connection, "d", false, "per-message", count)));
 				ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message",
-						() -> warmedUp((count) -> jetway(natsUrl, connection, "e", true, "per-message", count)));
+						() -> warmedUp(this.inboxMessages,
+								(count) -> jetway(natsUrl, connection, "e", true, "per-message", count)));
 				ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch",
-						() -> warmedUp((count) -> jetway(natsUrl, connection, "f", true, "per-batch", count)));
+						() -> warmedUp(this.inboxMessages,
+								(count) -> jetway(natsUrl, connection, "f", true, "per-batch", count)));
 				out.println();
 				out.printf("%-66s %12s %9s%n", "scenario", "msgs/s", "elapsed");
 				row('a', "(a) raw jnats fetch 100 + ack each", raw);
@@ -147,11 +162,11 @@ final class ConsumerBenchmark {
 
 	/**
 	 * Runs a scenario on {@link #warmUp} messages (so that the JIT compiled its code),
-	 * then measures it on all of them.
+	 * then measures it on {@code measured} messages.
 	 */
-	private ScenarioResult warmedUp(CountedScenario scenario) throws Exception {
+	private ScenarioResult warmedUp(int measured, CountedScenario scenario) throws Exception {
 		scenario.run(this.warmUp);
-		return scenario.run(this.messages);
+		return scenario.run(measured);
 	}
 
 	private static ScenarioResult withDatabase(DatabaseWork work) throws Exception {
@@ -294,14 +309,14 @@ final class ConsumerBenchmark {
 				// auto-startup=false: the container is started with the context, paused
 				container.start();
 				container.resume();
-				long end = awaitDone(connection, listener, start, count);
+				long end = awaitDone(connection, listener, start, count, count != this.warmUp);
 				return new ScenarioResult(count, end - start);
 			}
 		}
 	}
 
 	private long awaitDone(Connection connection, ConsumerBenchmarkApplication.NoOpListener listener, long start,
-			int count) throws Exception {
+			int count, boolean untilAcked) throws Exception {
 		long deadline = start + Duration.ofSeconds(Math.max(120, count / 20)).toNanos();
 		while (listener.handled.get() < count) {
 			if (System.nanoTime() > deadline) {
@@ -309,12 +324,15 @@ final class ConsumerBenchmark {
 			}
 			LockSupport.parkNanos(1_000_000);
 		}
-		if (count < this.messages) {
+		if (!untilAcked) {
 			return System.nanoTime();
 		}
 		while (true) {
+			// the stream's sequences start at 1: the first count messages are
+			// acknowledged
+			// once the ack floor reached count (the listener may have gone beyond)
 			ConsumerInfo info = connection.jetStreamManagement().getConsumerInfo(BenchStream.NAME, CONSUMER);
-			if (info.getNumAckPending() == 0 && info.getNumPending() == 0) {
+			if (info.getAckFloor().getStreamSequence() >= count) {
 				return System.nanoTime();
 			}
 			if (System.nanoTime() > deadline) {

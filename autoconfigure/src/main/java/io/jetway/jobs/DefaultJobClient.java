@@ -50,6 +50,8 @@ public class DefaultJobClient implements JobClient {
 
 	private final Clock clock;
 
+	private final PendingJobInserts pendingInserts;
+
 	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
@@ -65,6 +67,7 @@ public class DefaultJobClient implements JobClient {
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
+		this.pendingInserts = new PendingJobInserts(repository);
 	}
 
 	@Override
@@ -91,7 +94,11 @@ public class DefaultJobClient implements JobClient {
 		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
 				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now);
 		UUID id = inTransaction(() -> {
-			if (!this.repository.insert(job)) {
+			if (options.idempotencyKey() == null) {
+				// nothing to ask the database: inserted with the transaction's other jobs
+				this.pendingInserts.add(job);
+			}
+			else if (!this.repository.insert(job)) {
 				return this.repository.findIdByIdempotencyKey(options.idempotencyKey())
 					.orElseThrow(() -> new IllegalStateException(
 							"Job with idempotency key '" + options.idempotencyKey() + "' vanished while enqueueing"));
@@ -110,11 +117,13 @@ public class DefaultJobClient implements JobClient {
 
 	@Override
 	public Optional<JobStatus> status(UUID id) {
+		this.pendingInserts.flush();
 		return this.repository.findById(id);
 	}
 
 	@Override
 	public boolean cancel(UUID id) {
+		this.pendingInserts.flush();
 		boolean cancelled = this.repository.cancel(id, this.clock.instant());
 		if (cancelled) {
 			this.repository.findById(id)
@@ -126,6 +135,7 @@ public class DefaultJobClient implements JobClient {
 
 	@Override
 	public boolean retry(UUID id) {
+		this.pendingInserts.flush();
 		Boolean retried = inTransaction(() -> {
 			Optional<JobStatus> job = this.repository.findById(id);
 			if (job.isEmpty() || !this.repository.resetFailed(id, this.clock.instant())) {
@@ -145,6 +155,7 @@ public class DefaultJobClient implements JobClient {
 			throw new IllegalArgumentException(
 					"page must be 0 or more and size 1 or more, were " + page + " and " + size);
 		}
+		this.pendingInserts.flush();
 		return this.repository.list(queue, status, page, size);
 	}
 

@@ -33,6 +33,13 @@ public class JobRepository {
 			+ "progress_percent, progress_message, created_at, run_at, started_at, completed_at, webhook_url, "
 			+ "webhook_status, webhook_attempts, webhook_last_error";
 
+	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload";
+
+	/** Claims jobs by id (started at, updated at, ids array) and returns them. */
+	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+			+ "started_at = ?, updated_at = ? WHERE id = ANY(?) AND status IN ('scheduled', 'pending', 'running') "
+			+ "RETURNING " + CLAIMED_COLUMNS;
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
@@ -48,26 +55,8 @@ public class JobRepository {
 	 * @return whether the row was inserted
 	 */
 	boolean insert(NewJob job) {
-		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
-				+ "created_at, run_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
-		String sql = switch (this.databaseType) {
-			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + " ON CONFLICT (idempotency_key) DO NOTHING";
-			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns;
-		};
 		try {
-			return this.jdbc.update(sql, (statement) -> {
-				this.databaseType.setUuid(statement, 1, job.id());
-				statement.setString(2, job.type());
-				statement.setString(3, job.queue());
-				statement.setString(4, job.state().columnValue());
-				statement.setInt(5, job.maxAttempts());
-				statement.setString(6, job.payload());
-				statement.setString(7, job.idempotencyKey());
-				statement.setString(8, job.webhookUrl());
-				this.databaseType.setInstant(statement, 9, job.createdAt());
-				this.databaseType.setInstant(statement, 10, job.runAt());
-				this.databaseType.setInstant(statement, 11, job.createdAt());
-			}) == 1;
+			return this.jdbc.update(insertStatement(), (statement) -> bindNewJob(statement, job)) == 1;
 		}
 		catch (DuplicateKeyException ex) {
 			if (job.idempotencyKey() == null) {
@@ -75,6 +64,36 @@ public class JobRepository {
 			}
 			return false;
 		}
+	}
+
+	/**
+	 * Inserts jobs without an idempotency key in one batch.
+	 */
+	void insertAll(List<NewJob> jobs) {
+		this.jdbc.batchUpdate(insertStatement(), jobs, jobs.size(), this::bindNewJob);
+	}
+
+	private String insertStatement() {
+		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
+				+ "created_at, run_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+		return switch (this.databaseType) {
+			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + " ON CONFLICT (idempotency_key) DO NOTHING";
+			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns;
+		};
+	}
+
+	private void bindNewJob(PreparedStatement statement, NewJob job) throws SQLException {
+		this.databaseType.setUuid(statement, 1, job.id());
+		statement.setString(2, job.type());
+		statement.setString(3, job.queue());
+		statement.setString(4, job.state().columnValue());
+		statement.setInt(5, job.maxAttempts());
+		statement.setString(6, job.payload());
+		statement.setString(7, job.idempotencyKey());
+		statement.setString(8, job.webhookUrl());
+		this.databaseType.setInstant(statement, 9, job.createdAt());
+		this.databaseType.setInstant(statement, 10, job.runAt());
+		this.databaseType.setInstant(statement, 11, job.createdAt());
 	}
 
 	Optional<UUID> findIdByIdempotencyKey(String key) {
@@ -117,6 +136,13 @@ public class JobRepository {
 		if (ids.isEmpty()) {
 			return Collections.emptyList();
 		}
+		// a claim lost in a database crash leaves the job pending or at its previous
+		// attempt; its message is acknowledged only after the (durable) completion, so
+		// it is redelivered and the job runs again
+		this.databaseType.prepareClaim(this.jdbc, true);
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			return claimReturning(ids, now);
+		}
 		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
 		this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
 				+ "updated_at = ? WHERE status IN ('scheduled', 'pending', 'running') AND id IN (" + placeholders + ")",
@@ -125,13 +151,39 @@ public class JobRepository {
 					this.databaseType.setInstant(statement, 2, now);
 					bindIds(statement, 3, ids);
 				});
-		return this.jdbc.query(
-				"SELECT id, type, queue, status, attempts, max_attempts, payload FROM jetway_jobs " + "WHERE id IN ("
-						+ placeholders + ")",
-				(statement) -> bindIds(statement, 1, ids),
-				(rows, rowNum) -> new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"),
-						rows.getString("queue"), JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"),
-						rows.getInt("max_attempts"), rows.getString("payload")));
+		return this.jdbc.query("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ")",
+				(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows));
+	}
+
+	/**
+	 * PostgreSQL: one statement claims the jobs and returns them; only jobs that could
+	 * not be claimed (ended meanwhile) are read separately.
+	 */
+	private List<ClaimedJob> claimReturning(Collection<UUID> ids, Instant now) {
+		List<ClaimedJob> claimed = new ArrayList<>(this.jdbc.query((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(POSTGRESQL_CLAIM);
+			this.databaseType.setInstant(statement, 1, now);
+			this.databaseType.setInstant(statement, 2, now);
+			statement.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+			return statement;
+		}, (rows, rowNum) -> claimedJob(rows)));
+		if (claimed.size() < ids.size()) {
+			Set<UUID> missing = new HashSet<>(ids);
+			claimed.forEach((job) -> missing.remove(job.id()));
+			claimed.addAll(this.jdbc.query((connection) -> {
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id = ANY(?)");
+				statement.setArray(1, connection.createArrayOf("uuid", missing.toArray()));
+				return statement;
+			}, (rows, rowNum) -> claimedJob(rows)));
+		}
+		return claimed;
+	}
+
+	private ClaimedJob claimedJob(ResultSet rows) throws SQLException {
+		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
+				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
+				rows.getString("payload"));
 	}
 
 	/**

@@ -53,6 +53,8 @@ public class JobWorker {
 
 	private static final Log logger = LogFactory.getLog(JobWorker.class);
 
+	private static final long BATCHING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
 	private final String queue;
 
 	private final String stream;
@@ -234,8 +236,16 @@ public class JobWorker {
 		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
 			return;
 		}
+		int concurrency = this.properties.getConcurrency();
 		int taken = 1;
-		while (taken < this.properties.getConcurrency() && this.permits.tryAcquire()) {
+		while (taken < concurrency && this.permits.tryAcquire()) {
+			taken++;
+		}
+		// most slots busy: wait a moment for more to free up, so that one pull and one
+		// claim serve several jobs instead of one each
+		long deadline = System.nanoTime() + BATCHING_WAIT_NANOS;
+		while (taken < Math.max(1, concurrency / 2)
+				&& this.permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 			taken++;
 		}
 		List<Message> messages;

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
-CREATE INDEX IF NOT EXISTS jetway_jobs_queue_status_idx ON jetway_jobs (queue, status, created_at);
+CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
 CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_status, webhook_next_at);
 
 CREATE TABLE IF NOT EXISTS jetway_job_queues (

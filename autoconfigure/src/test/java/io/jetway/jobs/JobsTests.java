@@ -3,6 +3,7 @@ package io.jetway.jobs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,6 +149,31 @@ class JobsTests {
 				.until(() -> jobs.status(committed).map(JobStatus::status).orElse(null) == JobState.COMPLETED);
 			assertThat(jobs.status(id[0])).isEmpty();
 			assertThat(TestHandlers.greeted).containsExactly("somebody");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void jobsEnqueuedInATransactionAreVisibleToItsReadsAndCommitTogether(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		contextRunner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			List<UUID> ids = new ArrayList<>();
+			context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+				for (int i = 0; i < 50; i++) {
+					ids.add(jobs.enqueue("greet", new TestHandlers.Greeting("batch-" + i)));
+				}
+				// job rows are written in one batch before the commit; reads see them
+				// earlier
+				assertThat(jobs.status(ids.get(49)))
+					.hasValueSatisfying((job) -> assertThat(job.status()).isEqualTo(JobState.PENDING));
+				assertThat(jobs.list("default", JobState.PENDING, 0, 100)).hasSize(50);
+				ids.add(jobs.enqueue("greet", new TestHandlers.Greeting("after-the-read")));
+			});
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> ids.stream()
+					.allMatch((id) -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.COMPLETED));
+			assertThat(TestHandlers.greeted).hasSize(51).contains("after-the-read", "batch-0", "batch-49");
 		});
 	}
 

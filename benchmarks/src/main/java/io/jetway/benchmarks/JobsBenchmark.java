@@ -86,11 +86,14 @@ final class JobsBenchmark {
 
 	private final int jobs;
 
+	private final int warmUpJobs;
+
 	private final Duration latencyDuration;
 
 	JobsBenchmark(BenchmarkOptions options) {
 		this.options = options;
 		this.jobs = options.events(DEFAULT_JOBS, QUICK_JOBS);
+		this.warmUpJobs = Math.max(BATCH, this.jobs / 4);
 		this.latencyDuration = Duration.ofSeconds(options.quick() ? 5 : 10);
 	}
 
@@ -123,9 +126,9 @@ final class JobsBenchmark {
 			out.println(OutboxBenchmark.environment(natsUrl));
 			out.println(OutboxBenchmark.loadAverage("start"));
 			out.printf(Locale.ROOT,
-					"%,d no-op jobs per throughput run, enqueued %d per transaction; latency: one job per transaction "
-							+ "at %d jobs/s for %d s%n",
-					this.jobs, BATCH, RATE, this.latencyDuration.toSeconds());
+					"%,d no-op jobs per throughput run, enqueued %d per transaction, after %,d warm-up jobs (not "
+							+ "measured) on the same system; latency: one job per transaction at %d jobs/s for %d s%n",
+					this.jobs, BATCH, this.warmUpJobs, RATE, this.latencyDuration.toSeconds());
 			Outcome jetway = attempts.attempt('a', "Jetway jobs", () -> measure((ds, url, db) -> jetway(natsUrl, db)));
 			Outcome dbSchedulerDefault = attempts.attempt('b', "db-scheduler, lock-and-fetch, default polling",
 					() -> measure((ds, url, db) -> dbScheduler(ds, SchedulerBuilder.DEFAULT_POLLING_INTERVAL)));
@@ -189,14 +192,16 @@ final class JobsBenchmark {
 
 	private Outcome measure(JobSystemFactory factory) throws Exception {
 		int latencyJobs = (int) (RATE * this.latencyDuration.toSeconds());
-		JobProbe.reset(this.jobs + latencyJobs);
+		int warm = this.warmUpJobs;
+		JobProbe.reset(warm + this.jobs + latencyJobs);
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create();
 				JobSystem system = factory.start(database.dataSource(), database.url(), database)) {
+			// the JIT compiles the job system's code paths before anything is measured
+			enqueueInBatches(system, 0, warm);
+			await(system, warm);
 			long start = System.nanoTime();
-			for (long first = 0; first < this.jobs; first += BATCH) {
-				system.enqueue(first, (int) Math.min(BATCH, this.jobs - first));
-			}
-			long end = await(system, this.jobs);
+			enqueueInBatches(system, warm, this.jobs);
+			long end = await(system, warm + this.jobs);
 			ScenarioResult throughput = new ScenarioResult(this.jobs, end - start);
 			out.printf(Locale.ROOT, "  throughput %,.0f jobs/s; paced latency run ...%n", throughput.eventsPerSecond());
 			long[] enqueued = new long[latencyJobs];
@@ -207,18 +212,24 @@ final class JobsBenchmark {
 				for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
 					LockSupport.parkNanos(due - now);
 				}
-				system.enqueue(this.jobs + i, 1);
+				system.enqueue(warm + this.jobs + i, 1);
 				enqueued[i] = System.nanoTime();
 			}
 			double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);
 			out.printf(Locale.ROOT, "  paced producer achieved %,.0f jobs/s%n", achieved);
-			await(system, (long) this.jobs + latencyJobs);
+			await(system, (long) warm + this.jobs + latencyJobs);
 			long[] latencies = new long[latencyJobs];
 			long[] started = JobProbe.startTimes;
 			for (int i = 0; i < latencyJobs; i++) {
-				latencies[i] = Math.max(0, started[this.jobs + i] - enqueued[i]);
+				latencies[i] = Math.max(0, started[warm + this.jobs + i] - enqueued[i]);
 			}
 			return new Outcome(throughput, LatencyResult.of(1, interval / 1_000_000, latencies, achieved));
+		}
+	}
+
+	private static void enqueueInBatches(JobSystem system, long first, int count) throws Exception {
+		for (long next = first; next < first + count; next += BATCH) {
+			system.enqueue(next, (int) Math.min(BATCH, first + count - next));
 		}
 	}
 

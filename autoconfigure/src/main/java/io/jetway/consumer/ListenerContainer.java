@@ -14,7 +14,6 @@ import io.jetway.consumer.DeadLetterPublisher.DeadLetterException;
 import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
-import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
@@ -67,6 +66,9 @@ public class ListenerContainer {
 	private final Object pauseLock = new Object();
 
 	private volatile boolean running;
+
+	/** The fetch thread's subscription. */
+	private @Nullable PullFetcher fetcher;
 
 	private volatile boolean paused;
 
@@ -199,16 +201,34 @@ public class ListenerContainer {
 	}
 
 	private void fetchLoop() {
-		ConsumerContext context = null;
+		try {
+			fetchUntilStopped();
+		}
+		finally {
+			closeFetcher();
+		}
+	}
+
+	private void closeFetcher() {
+		PullFetcher current = this.fetcher;
+		if (current != null) {
+			current.close();
+			this.fetcher = null;
+		}
+	}
+
+	private void fetchUntilStopped() {
 		while (this.running) {
 			try {
 				if (awaitUnpaused()) {
 					continue;
 				}
-				if (context == null) {
-					context = this.jetStream.getConsumerContext(this.stream, this.name);
+				PullFetcher current = this.fetcher;
+				if (current == null) {
+					current = PullFetcher.bind(this.jetStream, this.stream, this.name);
+					this.fetcher = current;
 				}
-				fetchAndDispatch(context);
+				fetchAndDispatch(current);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -217,7 +237,7 @@ public class ListenerContainer {
 			catch (Exception ex) {
 				if (this.running) {
 					logger.warn("Consumer " + this.name + ": fetch failed, retrying in 1s: " + ex);
-					context = null;
+					closeFetcher();
 					sleepQuietly(Duration.ofSeconds(1));
 				}
 			}
@@ -237,7 +257,7 @@ public class ListenerContainer {
 		return false;
 	}
 
-	private void fetchAndDispatch(ConsumerContext context) throws Exception {
+	private void fetchAndDispatch(PullFetcher fetcher) throws Exception {
 		boolean perBatch = isPerBatch();
 		// per message: refill once a good part of the held messages were handled, so
 		// that one pull brings many messages instead of one pull per freed handler
@@ -255,8 +275,7 @@ public class ListenerContainer {
 		}
 		List<Message> messages;
 		try {
-			messages = PullFetcher.fetch(context, perBatch ? this.properties.getBatchSize() : taken,
-					() -> this.running);
+			messages = fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, () -> this.running);
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);

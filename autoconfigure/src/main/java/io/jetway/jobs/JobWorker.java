@@ -26,7 +26,6 @@ import io.jetway.jobs.JobRepository.AttemptOutcome;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.jetway.support.Backoff;
-import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
@@ -88,6 +87,9 @@ public class JobWorker {
 	private final InFlightMessages inFlight = new InFlightMessages();
 
 	private volatile boolean running;
+
+	/** The fetch thread's subscription. */
+	private @Nullable PullFetcher fetcher;
 
 	private Semaphore permits = new Semaphore(0);
 
@@ -196,7 +198,23 @@ public class JobWorker {
 	}
 
 	private void fetchLoop() {
-		ConsumerContext context = null;
+		try {
+			fetchUntilStopped();
+		}
+		finally {
+			closeFetcher();
+		}
+	}
+
+	private void closeFetcher() {
+		PullFetcher current = this.fetcher;
+		if (current != null) {
+			current.close();
+			this.fetcher = null;
+		}
+	}
+
+	private void fetchUntilStopped() {
 		while (this.running) {
 			try {
 				if (this.paused.test(this.queue)) {
@@ -205,10 +223,12 @@ public class JobWorker {
 					}
 					continue;
 				}
-				if (context == null) {
-					context = this.jetStream.getConsumerContext(this.stream, consumerName(this.queue));
+				PullFetcher current = this.fetcher;
+				if (current == null) {
+					current = PullFetcher.bind(this.jetStream, this.stream, consumerName(this.queue));
+					this.fetcher = current;
 				}
-				fetchAndRun(context);
+				fetchAndRun(current);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -217,7 +237,7 @@ public class JobWorker {
 			catch (Exception ex) {
 				if (this.running) {
 					logger.warn("Job queue " + this.queue + ": fetch failed, retrying: " + ex);
-					context = null;
+					closeFetcher();
 					synchronized (this) {
 						try {
 							wait(1000);
@@ -232,7 +252,7 @@ public class JobWorker {
 		}
 	}
 
-	private void fetchAndRun(ConsumerContext context) throws Exception {
+	private void fetchAndRun(PullFetcher fetcher) throws Exception {
 		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
 			return;
 		}
@@ -250,7 +270,7 @@ public class JobWorker {
 		}
 		List<Message> messages;
 		try {
-			messages = PullFetcher.fetch(context, taken, () -> this.running);
+			messages = fetcher.fetch(taken, () -> this.running);
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);

@@ -18,9 +18,9 @@ import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.nats.NatsServerProcess;
 import io.nats.client.Connection;
-import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumer;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -40,7 +40,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * (a) and (d) consume all N, the database scenarios the first
  * {@value #DEFAULT_INBOX_MESSAGES}.
  * <ul>
- * <li>(a) raw jnats: fetch batches of {@value #BATCH}, ack each</li>
+ * <li>(a) raw jnats: fetch batches of {@value #BATCH} through one pull subscription, ack
+ * each</li>
  * <li>(b) raw JDBC inbox: fetch {@value #BATCH}, insert {@value #BATCH} inbox rows in one
  * transaction (one JDBC batch), commit, ack them</li>
  * <li>(c) raw PostgreSQL: one INSERT + commit per row, one connection</li>
@@ -189,12 +190,18 @@ final class ConsumerBenchmark {
 			// each run consumes the stream from the start
 			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, durable);
 		}
-		ConsumerContext consumer = connection.getStreamContext(BenchStream.NAME)
-			.createOrUpdateConsumer(ConsumerConfiguration.builder()
-				.durable(durable)
-				.ackPolicy(AckPolicy.Explicit)
-				.maxAckPending(1000)
-				.build());
+		connection.jetStreamManagement()
+			.addOrUpdateConsumer(BenchStream.NAME,
+					ConsumerConfiguration.builder()
+						.durable(durable)
+						.ackPolicy(AckPolicy.Explicit)
+						.maxAckPending(1000)
+						.build());
+		// one pull subscription for every fetch: with a subscription per fetch (jnats'
+		// ConsumerContext.fetchMessages) a message arriving after its fetch closed waits
+		// for the ack wait, which stalled this scenario for 30 s in some runs
+		JetStreamSubscription subscription = connection.jetStream()
+			.subscribe(null, PullSubscribeOptions.bind(BenchStream.NAME, durable));
 		java.sql.Connection jdbc = (dataSource != null) ? dataSource.getConnection() : null;
 		try {
 			if (jdbc != null) {
@@ -205,11 +212,7 @@ final class ConsumerBenchmark {
 			List<Message> batch = new ArrayList<>(BATCH);
 			while (consumed < count) {
 				batch.clear();
-				try (FetchConsumer fetch = consumer.fetchMessages(Math.min(BATCH, count - consumed))) {
-					for (Message message = fetch.nextMessage(); message != null; message = fetch.nextMessage()) {
-						batch.add(message);
-					}
-				}
+				batch.addAll(subscription.fetch(Math.min(BATCH, count - consumed), Duration.ofSeconds(1)));
 				if (jdbc != null && !batch.isEmpty()) {
 					insertInbox(jdbc, durable, batch);
 				}
@@ -223,6 +226,7 @@ final class ConsumerBenchmark {
 			return new ScenarioResult(consumed, System.nanoTime() - start);
 		}
 		finally {
+			subscription.unsubscribe();
 			if (jdbc != null) {
 				jdbc.close();
 			}

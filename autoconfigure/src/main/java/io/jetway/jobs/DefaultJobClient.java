@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -104,14 +105,12 @@ public class DefaultJobClient implements JobClient {
 							"Job with idempotency key '" + options.idempotencyKey() + "' vanished while enqueueing"));
 			}
 			dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
-			return job.id();
-		});
-		if (id.equals(job.id())) {
 			afterCommit(() -> {
 				this.observer.enqueued(type);
-				this.events.transition(id, type, queue, job.state(), 0, null);
+				this.events.transition(job.id(), type, queue, job.state(), 0, null);
 			});
-		}
+			return job.id();
+		});
 		return id;
 	}
 
@@ -206,6 +205,13 @@ public class DefaultJobClient implements JobClient {
 				@Override
 				public void afterCommit() {
 					action.run();
+				}
+
+				// before the outbox hands the job's message to the relay: the job's
+				// "pending" event then goes out before any worker can report "running"
+				@Override
+				public int getOrder() {
+					return Ordered.LOWEST_PRECEDENCE - 1;
 				}
 
 			});

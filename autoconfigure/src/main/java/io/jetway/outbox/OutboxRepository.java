@@ -26,6 +26,10 @@ public class OutboxRepository {
 
 	private static final String COLUMNS = "id, subject, payload, headers, attempts, created_at";
 
+	/** Locks rows by primary key only (one {@code uuid[]} parameter). */
+	static final String POSTGRESQL_LOCK_PENDING = "SELECT id, status FROM jetway_outbox WHERE id = ANY(?) "
+			+ "ORDER BY id FOR UPDATE SKIP LOCKED";
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
@@ -72,7 +76,7 @@ public class OutboxRepository {
 		// index and scan the whole backlog for every batch
 		Set<UUID> locked = new HashSet<>();
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			this.jdbc.query("SELECT id, status FROM jetway_outbox WHERE id = ANY(?) ORDER BY id FOR UPDATE SKIP LOCKED",
+			this.jdbc.query(POSTGRESQL_LOCK_PENDING,
 					(statement) -> statement.setArray(1,
 							statement.getConnection().createArrayOf("uuid", ids.toArray())),
 					(ResultSet rows) -> collectPending(rows, locked));
@@ -101,13 +105,16 @@ public class OutboxRepository {
 	 * @param limit the most rows to claim
 	 * @return the claimed rows, locked until the transaction ends
 	 */
+	static String claimDueStatement(DatabaseType databaseType) {
+		return "SELECT " + COLUMNS + " FROM jetway_outbox WHERE status = 'pending' AND available_at <= ? "
+				+ "ORDER BY available_at, id LIMIT ? " + databaseType.forUpdateSkipLocked();
+	}
+
 	List<OutboxRecord> claimDue(Instant now, int limit) {
-		return this.jdbc.query("SELECT " + COLUMNS + " FROM jetway_outbox WHERE status = 'pending' "
-				+ "AND available_at <= ? ORDER BY available_at, id LIMIT ? " + this.databaseType.forUpdateSkipLocked(),
-				(statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					statement.setInt(2, limit);
-				}, (rows, rowNum) -> record(rows));
+		return this.jdbc.query(claimDueStatement(this.databaseType), (statement) -> {
+			this.databaseType.setInstant(statement, 1, now);
+			statement.setInt(2, limit);
+		}, (rows, rowNum) -> record(rows));
 	}
 
 	void markSent(List<SentRow> rows, Instant sentAt) {

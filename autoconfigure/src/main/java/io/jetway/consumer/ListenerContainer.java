@@ -14,7 +14,6 @@ import io.jetway.consumer.DeadLetterPublisher.DeadLetterException;
 import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
-import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.impl.NatsJetStreamMetaData;
@@ -55,8 +54,6 @@ public class ListenerContainer {
 
 	private final ConsumerEnsurer ensurer;
 
-	private final JetStream jetStream;
-
 	private final InFlightMessages inFlight;
 
 	private final ConsumerObserver observer;
@@ -67,8 +64,8 @@ public class ListenerContainer {
 
 	private volatile boolean running;
 
-	/** The fetch thread's subscription. */
-	private @Nullable PullFetcher fetcher;
+	/** Used by the fetch thread only. */
+	private final PullFetcher fetcher;
 
 	private volatile boolean paused;
 
@@ -93,7 +90,7 @@ public class ListenerContainer {
 		this.deadLetterSubject = settings.deadLetterSubject();
 		this.deadLetterPublisher = settings.deadLetterPublisher();
 		this.ensurer = settings.ensurer();
-		this.jetStream = settings.jetStream();
+		this.fetcher = new PullFetcher(settings.jetStream(), this.stream, this.name);
 		this.inFlight = inFlight;
 		this.observer = settings.observer();
 		this.shutdownTimeout = settings.shutdownTimeout();
@@ -205,15 +202,7 @@ public class ListenerContainer {
 			fetchUntilStopped();
 		}
 		finally {
-			closeFetcher();
-		}
-	}
-
-	private void closeFetcher() {
-		PullFetcher current = this.fetcher;
-		if (current != null) {
-			current.close();
-			this.fetcher = null;
+			this.fetcher.close();
 		}
 	}
 
@@ -223,12 +212,7 @@ public class ListenerContainer {
 				if (awaitUnpaused()) {
 					continue;
 				}
-				PullFetcher current = this.fetcher;
-				if (current == null) {
-					current = PullFetcher.bind(this.jetStream, this.stream, this.name);
-					this.fetcher = current;
-				}
-				fetchAndDispatch(current);
+				fetchAndDispatch();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -237,7 +221,7 @@ public class ListenerContainer {
 			catch (Exception ex) {
 				if (this.running) {
 					logger.warn("Consumer " + this.name + ": fetch failed, retrying in 1s: " + ex);
-					closeFetcher();
+					this.fetcher.close();
 					sleepQuietly(Duration.ofSeconds(1));
 				}
 			}
@@ -257,7 +241,7 @@ public class ListenerContainer {
 		return false;
 	}
 
-	private void fetchAndDispatch(PullFetcher fetcher) throws Exception {
+	private void fetchAndDispatch() throws Exception {
 		boolean perBatch = isPerBatch();
 		// per message: refill once a good part of the held messages were handled, so
 		// that one pull brings many messages instead of one pull per freed handler
@@ -275,7 +259,7 @@ public class ListenerContainer {
 		}
 		List<Message> messages;
 		try {
-			messages = fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, () -> this.running);
+			messages = this.fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, () -> this.running);
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);

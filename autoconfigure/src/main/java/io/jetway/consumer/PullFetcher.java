@@ -11,6 +11,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pulls from a durable consumer through one long-lived pull subscription, shared by
@@ -23,6 +24,9 @@ import io.nats.client.PullSubscribeOptions;
  * about one message in 300,000 with nats-server 2.9 and jnats 2.26, with every fetch
  * variant. With one subscription such a message waits in the subscription and the next
  * fetch returns it.
+ * <p>
+ * The subscription is made on the first fetch; {@link #close()} ends it (after a failure,
+ * or when the caller stops) and a later fetch makes a new one. One thread fetches.
  */
 public final class PullFetcher implements AutoCloseable {
 
@@ -30,22 +34,32 @@ public final class PullFetcher implements AutoCloseable {
 
 	private static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
 
-	private final JetStreamSubscription subscription;
+	private final JetStream jetStream;
 
-	private PullFetcher(JetStreamSubscription subscription) {
-		this.subscription = subscription;
-	}
+	private final String stream;
+
+	private final String durable;
+
+	private @Nullable JetStreamSubscription subscription;
 
 	/**
-	 * Subscribes to an existing durable pull consumer.
 	 * @param jetStream the JetStream context
 	 * @param stream the stream
-	 * @param durable the durable consumer
-	 * @return the fetcher; close it to unsubscribe
+	 * @param durable the existing durable pull consumer
 	 */
-	public static PullFetcher bind(JetStream jetStream, String stream, String durable)
-			throws IOException, JetStreamApiException {
-		return new PullFetcher(jetStream.subscribe(null, PullSubscribeOptions.bind(stream, durable)));
+	public PullFetcher(JetStream jetStream, String stream, String durable) {
+		this.jetStream = jetStream;
+		this.stream = stream;
+		this.durable = durable;
+	}
+
+	private JetStreamSubscription subscription() throws IOException, JetStreamApiException {
+		JetStreamSubscription current = this.subscription;
+		if (current == null) {
+			current = this.jetStream.subscribe(null, PullSubscribeOptions.bind(this.stream, this.durable));
+			this.subscription = current;
+		}
+		return current;
 	}
 
 	/**
@@ -56,16 +70,18 @@ public final class PullFetcher implements AutoCloseable {
 	 * stops
 	 * @return the messages, possibly none
 	 */
-	public List<Message> fetch(int count, BooleanSupplier running) throws InterruptedException {
+	public List<Message> fetch(int count, BooleanSupplier running)
+			throws IOException, JetStreamApiException, InterruptedException {
+		JetStreamSubscription subscription = subscription();
 		List<Message> messages = new ArrayList<>(count);
-		takeBuffered(messages, count);
+		takeBuffered(subscription, messages, count);
 		if (messages.size() < count) {
-			this.subscription.pullNoWait(count - messages.size());
-			read(messages, count);
+			subscription.pullNoWait(count - messages.size());
+			read(subscription, messages, count);
 		}
 		if (messages.isEmpty() && running.getAsBoolean()) {
-			this.subscription.pullExpiresIn(1, WAIT_FOR_NEXT);
-			read(messages, 1);
+			subscription.pullExpiresIn(1, WAIT_FOR_NEXT);
+			read(subscription, messages, 1);
 		}
 		return messages;
 	}
@@ -75,9 +91,10 @@ public final class PullFetcher implements AutoCloseable {
 	 * ended (the server's no-messages or timeout status, which jnats turns into
 	 * {@code null}).
 	 */
-	private void read(List<Message> messages, int count) throws InterruptedException {
+	private static void read(JetStreamSubscription subscription, List<Message> messages, int count)
+			throws InterruptedException {
 		while (messages.size() < count) {
-			Message message = this.subscription.nextMessage(READ_TIMEOUT);
+			Message message = subscription.nextMessage(READ_TIMEOUT);
 			if (message == null) {
 				return;
 			}
@@ -86,9 +103,10 @@ public final class PullFetcher implements AutoCloseable {
 	}
 
 	/** Messages delivered for earlier pulls after they were read. */
-	private void takeBuffered(List<Message> messages, int count) throws InterruptedException {
+	private static void takeBuffered(JetStreamSubscription subscription, List<Message> messages, int count)
+			throws InterruptedException {
 		while (messages.size() < count) {
-			Message message = this.subscription.nextMessage((Duration) null);
+			Message message = subscription.nextMessage((Duration) null);
 			if (message == null) {
 				return;
 			}
@@ -97,14 +115,19 @@ public final class PullFetcher implements AutoCloseable {
 	}
 
 	/**
-	 * Unsubscribes; messages delivered but not yet fetched are handed back to the server
-	 * for redelivery.
+	 * Unsubscribes, if subscribed; messages delivered but not yet fetched are handed back
+	 * to the server for redelivery. The next fetch subscribes again.
 	 */
 	@Override
 	public void close() {
+		JetStreamSubscription current = this.subscription;
+		if (current == null) {
+			return;
+		}
+		this.subscription = null;
 		try {
 			List<Message> left = new ArrayList<>();
-			takeBuffered(left, Integer.MAX_VALUE);
+			takeBuffered(current, left, Integer.MAX_VALUE);
 			for (Message message : left) {
 				message.nak();
 			}
@@ -116,7 +139,7 @@ public final class PullFetcher implements AutoCloseable {
 			// the connection is gone: the server redelivers after the ack wait
 		}
 		try {
-			this.subscription.unsubscribe();
+			current.unsubscribe();
 		}
 		catch (RuntimeException ex) {
 			// already closed with the connection

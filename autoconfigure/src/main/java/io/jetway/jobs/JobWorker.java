@@ -64,8 +64,6 @@ public class JobWorker {
 
 	private final Backoff backoff;
 
-	private final JetStream jetStream;
-
 	private final ConsumerEnsurer ensurer;
 
 	private final JobHandlers handlers;
@@ -88,8 +86,8 @@ public class JobWorker {
 
 	private volatile boolean running;
 
-	/** The fetch thread's subscription. */
-	private @Nullable PullFetcher fetcher;
+	/** Used by the fetch thread only. */
+	private final PullFetcher fetcher;
 
 	private Semaphore permits = new Semaphore(0);
 
@@ -108,7 +106,7 @@ public class JobWorker {
 		this.subject = subject;
 		this.properties = properties;
 		this.backoff = properties.getBackoff().toBackoff("jetway.jobs.queues." + queue + ".backoff");
-		this.jetStream = jetStream;
+		this.fetcher = new PullFetcher(jetStream, stream, consumerName(queue));
 		this.ensurer = ensurer;
 		this.handlers = handlers;
 		this.repository = repository;
@@ -202,15 +200,7 @@ public class JobWorker {
 			fetchUntilStopped();
 		}
 		finally {
-			closeFetcher();
-		}
-	}
-
-	private void closeFetcher() {
-		PullFetcher current = this.fetcher;
-		if (current != null) {
-			current.close();
-			this.fetcher = null;
+			this.fetcher.close();
 		}
 	}
 
@@ -223,12 +213,7 @@ public class JobWorker {
 					}
 					continue;
 				}
-				PullFetcher current = this.fetcher;
-				if (current == null) {
-					current = PullFetcher.bind(this.jetStream, this.stream, consumerName(this.queue));
-					this.fetcher = current;
-				}
-				fetchAndRun(current);
+				fetchAndRun();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -237,7 +222,7 @@ public class JobWorker {
 			catch (Exception ex) {
 				if (this.running) {
 					logger.warn("Job queue " + this.queue + ": fetch failed, retrying: " + ex);
-					closeFetcher();
+					this.fetcher.close();
 					synchronized (this) {
 						try {
 							wait(1000);
@@ -252,7 +237,7 @@ public class JobWorker {
 		}
 	}
 
-	private void fetchAndRun(PullFetcher fetcher) throws Exception {
+	private void fetchAndRun() throws Exception {
 		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
 			return;
 		}
@@ -270,7 +255,7 @@ public class JobWorker {
 		}
 		List<Message> messages;
 		try {
-			messages = fetcher.fetch(taken, () -> this.running);
+			messages = this.fetcher.fetch(taken, () -> this.running);
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);

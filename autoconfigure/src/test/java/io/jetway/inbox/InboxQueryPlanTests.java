@@ -5,16 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.jetway.jdbc.DatabaseType;
-import io.jetway.test.jdbc.TestDatabase;
-import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.jdbc.UnanalyzedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,29 +23,25 @@ class InboxQueryPlanTests {
 
 	private static final int ROWS = 50_000;
 
-	private static TestDatabaseInstance database;
-
-	private static JdbcTemplate jdbc;
+	private static UnanalyzedPostgres postgres;
 
 	@BeforeAll
-	static void fillInbox() {
-		database = TestDatabase.POSTGRESQL.create();
-		new ResourceDatabasePopulator(new ClassPathResource("io/jetway/jdbc/schema-postgresql.sql"))
-			.execute(database.dataSource());
-		jdbc = new JdbcTemplate(database.dataSource());
-		// no statistics while the test runs, as right after a burst into a fresh table
-		jdbc.execute("ALTER TABLE jetway_inbox SET (autovacuum_enabled = false)");
-		jdbc.update("INSERT INTO jetway_inbox (consumer, message_id, subject, status, deliveries, received_at) "
-				+ "SELECT 'c', 'm-' || g, 's', 'processed', 1, now() FROM generate_series(1, " + ROWS + ") g");
+	static void fillInbox() throws Exception {
+		postgres = UnanalyzedPostgres.withJetwaySchema("jetway_inbox");
+		postgres.prepare("statuses", List.of("varchar[]", "varchar"), InboxRepository.POSTGRESQL_STATUSES);
+		postgres.jdbc()
+			.update("INSERT INTO jetway_inbox (consumer, message_id, subject, status, deliveries, received_at) "
+					+ "SELECT 'c', 'm-' || g, 's', 'processed', 1, now() FROM generate_series(1, " + ROWS + ") g");
 	}
 
 	@AfterAll
 	static void dropDatabase() {
-		database.close();
+		postgres.close();
 	}
 
 	@Test
 	void findsTheStatusesOfTheIdsThatHaveRows() {
+		JdbcTemplate jdbc = postgres.jdbc();
 		InboxRepository repository = new InboxRepository(jdbc, DatabaseType.POSTGRESQL);
 		jdbc.update("UPDATE jetway_inbox SET status = 'failed' WHERE message_id = ?", "m-" + ROWS);
 		Map<String, String> statuses = repository.statusesOf("c", ids(ROWS - 1, ROWS + 2));
@@ -58,28 +50,14 @@ class InboxQueryPlanTests {
 	}
 
 	@Test
-	void probesThePrimaryKeyWithoutStatistics() throws Exception {
-		assertThat(jdbc.queryForObject("SELECT last_analyze IS NULL AND last_autoanalyze IS NULL "
-				+ "FROM pg_stat_user_tables WHERE relname = 'jetway_inbox'", Boolean.class))
-			.as("the table must not have been analyzed for this test to mean something")
-			.isTrue();
-		String ids = "{" + String.join(",", ids(ROWS - 50, ROWS + 49)) + "}";
-		String statement = InboxRepository.POSTGRESQL_STATUSES.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2");
-		try (SingleConnectionDataSource single = new SingleConnectionDataSource(database.dataSource().getConnection(),
-				true)) {
-			JdbcTemplate connection = new JdbcTemplate(single);
-			connection.execute("PREPARE statuses(varchar[], varchar) AS " + statement);
-			String execute = "EXPLAIN EXECUTE statuses('" + ids + "', 'c')";
-			assertProbesPrimaryKey(String.join("\n", connection.queryForList(execute, String.class)));
-			connection.execute("SET plan_cache_mode = force_generic_plan");
-			assertProbesPrimaryKey(String.join("\n", connection.queryForList(execute, String.class)));
-			connection.execute("RESET plan_cache_mode");
-			connection.execute("DEALLOCATE statuses");
+	void probesThePrimaryKeyWithoutStatistics() {
+		assertThat(postgres.neverAnalyzed("jetway_inbox")).isTrue();
+		String execute = "EXECUTE statuses('{" + String.join(",", ids(ROWS - 50, ROWS + 49)) + "}', 'c')";
+		for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+			assertThat(postgres.plan(execute, mode)).as(mode)
+				.contains("Index Scan using jetway_inbox_pkey")
+				.doesNotContain("Seq Scan on jetway_inbox");
 		}
-	}
-
-	private static void assertProbesPrimaryKey(String plan) {
-		assertThat(plan).contains("Index Scan using jetway_inbox_pkey").doesNotContain("Seq Scan on jetway_inbox");
 	}
 
 	private static List<String> ids(int from, int to) {

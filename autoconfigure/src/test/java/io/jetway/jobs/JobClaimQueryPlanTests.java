@@ -3,14 +3,10 @@ package io.jetway.jobs;
 import java.util.List;
 
 import io.jetway.jdbc.DatabaseType;
-import io.jetway.test.jdbc.TestDatabase;
-import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.jdbc.UnanalyzedPostgres;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,31 +21,25 @@ class JobClaimQueryPlanTests {
 
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
-		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create();
-				SingleConnectionDataSource single = new SingleConnectionDataSource(
-						database.dataSource().getConnection(), true)) {
-			new ResourceDatabasePopulator(new ClassPathResource("io/jetway/jdbc/schema-postgresql.sql"))
-				.execute(single);
-			JdbcTemplate jdbc = new JdbcTemplate(single);
-			jdbc.execute("ALTER TABLE jetway_jobs SET (autovacuum_enabled = false)");
-			String claim = JobRepository.POSTGRESQL_CLAIM.replaceFirst("\\?", "\\$1")
-				.replaceFirst("\\?", "\\$2")
-				.replaceFirst("\\?", "\\$3");
-			jdbc.execute("PREPARE claim(timestamptz, timestamptz, uuid[]) AS " + claim);
+		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
+			JdbcTemplate jdbc = postgres.jdbc();
+			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"), JobRepository.POSTGRESQL_CLAIM);
 			jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, "
 					+ "created_at, run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', 'completed', 1, 3, '{}', "
 					+ "now(), now(), now() FROM generate_series(1, 50000)");
 			List<String> ids = jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT 20", String.class);
-			String explain = "EXPLAIN EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
+			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
+			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			assertProbesPrimaryKey(postgres.plan(execute, "force_generic_plan"));
+			// what a claim transaction sets
 			jdbc.execute("BEGIN");
-			jdbc.execute("SET LOCAL plan_cache_mode = force_generic_plan");
-			assertProbesPrimaryKey(String.join("\n", jdbc.queryForList(explain, String.class)));
-			jdbc.execute("ROLLBACK");
-			jdbc.execute("BEGIN");
-			DatabaseType.POSTGRESQL.prepareClaim(jdbc, true);
-			assertProbesPrimaryKey(String.join("\n", jdbc.queryForList(explain, String.class)));
-			jdbc.execute("ROLLBACK");
-			jdbc.execute("DEALLOCATE claim");
+			try {
+				DatabaseType.POSTGRESQL.prepareClaim(jdbc, true);
+				assertProbesPrimaryKey(String.join("\n", jdbc.queryForList("EXPLAIN " + execute, String.class)));
+			}
+			finally {
+				jdbc.execute("ROLLBACK");
+			}
 		}
 	}
 

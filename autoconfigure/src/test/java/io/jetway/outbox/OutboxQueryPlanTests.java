@@ -3,14 +3,10 @@ package io.jetway.outbox;
 import java.util.List;
 
 import io.jetway.jdbc.DatabaseType;
-import io.jetway.test.jdbc.TestDatabase;
-import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.jdbc.UnanalyzedPostgres;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,40 +21,29 @@ class OutboxQueryPlanTests {
 
 	@Test
 	void relayQueriesUseTheirIndexesOnALargeUnanalysedBacklog() throws Exception {
-		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create();
-				SingleConnectionDataSource single = new SingleConnectionDataSource(
-						database.dataSource().getConnection(), true)) {
-			new ResourceDatabasePopulator(new ClassPathResource("io/jetway/jdbc/schema-postgresql.sql"))
-				.execute(single);
-			JdbcTemplate jdbc = new JdbcTemplate(single);
-			jdbc.execute("ALTER TABLE jetway_outbox SET (autovacuum_enabled = false)");
-			jdbc.execute(
-					"PREPARE lock_pending(uuid[]) AS " + OutboxRepository.POSTGRESQL_LOCK_PENDING.replace("?", "$1"));
-			jdbc.execute("PREPARE claim_due(timestamptz, int) AS "
-					+ OutboxRepository.claimDueStatement(DatabaseType.POSTGRESQL)
-						.replaceFirst("\\?", "\\$1")
-						.replaceFirst("\\?", "\\$2"));
+		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_outbox")) {
+			JdbcTemplate jdbc = postgres.jdbc();
+			postgres.prepare("lock_pending", List.of("uuid[]"), OutboxRepository.POSTGRESQL_LOCK_PENDING);
+			postgres.prepare("claim_due", List.of("timestamptz", "int"),
+					OutboxRepository.claimDueStatement(DatabaseType.POSTGRESQL));
 			jdbc.update("INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, created_at, "
 					+ "available_at, sent_at) SELECT gen_random_uuid(), 'orders.created', '\\x7b7d'::bytea, '{}', "
 					+ "CASE WHEN g % 5 = 0 THEN 'pending' ELSE 'sent' END, 0, now(), now() - interval '1 minute', "
 					+ "CASE WHEN g % 5 = 0 THEN NULL ELSE now() END FROM generate_series(1, 100000) g");
 			List<String> ids = jdbc
 				.queryForList("SELECT id::text FROM jetway_outbox WHERE status = 'pending' LIMIT 100", String.class);
-			String lock = "EXPLAIN EXECUTE lock_pending('{" + String.join(",", ids) + "}')";
-			String claim = "EXPLAIN EXECUTE claim_due(now(), 100)";
+			String lock = "EXECUTE lock_pending('{" + String.join(",", ids) + "}')";
+			String claim = "EXECUTE claim_due(now(), 100)";
+			assertThat(postgres.neverAnalyzed("jetway_outbox")).isTrue();
 			for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-				jdbc.execute("BEGIN");
-				jdbc.execute("SET LOCAL plan_cache_mode = " + mode);
-				assertThat(plan(jdbc, lock)).as(mode).contains("jetway_outbox_pkey").doesNotContain("Seq Scan");
-				assertThat(plan(jdbc, claim)).as(mode).contains("jetway_outbox_pending_idx").doesNotContain("Seq Scan");
-				jdbc.execute("ROLLBACK");
+				assertThat(postgres.plan(lock, mode)).as(mode)
+					.contains("jetway_outbox_pkey")
+					.doesNotContain("Seq Scan");
+				assertThat(postgres.plan(claim, mode)).as(mode)
+					.contains("jetway_outbox_pending_idx")
+					.doesNotContain("Seq Scan");
 			}
-			jdbc.execute("DEALLOCATE ALL");
 		}
-	}
-
-	private static String plan(JdbcTemplate jdbc, String explain) {
-		return String.join("\n", jdbc.queryForList(explain, String.class));
 	}
 
 }

@@ -54,8 +54,9 @@ public enum DatabaseType {
 	}
 
 	/**
-	 * Prepares the current transaction for a claim by a list of ids on a table that may
-	 * have been filled since its statistics were taken. On PostgreSQL:
+	 * Prepares the current transaction for statements that find rows by a list of ids
+	 * (claims, batched updates joined to {@code unnest}) on a table that may have been
+	 * filled since its statistics were taken. On PostgreSQL:
 	 * <ul>
 	 * <li>{@code plan_cache_mode = force_custom_plan}: a statement prepared while the
 	 * table was empty keeps a generic plan (a sequential scan) however large the table
@@ -70,7 +71,7 @@ public enum DatabaseType {
 	 * @param jdbc the template running in the current transaction
 	 * @param deferFlush whether the commit may return before the flush
 	 */
-	public void prepareClaim(JdbcTemplate jdbc, boolean deferFlush) {
+	public void prepareKeyedBatch(JdbcTemplate jdbc, boolean deferFlush) {
 		if (this == POSTGRESQL) {
 			jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan"
 					+ (deferFlush ? "; SET LOCAL synchronous_commit = off" : ""));

@@ -3,14 +3,15 @@ package io.jetway.jobs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.jetway.jobs.JobRepository.NewJob;
+import io.jetway.publish.JetwayHeaders;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
+import io.jetway.support.JsonText;
 import io.jetway.support.MessageIds;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -176,10 +177,11 @@ public class DefaultJobClient implements JobClient {
 	}
 
 	private void dispatch(UUID jobId, String type, String queue, UUID messageId, @Nullable Instant notBefore) {
-		OutgoingMessage.Builder message = OutgoingMessage
-			.builder(QUEUE_SUBJECT_PREFIX + queue, Map.of("id", jobId.toString(), "type", type, "queue", queue))
+		byte[] body = new JsonText().field("id", jobId.toString()).field("type", type).field("queue", queue).bytes();
+		OutgoingMessage.Builder message = OutgoingMessage.builder(QUEUE_SUBJECT_PREFIX + queue, body)
 			.id(messageId)
-			.type("jetway.job");
+			.type("jetway.job")
+			.header(JetwayHeaders.CONTENT_TYPE, "application/json");
 		if (notBefore != null) {
 			message.notBefore(notBefore);
 		}

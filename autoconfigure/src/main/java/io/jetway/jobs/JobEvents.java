@@ -1,10 +1,12 @@
 package io.jetway.jobs;
 
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.jetway.publish.JetwayPublisher;
+import io.jetway.support.JsonText;
+import io.jetway.topology.Namespace;
+import io.nats.client.Connection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Publishes job lifecycle events on core NATS, {@code jetway.jobs.events.<state>}, and
  * progress on {@code jetway.jobs.progress.<job id>} (namespace applied), for other
- * services and live views. Fire and forget: the database holds the truth.
+ * services and live views. Fire and forget: the database holds the truth. An event is a
+ * small JSON object without headers, written by hand: three go out per job, so they must
+ * cost next to nothing.
  */
 public class JobEvents {
 
@@ -24,36 +28,40 @@ public class JobEvents {
 
 	private static final Log logger = LogFactory.getLog(JobEvents.class);
 
-	private final JetwayPublisher publisher;
+	private final Connection connection;
 
-	public JobEvents(JetwayPublisher publisher) {
-		this.publisher = publisher;
+	private final Namespace namespace;
+
+	private final Map<JobState, String> eventSubjects = new EnumMap<>(JobState.class);
+
+	public JobEvents(Connection connection, Namespace namespace) {
+		this.connection = connection;
+		this.namespace = namespace;
+		for (JobState state : JobState.values()) {
+			this.eventSubjects.put(state, namespace.subject(EVENTS_PREFIX + state.columnValue()));
+		}
 	}
 
 	void transition(UUID id, String type, String queue, JobState state, int attempt, @Nullable String error) {
-		Map<String, Object> event = new LinkedHashMap<>();
-		event.put("id", id.toString());
-		event.put("type", type);
-		event.put("queue", queue);
-		event.put("status", state.columnValue());
-		event.put("attempts", attempt);
+		JsonText event = new JsonText().field("id", id.toString())
+			.field("type", type)
+			.field("queue", queue)
+			.field("status", state.columnValue())
+			.field("attempts", attempt);
 		if (error != null) {
-			event.put("error", error);
+			event.field("error", error);
 		}
-		send(EVENTS_PREFIX + state.columnValue(), event);
+		send(this.eventSubjects.get(state), event);
 	}
 
 	void progress(UUID id, double fraction, String message) {
-		Map<String, Object> event = new LinkedHashMap<>();
-		event.put("id", id.toString());
-		event.put("progress", fraction);
-		event.put("message", message);
-		send(PROGRESS_PREFIX + id, event);
+		send(this.namespace.subject(PROGRESS_PREFIX + id),
+				new JsonText().field("id", id.toString()).field("progress", fraction).field("message", message));
 	}
 
-	private void send(String subject, Map<String, Object> event) {
+	private void send(String subject, JsonText event) {
 		try {
-			this.publisher.publishEphemeral(subject, event);
+			this.connection.publish(subject, event.bytes());
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not publish job event on " + subject + ": " + ex);

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.PostgresArrays;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -39,6 +40,33 @@ public class JobRepository {
 	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
 			+ "started_at = ?, updated_at = ? WHERE id = ANY(?) AND status IN ('scheduled', 'pending', 'running') "
 			+ "RETURNING " + CLAIMED_COLUMNS;
+
+	/**
+	 * Inserts a batch of jobs without idempotency key in one statement, one array per
+	 * column.
+	 */
+	static final String POSTGRESQL_INSERT_ALL = "INSERT INTO jetway_jobs (id, type, queue, status, attempts, "
+			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at) SELECT r.id, r.type, r.queue, "
+			+ "r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, r.run_at, r.created_at "
+			+ "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], "
+			+ "?::timestamptz[], ?::timestamptz[]) "
+			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at)";
+
+	/**
+	 * Applies a batch of attempt outcomes in one statement (now, then arrays of ids,
+	 * attempts, states, results, errors, retry times and whether the job ended), each
+	 * only if the job still runs that attempt; returns those that applied.
+	 */
+	static final String POSTGRESQL_FINISH_ALL = "UPDATE jetway_jobs j SET status = r.status, result = r.result, "
+			+ "error = r.error, completed_at = CASE WHEN r.ended THEN n.now END, "
+			+ "run_at = COALESCE(r.retry_at, j.run_at), updated_at = n.now, "
+			+ "progress_percent = CASE WHEN r.status = 'completed' THEN 1.0 ELSE j.progress_percent END, "
+			+ "webhook_status = CASE WHEN j.webhook_url IS NOT NULL AND r.ended THEN 'pending' "
+			+ "ELSE j.webhook_status END, "
+			+ "webhook_next_at = CASE WHEN j.webhook_url IS NOT NULL AND r.ended THEN n.now ELSE j.webhook_next_at END "
+			+ "FROM (SELECT ?::timestamptz AS now) n, unnest(?::uuid[], ?::int4[], ?::text[], ?::text[], ?::text[], "
+			+ "?::timestamptz[], ?::bool[]) AS r(id, attempt, status, result, error, retry_at, ended) "
+			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
 	private final JdbcTemplate jdbc;
 
@@ -70,6 +98,20 @@ public class JobRepository {
 	 * Inserts jobs without an idempotency key in one batch.
 	 */
 	void insertAll(List<NewJob> jobs) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			this.jdbc.update(POSTGRESQL_INSERT_ALL,
+					(statement) -> PostgresArrays.bind(statement, jobs)
+						.uuids(NewJob::id)
+						.texts(NewJob::type)
+						.texts(NewJob::queue)
+						.texts((job) -> job.state().columnValue())
+						.ints(NewJob::maxAttempts)
+						.texts(NewJob::payload)
+						.texts(NewJob::webhookUrl)
+						.instants(NewJob::createdAt)
+						.instants(NewJob::runAt));
+			return;
+		}
 		this.jdbc.batchUpdate(insertStatement(), jobs, jobs.size(), this::bindNewJob);
 	}
 
@@ -139,7 +181,7 @@ public class JobRepository {
 		// a claim lost in a database crash leaves the job pending or at its previous
 		// attempt; its message is acknowledged only after the (durable) completion, so
 		// it is redelivered and the job runs again
-		this.databaseType.prepareClaim(this.jdbc, true);
+		this.databaseType.prepareKeyedBatch(this.jdbc, true);
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
 			return claimReturning(ids, now);
 		}
@@ -192,6 +234,10 @@ public class JobRepository {
 	 * @return per outcome, whether it applied
 	 */
 	boolean[] finish(List<AttemptOutcome> outcomes, Instant now) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			this.databaseType.prepareKeyedBatch(this.jdbc, false);
+			return finishAll(outcomes, now);
+		}
 		int[][] counts = this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
 				+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
 				+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
@@ -221,6 +267,36 @@ public class JobRepository {
 			}
 		}
 		return applied;
+	}
+
+	/**
+	 * PostgreSQL: all outcomes in one statement; the rows it returns are those that
+	 * applied.
+	 */
+	private boolean[] finishAll(List<AttemptOutcome> outcomes, Instant now) {
+		Set<AppliedOutcome> applied = new HashSet<>(this.jdbc.query((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(POSTGRESQL_FINISH_ALL);
+			this.databaseType.setInstant(statement, 1, now);
+			PostgresArrays.bind(statement, outcomes)
+				.at(2)
+				.uuids(AttemptOutcome::id)
+				.ints(AttemptOutcome::attempt)
+				.texts((outcome) -> outcome.state().columnValue())
+				.texts(AttemptOutcome::result)
+				.texts((outcome) -> truncate(outcome.error()))
+				.instants(AttemptOutcome::retryAt)
+				.booleans((outcome) -> outcome.state().isFinal());
+			return statement;
+		}, (rows, rowNum) -> new AppliedOutcome(this.databaseType.getUuid(rows, "id"), rows.getInt("attempts"))));
+		boolean[] result = new boolean[outcomes.size()];
+		for (int i = 0; i < result.length; i++) {
+			AttemptOutcome outcome = outcomes.get(i);
+			result[i] = applied.contains(new AppliedOutcome(outcome.id(), outcome.attempt()));
+		}
+		return result;
+	}
+
+	private record AppliedOutcome(UUID id, int attempt) {
 	}
 
 	boolean cancel(UUID id, Instant now) {

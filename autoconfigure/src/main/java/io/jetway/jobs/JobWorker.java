@@ -1,5 +1,6 @@
 package io.jetway.jobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JobWorker {
 
 	private static final Log logger = LogFactory.getLog(JobWorker.class);
+
+	private static final byte[] JOB_ID_START = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final int JOB_ID_END = JOB_ID_START.length + 36;
 
 	private static final long BATCHING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -367,6 +372,16 @@ public class JobWorker {
 	}
 
 	private @Nullable UUID jobId(Message message) {
+		byte[] data = message.getData();
+		// the body DefaultJobClient writes starts with the id: {"id":"<uuid>",...
+		if (data.length > JOB_ID_END && data[JOB_ID_END] == '"' && startsWith(data, JOB_ID_START)) {
+			try {
+				return UUID.fromString(new String(data, JOB_ID_START.length, 36, StandardCharsets.ISO_8859_1));
+			}
+			catch (IllegalArgumentException ex) {
+				// not a UUID after all: the general parse below decides
+			}
+		}
 		try {
 			JsonNode body = this.jsonMapper.readTree(message.getData());
 			return UUID.fromString(body.path("id").asString());
@@ -376,6 +391,15 @@ public class JobWorker {
 					+ "message; terminating it");
 			return null;
 		}
+	}
+
+	private static boolean startsWith(byte[] data, byte[] prefix) {
+		for (int i = 0; i < prefix.length; i++) {
+			if (data[i] != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private final class RunningJob implements JobContext {

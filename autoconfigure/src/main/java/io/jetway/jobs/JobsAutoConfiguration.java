@@ -21,6 +21,7 @@ import io.jetway.webhook.WebhookAutoConfiguration;
 import io.jetway.webhook.WebhookBackoff;
 import io.jetway.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.RetentionPolicy;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,8 +83,8 @@ public class JobsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobEvents jobEvents(JetwayPublisher publisher) {
-		return new JobEvents(publisher);
+	JobEvents jobEvents(Connection connection, Namespace namespace) {
+		return new JobEvents(connection, namespace);
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.PostgresArrays;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,6 +30,20 @@ public class OutboxRepository {
 	/** Locks rows by primary key only (one {@code uuid[]} parameter). */
 	static final String POSTGRESQL_LOCK_PENDING = "SELECT id, status FROM jetway_outbox WHERE id = ANY(?) "
 			+ "ORDER BY id FOR UPDATE SKIP LOCKED";
+
+	/** Inserts a batch of pending rows in one statement, one array per column. */
+	static final String POSTGRESQL_INSERT = "INSERT INTO jetway_outbox (id, subject, payload, headers, status, "
+			+ "attempts, created_at, available_at) SELECT r.id, r.subject, r.payload, r.headers, 'pending', 0, "
+			+ "r.created_at, r.available_at FROM unnest(?::uuid[], ?::text[], ?::bytea[], ?::text[], "
+			+ "?::timestamptz[], ?::timestamptz[]) AS r(id, subject, payload, headers, created_at, available_at)";
+
+	/**
+	 * Marks a batch sent in one statement (sent at, then arrays of ids, streams,
+	 * sequences).
+	 */
+	static final String POSTGRESQL_MARK_SENT = "UPDATE jetway_outbox o SET status = 'sent', "
+			+ "attempts = o.attempts + 1, last_error = NULL, sent_at = ?, stream = r.stream, stream_seq = r.seq "
+			+ "FROM unnest(?::uuid[], ?::text[], ?::int8[]) AS r(id, stream, seq) WHERE o.id = r.id";
 
 	private final JdbcTemplate jdbc;
 
@@ -47,6 +62,17 @@ public class OutboxRepository {
 	 * @param rows the rows with the time from which the recovery poller may take each
 	 */
 	void insert(List<PendingRow> rows) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			this.jdbc.update(POSTGRESQL_INSERT,
+					(statement) -> PostgresArrays.bind(statement, rows)
+						.uuids((row) -> row.record().id())
+						.texts((row) -> row.record().subject())
+						.bytes((row) -> row.record().payload())
+						.texts((row) -> this.headersCodec.encode(row.record().headers()))
+						.instants((row) -> row.record().createdAt())
+						.instants(PendingRow::availableAt));
+			return;
+		}
 		this.jdbc.batchUpdate(
 				"INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, created_at, available_at) "
 						+ "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
@@ -118,6 +144,18 @@ public class OutboxRepository {
 	}
 
 	void markSent(List<SentRow> rows, Instant sentAt) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			prepareSentBatch();
+			this.jdbc.update(POSTGRESQL_MARK_SENT, (statement) -> {
+				this.databaseType.setInstant(statement, 1, sentAt);
+				PostgresArrays.bind(statement, rows)
+					.at(2)
+					.uuids(SentRow::id)
+					.texts(SentRow::stream)
+					.longs(SentRow::sequence);
+			});
+			return;
+		}
 		this.jdbc.batchUpdate(
 				"UPDATE jetway_outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ?, "
 						+ "stream = ?, stream_seq = ? WHERE id = ?",
@@ -130,8 +168,23 @@ public class OutboxRepository {
 	}
 
 	void delete(List<UUID> ids) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			prepareSentBatch();
+			this.jdbc.update("DELETE FROM jetway_outbox WHERE id = ANY(?)",
+					(statement) -> PostgresArrays.bind(statement, ids).uuids((id) -> id));
+			return;
+		}
 		this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", ids, ids.size(),
 				(statement, id) -> this.databaseType.setUuid(statement, 1, id));
+	}
+
+	/**
+	 * Plans the batch for the rows given, and lets the commit return before its flush: a
+	 * "sent" lost in a database crash only means the row is published again, with the
+	 * same {@code Nats-Msg-Id}, which the stream drops as a duplicate.
+	 */
+	private void prepareSentBatch() {
+		this.databaseType.prepareKeyedBatch(this.jdbc, true);
 	}
 
 	void recordFailures(List<FailedAttempt> failures) {

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The claim statement on PostgreSQL, prepared while {@code jetway_jobs} was empty (as
  * right after startup) and run when the table is large and not analyzed, probes the
  * primary key: with the generic plan a prepared statement keeps (no index holds a column
- * of the status filter), and in a claim transaction ({@link DatabaseType#prepareClaim}),
- * which plans it for the ids given.
+ * of the status filter), and in a claim transaction
+ * ({@link DatabaseType#prepareKeyedBatch}), which plans it for the ids given.
  */
 class JobClaimQueryPlanTests {
 
@@ -34,7 +34,7 @@ class JobClaimQueryPlanTests {
 			// what a claim transaction sets
 			jdbc.execute("BEGIN");
 			try {
-				DatabaseType.POSTGRESQL.prepareClaim(jdbc, true);
+				DatabaseType.POSTGRESQL.prepareKeyedBatch(jdbc, true);
 				assertProbesPrimaryKey(String.join("\n", jdbc.queryForList("EXPLAIN " + execute, String.class)));
 			}
 			finally {

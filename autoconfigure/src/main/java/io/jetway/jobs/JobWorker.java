@@ -57,6 +57,8 @@ public class JobWorker {
 
 	private static final int JOB_ID_END = JOB_ID_START.length + 36;
 
+	private static final Duration CLAIM_RETRY_DELAY = Duration.ofSeconds(1);
+
 	private static final long BATCHING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
 	private final String queue;
@@ -226,7 +228,7 @@ public class JobWorker {
 			}
 			catch (Exception ex) {
 				if (this.running) {
-					logger.warn("Job queue " + this.queue + ": fetch failed, retrying: " + ex);
+					logger.warn("Job queue " + this.queue + ": fetch or claim failed, retrying in 1s: " + ex);
 					this.fetcher.close();
 					synchronized (this) {
 						try {
@@ -288,7 +290,17 @@ public class JobWorker {
 			}
 		}
 		Instant now = this.clock.instant();
-		List<ClaimedJob> claimed = this.transactions.execute((status) -> this.repository.claim(byJob.keySet(), now));
+		List<ClaimedJob> claimed;
+		try {
+			claimed = this.transactions.execute((status) -> this.repository.claim(byJob.keySet(), now));
+		}
+		catch (RuntimeException ex) {
+			// handed back at once: their slots are free again and the fetch loop backs
+			// off
+			byJob.values().forEach((message) -> message.nakWithDelay(CLAIM_RETRY_DELAY));
+			this.permits.release(byJob.size());
+			throw ex;
+		}
 		List<UUID> known = new ArrayList<>();
 		for (ClaimedJob job : claimed) {
 			known.add(job.id());

@@ -2,6 +2,7 @@ package io.jetway.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,8 @@ import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import io.nats.client.StreamContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -92,6 +95,40 @@ class JobFaultTests {
 				.queryForObject("SELECT attempts FROM jetway_jobs WHERE queue = 'nobody-works-here'", Integer.class))
 				.isEqualTo(2);
 		});
+	}
+
+	@Test
+	void claimsThatFailFreeTheirSlotsAndTheJobsRunOnceTheDatabaseIsBack() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		JobsTests.reset(database, nats.url());
+		JdbcTemplate admin = new JdbcTemplate(database.dataSource());
+		contextRunner(database, nats.url()).withPropertyValues("jetway.jobs.queues.default.concurrency=1")
+			.run((context) -> {
+				JobClient jobs = context.getBean(JobClient.class);
+				jobs.pause("default");
+				List<UUID> ids = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					ids.add(jobs.enqueue("greet", new JobsTests.TestHandlers.Greeting("claim-" + i)));
+				}
+				// every claim fails while the table is away
+				admin.execute("ALTER TABLE jetway_jobs RENAME TO jetway_jobs_away");
+				try {
+					jobs.resume("default");
+					StreamContext stream = context.getBean(io.nats.client.Connection.class)
+						.getStreamContext(context.getBean(JobsProperties.class).getStream());
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> stream.getConsumerContext(JobWorker.consumerName("default"))
+							.getConsumerInfo()
+							.getRedelivered() > 0);
+				}
+				finally {
+					admin.execute("ALTER TABLE jetway_jobs_away RENAME TO jetway_jobs");
+				}
+				// with the one slot leaked by a failed claim, nothing would run now
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> ids.stream()
+						.allMatch((id) -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.COMPLETED));
+			});
 	}
 
 	static class BlockingHandler {

@@ -58,9 +58,11 @@ public enum DatabaseType {
 	 * (claims, batched updates joined to {@code unnest}) on a table that may have been
 	 * filled since its statistics were taken. On PostgreSQL:
 	 * <ul>
-	 * <li>{@code plan_cache_mode = force_custom_plan}: a statement prepared while the
-	 * table was empty keeps a generic plan (a sequential scan) however large the table
-	 * grows; a custom plan probes the primary key for the ids given.</li>
+	 * <li>{@code enable_seqscan = off}: a statement prepared while the table was empty
+	 * would keep a generic plan with a sequential scan however large the table grows.
+	 * Without sequential scans every plan, custom or generic, probes the primary key, and
+	 * the generic plan stays cached: no planning per execution, which costs more than the
+	 * update of a few rows.</li>
 	 * <li>with {@code deferFlush}, {@code synchronous_commit = off}: the commit returns
 	 * before its WAL record is flushed. Only for transactions whose loss in a database
 	 * crash is harmless: the change becomes durable with the next synchronous commit, and
@@ -73,9 +75,19 @@ public enum DatabaseType {
 	 */
 	public void prepareKeyedBatch(JdbcTemplate jdbc, boolean deferFlush) {
 		if (this == POSTGRESQL) {
-			jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan"
-					+ (deferFlush ? "; SET LOCAL synchronous_commit = off" : ""));
+			jdbc.execute(keyedBatchSettings(deferFlush));
 		}
+	}
+
+	/**
+	 * The PostgreSQL settings of {@link #prepareKeyedBatch}, as one statement that can
+	 * precede another in the same round trip.
+	 * @param deferFlush whether the commit may return before the flush
+	 * @return the statement
+	 */
+	public static String keyedBatchSettings(boolean deferFlush) {
+		return "SELECT set_config('enable_seqscan', 'off', true)"
+				+ (deferFlush ? ", set_config('synchronous_commit', 'off', true)" : "");
 	}
 
 	public void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException {

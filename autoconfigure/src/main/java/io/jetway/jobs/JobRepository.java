@@ -20,7 +20,9 @@ import io.jetway.jdbc.PostgresArrays;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * JDBC access to {@code jetway_jobs}, {@code jetway_job_queues} and
@@ -35,11 +37,6 @@ public class JobRepository {
 			+ "webhook_status, webhook_attempts, webhook_last_error";
 
 	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload";
-
-	/** Claims jobs by id (started at, updated at, ids array) and returns them. */
-	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
-			+ "started_at = ?, updated_at = ? WHERE id = ANY(?) AND status IN ('scheduled', 'pending', 'running') "
-			+ "RETURNING " + CLAIMED_COLUMNS;
 
 	/**
 	 * Inserts a batch of jobs without idempotency key in one statement, one array per
@@ -68,13 +65,25 @@ public class JobRepository {
 			+ "?::timestamptz[], ?::bool[]) AS r(id, attempt, status, result, error, retry_at, ended) "
 			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
+	/** Claims jobs by id (started at, updated at, ids array) and returns them. */
+	static final String POSTGRESQL_CLAIM_STATEMENT = "UPDATE jetway_jobs SET status = 'running', "
+			+ "attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ANY(?) "
+			+ "AND status IN ('scheduled', 'pending', 'running') RETURNING " + CLAIMED_COLUMNS;
+
+	/** The claim after its transaction's settings, sent together. */
+	private static final String POSTGRESQL_CLAIM = DatabaseType.keyedBatchSettings(true) + "; "
+			+ POSTGRESQL_CLAIM_STATEMENT;
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
 
-	public JobRepository(JdbcTemplate jdbc, DatabaseType databaseType) {
+	private final TransactionTemplate transactions;
+
+	public JobRepository(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
+		this.transactions = transactions;
 	}
 
 	/**
@@ -170,45 +179,70 @@ public class JobRepository {
 	}
 
 	/**
-	 * Marks the given jobs running with their next attempt, in one statement, and returns
-	 * all of them as they are now: those in state {@link JobState#RUNNING} were claimed
-	 * by this call; the others ended (completed, failed, cancelled) and need no run.
+	 * Marks the given jobs running with their next attempt, in one statement of its own
+	 * transaction (call it outside a transaction), and returns all of them as they are
+	 * now: those in state {@link JobState#RUNNING} were claimed by this call; the others
+	 * ended (completed, failed, cancelled) and need no run.
+	 * <p>
+	 * The claim's commit does not wait for its WAL flush on PostgreSQL: a claim lost in a
+	 * database crash leaves the job pending or at its previous attempt, and its message
+	 * is acknowledged only after the (durable) completion, so it is redelivered and the
+	 * job runs again.
 	 */
 	List<ClaimedJob> claim(Collection<UUID> ids, Instant now) {
 		if (ids.isEmpty()) {
 			return Collections.emptyList();
 		}
-		// a claim lost in a database crash leaves the job pending or at its previous
-		// attempt; its message is acknowledged only after the (durable) completion, so
-		// it is redelivered and the job runs again
-		this.databaseType.prepareKeyedBatch(this.jdbc, true);
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			return claimReturning(ids, now);
+			return claimInOneRoundTrip(ids, now);
 		}
-		String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-		this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
-				+ "updated_at = ? WHERE status IN ('scheduled', 'pending', 'running') AND id IN (" + placeholders + ")",
-				(statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					bindIds(statement, 3, ids);
-				});
-		return this.jdbc.query("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ")",
-				(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows));
+		return this.transactions.execute((status) -> {
+			String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+			this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
+					+ "updated_at = ? WHERE status IN ('scheduled', 'pending', 'running') AND id IN (" + placeholders
+					+ ")", (statement) -> {
+						this.databaseType.setInstant(statement, 1, now);
+						this.databaseType.setInstant(statement, 2, now);
+						bindIds(statement, 3, ids);
+					});
+			return this.jdbc.query("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ")",
+					(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows));
+		});
 	}
 
 	/**
-	 * PostgreSQL: one statement claims the jobs and returns them; only jobs that could
-	 * not be claimed (ended meanwhile) are read separately.
+	 * The PostgreSQL claim: the transaction's settings
+	 * ({@link DatabaseType#prepareKeyedBatch}) and the claim go to the server together,
+	 * one round trip, committed on their own. Only jobs that could not be claimed (ended
+	 * meanwhile) are read separately.
 	 */
-	private List<ClaimedJob> claimReturning(Collection<UUID> ids, Instant now) {
-		List<ClaimedJob> claimed = new ArrayList<>(this.jdbc.query((connection) -> {
-			PreparedStatement statement = connection.prepareStatement(POSTGRESQL_CLAIM);
-			this.databaseType.setInstant(statement, 1, now);
-			this.databaseType.setInstant(statement, 2, now);
-			statement.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
-			return statement;
-		}, (rows, rowNum) -> claimedJob(rows)));
+	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Instant now) {
+		List<ClaimedJob> claimed = new ArrayList<>(
+				this.jdbc.execute((ConnectionCallback<List<ClaimedJob>>) (connection) -> {
+					List<ClaimedJob> jobs = new ArrayList<>(ids.size());
+					try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_CLAIM)) {
+						this.databaseType.setInstant(statement, 1, now);
+						this.databaseType.setInstant(statement, 2, now);
+						statement.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+						boolean resultSet = statement.execute();
+						while (resultSet || statement.getUpdateCount() != -1) {
+							if (resultSet) {
+								try (ResultSet rows = statement.getResultSet()) {
+									while (rows.next()) {
+										if (rows.getMetaData().getColumnCount() > 2) {
+											jobs.add(claimedJob(rows));
+										}
+									}
+								}
+							}
+							resultSet = statement.getMoreResults();
+						}
+					}
+					if (!connection.getAutoCommit()) {
+						connection.commit();
+					}
+					return jobs;
+				}));
 		if (claimed.size() < ids.size()) {
 			Set<UUID> missing = new HashSet<>(ids);
 			claimed.forEach((job) -> missing.remove(job.id()));

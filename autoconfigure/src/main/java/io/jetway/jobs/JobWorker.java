@@ -39,7 +39,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the jobs of one queue on this instance: a durable pull consumer on the queue's
@@ -77,8 +76,6 @@ public class JobWorker {
 
 	private final JobRepository repository;
 
-	private final TransactionTemplate transactions;
-
 	private final JobCompletions completions;
 
 	private final JobEvents events;
@@ -105,9 +102,8 @@ public class JobWorker {
 	private @Nullable ScheduledThreadPoolExecutor timers;
 
 	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
-			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, TransactionTemplate transactions,
-			JobCompletions completions, JobEvents events, JsonMapper jsonMapper, Predicate<String> paused,
-			Clock clock) {
+			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
+			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock) {
 		this.queue = queue;
 		this.stream = stream;
 		this.subject = subject;
@@ -117,7 +113,6 @@ public class JobWorker {
 		this.ensurer = ensurer;
 		this.handlers = handlers;
 		this.repository = repository;
-		this.transactions = transactions;
 		this.completions = completions;
 		this.events = events;
 		this.jsonMapper = jsonMapper;
@@ -292,7 +287,7 @@ public class JobWorker {
 		Instant now = this.clock.instant();
 		List<ClaimedJob> claimed;
 		try {
-			claimed = this.transactions.execute((status) -> this.repository.claim(byJob.keySet(), now));
+			claimed = this.repository.claim(byJob.keySet(), now);
 		}
 		catch (RuntimeException ex) {
 			// handed back at once: their slots are free again and the fetch loop backs

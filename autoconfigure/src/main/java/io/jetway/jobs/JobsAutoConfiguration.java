@@ -68,7 +68,8 @@ public class JobsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobRepository jobRepository(DataSource dataSource, DatabaseType databaseType) {
-		return new JobRepository(new JdbcTemplate(dataSource), databaseType);
+		return new JobRepository(new JdbcTemplate(dataSource), databaseType,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 	}
 
 	@Bean
@@ -149,16 +150,14 @@ public class JobsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobWorkers jobWorkers(JobHandlers handlers, JobsProperties properties, Namespace namespace, JetStream jetStream,
-			ConsumerEnsurer ensurer, JobRepository repository, DataSource dataSource, JobCompletions completions,
-			JobEvents events, ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties,
-			PausedQueues paused) {
-		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+			ConsumerEnsurer ensurer, JobRepository repository, JobCompletions completions, JobEvents events,
+			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused) {
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		String stream = namespace.streamName(properties.getStream());
 		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
 				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
-				ensurer, handlers, repository, transactions, completions, events, mapper, paused, Clock.systemUTC()),
-				completions, listenerProperties.getShutdownTimeout());
+				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC()), completions,
+				listenerProperties.getShutdownTimeout());
 	}
 
 	@Bean

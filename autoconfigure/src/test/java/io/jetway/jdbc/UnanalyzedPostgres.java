@@ -70,9 +70,21 @@ public final class UnanalyzedPostgres implements AutoCloseable {
 	 * @return the plan, one line per node
 	 */
 	public String plan(String execute, String planCacheMode) {
+		return plan(execute, planCacheMode, "SELECT 1");
+	}
+
+	/**
+	 * @param execute an {@code EXECUTE} of a prepared statement
+	 * @param planCacheMode {@code force_custom_plan} or {@code force_generic_plan}
+	 * @param settings a statement run first in the same transaction, such as
+	 * {@link DatabaseType#keyedBatchSettings(boolean)}
+	 * @return the plan, one line per node
+	 */
+	public String plan(String execute, String planCacheMode, String settings) {
 		this.jdbc.execute("BEGIN");
 		try {
 			this.jdbc.execute("SET LOCAL plan_cache_mode = " + planCacheMode);
+			this.jdbc.execute(settings);
 			return String.join("\n", this.jdbc.queryForList("EXPLAIN " + execute, String.class));
 		}
 		finally {

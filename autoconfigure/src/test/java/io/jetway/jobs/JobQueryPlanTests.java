@@ -1,0 +1,64 @@
+package io.jetway.jobs;
+
+import java.util.List;
+
+import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.UnanalyzedPostgres;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The claim and completion statements on PostgreSQL, prepared while {@code jetway_jobs}
+ * was empty (as right after startup) and run when the table is large and not analyzed,
+ * probe the primary key with the settings of their transactions
+ * ({@link DatabaseType#prepareKeyedBatch}), with a custom plan and with the generic plan
+ * that is then cached.
+ */
+class JobQueryPlanTests {
+
+	@Test
+	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
+		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
+			JdbcTemplate jdbc = postgres.jdbc();
+			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"),
+					JobRepository.POSTGRESQL_CLAIM_STATEMENT);
+			jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, "
+					+ "created_at, run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', 'completed', 1, 3, '{}', "
+					+ "now(), now(), now() FROM generate_series(1, 50000)");
+			List<String> ids = jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT 20", String.class);
+			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
+			assertProbesPrimaryKey(postgres, execute, true);
+		}
+	}
+
+	@Test
+	void completionProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
+		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
+			JdbcTemplate jdbc = postgres.jdbc();
+			postgres.prepare("finish",
+					List.of("timestamptz", "uuid[]", "int4[]", "text[]", "text[]", "text[]", "text[]", "bool[]"),
+					JobRepository.POSTGRESQL_FINISH_ALL);
+			jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, "
+					+ "created_at, run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', 'running', 1, 3, '{}', "
+					+ "now(), now(), now() FROM generate_series(1, 50000)");
+			List<String> ids = jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT 2", String.class);
+			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			String execute = "EXECUTE finish(now(), '{" + String.join(",", ids)
+					+ "}', '{1,1}', '{completed,completed}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{t,t}')";
+			assertProbesPrimaryKey(postgres, execute, false);
+		}
+	}
+
+	private static void assertProbesPrimaryKey(UnanalyzedPostgres postgres, String execute, boolean deferFlush) {
+		for (String planCacheMode : List.of("force_generic_plan", "force_custom_plan")) {
+			assertThat(postgres.plan(execute, planCacheMode, DatabaseType.keyedBatchSettings(deferFlush)))
+				.contains("jetway_jobs_pkey")
+				.doesNotContain("Seq Scan on jetway_jobs");
+		}
+	}
+
+}

@@ -14,8 +14,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.transaction.support.TransactionTemplate;
-
 /**
  * Records the outcomes of job attempts. Outcomes arriving within a few milliseconds share
  * one database commit (the database's commit rate would otherwise cap job throughput);
@@ -31,8 +29,6 @@ public class JobCompletions {
 
 	private final JobRepository repository;
 
-	private final TransactionTemplate transactions;
-
 	private final JobEvents events;
 
 	private final JobObserver observer;
@@ -47,10 +43,9 @@ public class JobCompletions {
 
 	private @Nullable Thread thread;
 
-	public JobCompletions(JobRepository repository, TransactionTemplate transactions, JobEvents events,
-			JobObserver observer, Duration window, Clock clock) {
+	public JobCompletions(JobRepository repository, JobEvents events, JobObserver observer, Duration window,
+			Clock clock) {
 		this.repository = repository;
-		this.transactions = transactions;
 		this.events = events;
 		this.observer = observer;
 		this.window = window;
@@ -119,7 +114,7 @@ public class JobCompletions {
 		Instant now = this.clock.instant();
 		boolean[] applied;
 		try {
-			applied = this.transactions.execute((status) -> this.repository.finish(outcomes, now));
+			applied = this.repository.finish(outcomes, now);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not record " + batch.size() + " job outcomes (" + ex + "); their messages are "

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.KeyedBatchStatements;
 import io.jetway.jdbc.PostgresArrays;
 import org.jspecify.annotations.Nullable;
 
@@ -69,10 +70,6 @@ public class JobRepository {
 	static final String POSTGRESQL_CLAIM_STATEMENT = "UPDATE jetway_jobs SET status = 'running', "
 			+ "attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ANY(?) "
 			+ "AND status IN ('scheduled', 'pending', 'running') RETURNING " + CLAIMED_COLUMNS;
-
-	/** The claim after its transaction's settings, sent together. */
-	private static final String POSTGRESQL_CLAIM = DatabaseType.keyedBatchSettings(true) + "; "
-			+ POSTGRESQL_CLAIM_STATEMENT;
 
 	private final JdbcTemplate jdbc;
 
@@ -218,31 +215,11 @@ public class JobRepository {
 	 */
 	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Instant now) {
 		List<ClaimedJob> claimed = new ArrayList<>(
-				this.jdbc.execute((ConnectionCallback<List<ClaimedJob>>) (connection) -> {
-					List<ClaimedJob> jobs = new ArrayList<>(ids.size());
-					try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_CLAIM)) {
-						this.databaseType.setInstant(statement, 1, now);
-						this.databaseType.setInstant(statement, 2, now);
-						statement.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
-						boolean resultSet = statement.execute();
-						while (resultSet || statement.getUpdateCount() != -1) {
-							if (resultSet) {
-								try (ResultSet rows = statement.getResultSet()) {
-									while (rows.next()) {
-										if (rows.getMetaData().getColumnCount() > 2) {
-											jobs.add(claimedJob(rows));
-										}
-									}
-								}
-							}
-							resultSet = statement.getMoreResults();
-						}
-					}
-					if (!connection.getAutoCommit()) {
-						connection.commit();
-					}
-					return jobs;
-				}));
+				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM_STATEMENT, (statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					statement.setArray(3, statement.getConnection().createArrayOf("uuid", ids.toArray()));
+				}, (rows, rowNum) -> claimedJob(rows)));
 		if (claimed.size() < ids.size()) {
 			Set<UUID> missing = new HashSet<>(ids);
 			claimed.forEach((job) -> missing.remove(job.id()));
@@ -263,36 +240,36 @@ public class JobRepository {
 	}
 
 	/**
-	 * Applies attempt outcomes in one batch, each only if the job still runs that
-	 * attempt.
+	 * Applies attempt outcomes in one batch of its own transaction (call it outside a
+	 * transaction), each only if the job still runs that attempt.
 	 * @return per outcome, whether it applied
 	 */
 	boolean[] finish(List<AttemptOutcome> outcomes, Instant now) {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			this.databaseType.prepareKeyedBatch(this.jdbc, false);
 			return finishAll(outcomes, now);
 		}
-		int[][] counts = this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
-				+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
-				+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
-				+ "webhook_status = CASE WHEN webhook_url IS NOT NULL AND ? THEN 'pending' ELSE webhook_status END, "
-				+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL AND ? THEN ? ELSE webhook_next_at END "
-				+ "WHERE id = ? AND attempts = ? AND status = 'running'", outcomes, outcomes.size(),
-				(statement, outcome) -> {
-					boolean ended = outcome.state().isFinal();
-					statement.setString(1, outcome.state().columnValue());
-					statement.setString(2, outcome.result());
-					statement.setString(3, truncate(outcome.error()));
-					this.databaseType.setInstant(statement, 4, ended ? now : null);
-					this.databaseType.setInstant(statement, 5, outcome.retryAt());
-					this.databaseType.setInstant(statement, 6, now);
-					statement.setBoolean(7, outcome.state() == JobState.COMPLETED);
-					statement.setBoolean(8, ended);
-					statement.setBoolean(9, ended);
-					this.databaseType.setInstant(statement, 10, now);
-					this.databaseType.setUuid(statement, 11, outcome.id());
-					statement.setInt(12, outcome.attempt());
-				});
+		int[][] counts = this.transactions
+			.execute((status) -> this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
+					+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
+					+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
+					+ "webhook_status = CASE WHEN webhook_url IS NOT NULL AND ? THEN 'pending' ELSE webhook_status END, "
+					+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL AND ? THEN ? ELSE webhook_next_at END "
+					+ "WHERE id = ? AND attempts = ? AND status = 'running'", outcomes, outcomes.size(),
+					(statement, outcome) -> {
+						boolean ended = outcome.state().isFinal();
+						statement.setString(1, outcome.state().columnValue());
+						statement.setString(2, outcome.result());
+						statement.setString(3, truncate(outcome.error()));
+						this.databaseType.setInstant(statement, 4, ended ? now : null);
+						this.databaseType.setInstant(statement, 5, outcome.retryAt());
+						this.databaseType.setInstant(statement, 6, now);
+						statement.setBoolean(7, outcome.state() == JobState.COMPLETED);
+						statement.setBoolean(8, ended);
+						statement.setBoolean(9, ended);
+						this.databaseType.setInstant(statement, 10, now);
+						this.databaseType.setUuid(statement, 11, outcome.id());
+						statement.setInt(12, outcome.attempt());
+					}));
 		boolean[] applied = new boolean[outcomes.size()];
 		int index = 0;
 		for (int[] batch : counts) {
@@ -308,20 +285,20 @@ public class JobRepository {
 	 * applied.
 	 */
 	private boolean[] finishAll(List<AttemptOutcome> outcomes, Instant now) {
-		Set<AppliedOutcome> applied = new HashSet<>(this.jdbc.query((connection) -> {
-			PreparedStatement statement = connection.prepareStatement(POSTGRESQL_FINISH_ALL);
-			this.databaseType.setInstant(statement, 1, now);
-			PostgresArrays.bind(statement, outcomes)
-				.at(2)
-				.uuids(AttemptOutcome::id)
-				.ints(AttemptOutcome::attempt)
-				.texts((outcome) -> outcome.state().columnValue())
-				.texts(AttemptOutcome::result)
-				.texts((outcome) -> truncate(outcome.error()))
-				.instants(AttemptOutcome::retryAt)
-				.booleans((outcome) -> outcome.state().isFinal());
-			return statement;
-		}, (rows, rowNum) -> new AppliedOutcome(this.databaseType.getUuid(rows, "id"), rows.getInt("attempts"))));
+		Set<AppliedOutcome> applied = new HashSet<>(
+				KeyedBatchStatements.run(this.jdbc, false, POSTGRESQL_FINISH_ALL, (statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					PostgresArrays.bind(statement, outcomes)
+						.at(2)
+						.uuids(AttemptOutcome::id)
+						.ints(AttemptOutcome::attempt)
+						.texts((outcome) -> outcome.state().columnValue())
+						.texts(AttemptOutcome::result)
+						.texts((outcome) -> truncate(outcome.error()))
+						.instants(AttemptOutcome::retryAt)
+						.booleans((outcome) -> outcome.state().isFinal());
+				}, (rows, rowNum) -> new AppliedOutcome(this.databaseType.getUuid(rows, "id"),
+						rows.getInt("attempts"))));
 		boolean[] result = new boolean[outcomes.size()];
 		for (int i = 0; i < result.length; i++) {
 			AttemptOutcome outcome = outcomes.get(i);

@@ -140,11 +140,10 @@ public class JobsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobCompletions jobCompletions(JobRepository repository, DataSource dataSource, JobEvents events,
-			ObjectProvider<JobObserver> observer, JobsProperties properties) {
-		return new JobCompletions(repository, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-				events, observer.getIfAvailable(() -> JobObserver.NONE), properties.getCompletionBatchWindow(),
-				Clock.systemUTC());
+	JobCompletions jobCompletions(JobRepository repository, JobEvents events, ObjectProvider<JobObserver> observer,
+			JobsProperties properties) {
+		return new JobCompletions(repository, events, observer.getIfAvailable(() -> JobObserver.NONE),
+				properties.getCompletionBatchWindow(), Clock.systemUTC());
 	}
 
 	@Bean

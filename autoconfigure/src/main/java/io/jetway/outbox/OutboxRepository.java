@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.KeyedBatchStatements;
 import io.jetway.jdbc.PostgresArrays;
 import org.jspecify.annotations.Nullable;
 
@@ -143,17 +144,22 @@ public class OutboxRepository {
 		}, (rows, rowNum) -> record(rows));
 	}
 
+	/**
+	 * Marks rows sent, in the relay's transaction. On PostgreSQL its commit does not wait
+	 * for the WAL flush: a "sent" lost in a database crash only means the row is
+	 * published again with the same {@code Nats-Msg-Id}, which the stream drops as a
+	 * duplicate within its duplicate window. The same holds for {@link #delete}.
+	 */
 	void markSent(List<SentRow> rows, Instant sentAt) {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			prepareSentBatch();
-			this.jdbc.update(POSTGRESQL_MARK_SENT, (statement) -> {
+			KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_MARK_SENT, (statement) -> {
 				this.databaseType.setInstant(statement, 1, sentAt);
 				PostgresArrays.bind(statement, rows)
 					.at(2)
 					.uuids(SentRow::id)
 					.texts(SentRow::stream)
 					.longs(SentRow::sequence);
-			});
+			}, (row, rowNum) -> row);
 			return;
 		}
 		this.jdbc.batchUpdate(
@@ -169,22 +175,12 @@ public class OutboxRepository {
 
 	void delete(List<UUID> ids) {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			prepareSentBatch();
-			this.jdbc.update("DELETE FROM jetway_outbox WHERE id = ANY(?)",
-					(statement) -> PostgresArrays.bind(statement, ids).uuids((id) -> id));
+			KeyedBatchStatements.run(this.jdbc, true, "DELETE FROM jetway_outbox WHERE id = ANY(?)",
+					(statement) -> PostgresArrays.bind(statement, ids).uuids((id) -> id), (row, rowNum) -> row);
 			return;
 		}
 		this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", ids, ids.size(),
 				(statement, id) -> this.databaseType.setUuid(statement, 1, id));
-	}
-
-	/**
-	 * Plans the batch for the rows given, and lets the commit return before its flush: a
-	 * "sent" lost in a database crash only means the row is published again, with the
-	 * same {@code Nats-Msg-Id}, which the stream drops as a duplicate.
-	 */
-	private void prepareSentBatch() {
-		this.databaseType.prepareKeyedBatch(this.jdbc, true);
 	}
 
 	void recordFailures(List<FailedAttempt> failures) {

@@ -51,7 +51,7 @@ final class JobsBenchmark {
 	static final int RATE = 500;
 
 	/** Paced enqueues, not measured, before the latency run. */
-	static final int PACED_WARM_UP_SECONDS = 2;
+	static final int PACED_WARM_UP_SECONDS = 10;
 
 	static final int DEFAULT_JOBS = 20_000;
 

@@ -130,8 +130,9 @@ final class JobsBenchmark {
 			out.println(OutboxBenchmark.loadAverage("start"));
 			out.printf(Locale.ROOT,
 					"%,d no-op jobs per throughput run, enqueued %d per transaction, after %,d warm-up jobs (not "
-							+ "measured) on the same system; latency: one job per transaction at %d jobs/s for %d s%n",
-					this.jobs, BATCH, this.warmUpJobs, RATE, this.latencyDuration.toSeconds());
+							+ "measured) on the same system; latency: one job per transaction at %d jobs/s for %d s, "
+							+ "after %d s of the same (not measured)%n",
+					this.jobs, BATCH, this.warmUpJobs, RATE, this.latencyDuration.toSeconds(), PACED_WARM_UP_SECONDS);
 			Outcome jetway = attempts.attempt('a', "Jetway jobs", () -> measure((ds, url, db) -> jetway(natsUrl, db)));
 			Outcome dbSchedulerDefault = attempts.attempt('b', "db-scheduler, lock-and-fetch, default polling",
 					() -> measure((ds, url, db) -> dbScheduler(ds, SchedulerBuilder.DEFAULT_POLLING_INTERVAL)));

@@ -22,14 +22,9 @@ class JobQueryPlanTests {
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			JdbcTemplate jdbc = postgres.jdbc();
 			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"),
 					JobRepository.POSTGRESQL_CLAIM_STATEMENT);
-			jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, "
-					+ "created_at, run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', 'completed', 1, 3, '{}', "
-					+ "now(), now(), now() FROM generate_series(1, 50000)");
-			List<String> ids = jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT 20", String.class);
-			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			List<String> ids = fill(postgres, "completed", 20);
 			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
 			assertProbesPrimaryKey(postgres, execute, true);
 		}
@@ -38,19 +33,27 @@ class JobQueryPlanTests {
 	@Test
 	void completionProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			JdbcTemplate jdbc = postgres.jdbc();
 			postgres.prepare("finish",
 					List.of("timestamptz", "uuid[]", "int4[]", "text[]", "text[]", "text[]", "text[]", "bool[]"),
 					JobRepository.POSTGRESQL_FINISH_ALL);
-			jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, "
-					+ "created_at, run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', 'running', 1, 3, '{}', "
-					+ "now(), now(), now() FROM generate_series(1, 50000)");
-			List<String> ids = jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT 2", String.class);
-			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			List<String> ids = fill(postgres, "running", 2);
 			String execute = "EXECUTE finish(now(), '{" + String.join(",", ids)
 					+ "}', '{1,1}', '{completed,completed}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{t,t}')";
 			assertProbesPrimaryKey(postgres, execute, false);
 		}
+	}
+
+	/**
+	 * Fills the table with 50,000 jobs in the given state, leaves it unanalysed.
+	 * @return the ids of the first {@code count} jobs
+	 */
+	private static List<String> fill(UnanalyzedPostgres postgres, String status, int count) {
+		JdbcTemplate jdbc = postgres.jdbc();
+		jdbc.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, created_at, "
+				+ "run_at, updated_at) SELECT gen_random_uuid(), 't', 'q', ?, 1, 3, '{}', now(), now(), now() "
+				+ "FROM generate_series(1, 50000)", status);
+		assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+		return jdbc.queryForList("SELECT id::text FROM jetway_jobs LIMIT ?", String.class, count);
 	}
 
 	private static void assertProbesPrimaryKey(UnanalyzedPostgres postgres, String execute, boolean deferFlush) {

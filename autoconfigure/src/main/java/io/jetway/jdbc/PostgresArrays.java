@@ -60,13 +60,11 @@ public final class PostgresArrays<T> {
 	}
 
 	public PostgresArrays<T> bytes(Function<T, byte[]> column) throws SQLException {
-		Object[] values = new Object[this.rows.size()];
+		byte[][] values = new byte[this.rows.size()][];
 		for (int i = 0; i < values.length; i++) {
 			values[i] = column.apply(this.rows.get(i));
 		}
-		byte[][] bytes = new byte[values.length][];
-		System.arraycopy(values, 0, bytes, 0, values.length);
-		return set(this.statement.getConnection().createArrayOf("bytea", bytes));
+		return set(this.statement.getConnection().createArrayOf("bytea", values));
 	}
 
 	public PostgresArrays<T> ints(Function<T, Integer> column) throws SQLException {

@@ -16,8 +16,6 @@ import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-
 /**
  * The databases Jetway's tables live in, with what differs between them: the schema file,
  * how ids and timestamps are bound, and how rows are claimed. MariaDB uses the MySQL
@@ -51,43 +49,6 @@ public enum DatabaseType {
 	 */
 	public String forUpdateSkipLocked() {
 		return this.skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE";
-	}
-
-	/**
-	 * Prepares the current transaction for statements that find rows by a list of ids
-	 * (claims, batched updates joined to {@code unnest}) on a table that may have been
-	 * filled since its statistics were taken. On PostgreSQL:
-	 * <ul>
-	 * <li>{@code enable_seqscan = off}: a statement prepared while the table was empty
-	 * would keep a generic plan with a sequential scan however large the table grows.
-	 * Without sequential scans every plan, custom or generic, probes the primary key, and
-	 * the generic plan stays cached: no planning per execution, which costs more than the
-	 * update of a few rows.</li>
-	 * <li>with {@code deferFlush}, {@code synchronous_commit = off}: the commit returns
-	 * before its WAL record is flushed. Only for transactions whose loss in a database
-	 * crash is harmless: the change becomes durable with the next synchronous commit, and
-	 * if the database crashes first it is undone.</li>
-	 * </ul>
-	 * Both for the current transaction only, in one round trip; nothing on other
-	 * databases.
-	 * @param jdbc the template running in the current transaction
-	 * @param deferFlush whether the commit may return before the flush
-	 */
-	public void prepareKeyedBatch(JdbcTemplate jdbc, boolean deferFlush) {
-		if (this == POSTGRESQL) {
-			jdbc.execute(keyedBatchSettings(deferFlush));
-		}
-	}
-
-	/**
-	 * The PostgreSQL settings of {@link #prepareKeyedBatch}, as one statement that can
-	 * precede another in the same round trip.
-	 * @param deferFlush whether the commit may return before the flush
-	 * @return the statement
-	 */
-	public static String keyedBatchSettings(boolean deferFlush) {
-		return "SELECT set_config('enable_seqscan', 'off', true)"
-				+ (deferFlush ? ", set_config('synchronous_commit', 'off', true)" : "");
 	}
 
 	public void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException {

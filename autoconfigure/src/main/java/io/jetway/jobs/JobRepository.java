@@ -66,7 +66,7 @@ public class JobRepository {
 			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
 	/** Claims jobs by id (started at, updated at, ids array) and returns them. */
-	static final String POSTGRESQL_CLAIM_STATEMENT = "UPDATE jetway_jobs SET status = 'running', "
+	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', "
 			+ "attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ANY(?) "
 			+ "AND status IN ('scheduled', 'pending', 'running') RETURNING " + CLAIMED_COLUMNS;
 
@@ -208,13 +208,13 @@ public class JobRepository {
 
 	/**
 	 * The PostgreSQL claim: the transaction's settings
-	 * ({@link DatabaseType#prepareKeyedBatch}) and the claim go to the server together,
+	 * ({@link KeyedBatchStatements#settings}) and the claim go to the server together,
 	 * one round trip, committed on their own. Only jobs that could not be claimed (ended
 	 * meanwhile) are read separately.
 	 */
 	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Instant now) {
 		List<ClaimedJob> claimed = new ArrayList<>(
-				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM_STATEMENT, (statement) -> {
+				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM, (statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
 					this.databaseType.setInstant(statement, 2, now);
 					statement.setArray(3, statement.getConnection().createArrayOf("uuid", ids.toArray()));

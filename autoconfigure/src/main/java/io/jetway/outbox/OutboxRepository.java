@@ -152,14 +152,14 @@ public class OutboxRepository {
 	 */
 	void markSent(List<SentRow> rows, Instant sentAt) {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_MARK_SENT, (statement) -> {
+			KeyedBatchStatements.update(this.jdbc, true, POSTGRESQL_MARK_SENT, (statement) -> {
 				this.databaseType.setInstant(statement, 1, sentAt);
 				PostgresArrays.bind(statement, rows)
 					.at(2)
 					.uuids(SentRow::id)
 					.texts(SentRow::stream)
 					.longs(SentRow::sequence);
-			}, (row, rowNum) -> row);
+			});
 			return;
 		}
 		this.jdbc.batchUpdate(
@@ -175,8 +175,8 @@ public class OutboxRepository {
 
 	void delete(List<UUID> ids) {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			KeyedBatchStatements.run(this.jdbc, true, "DELETE FROM jetway_outbox WHERE id = ANY(?)",
-					(statement) -> PostgresArrays.bind(statement, ids).uuids((id) -> id), (row, rowNum) -> row);
+			KeyedBatchStatements.update(this.jdbc, true, "DELETE FROM jetway_outbox WHERE id = ANY(?)",
+					(statement) -> PostgresArrays.bind(statement, ids).uuids((id) -> id));
 			return;
 		}
 		this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", ids, ids.size(),

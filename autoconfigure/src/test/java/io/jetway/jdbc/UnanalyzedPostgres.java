@@ -77,7 +77,7 @@ public final class UnanalyzedPostgres implements AutoCloseable {
 	 * @param execute an {@code EXECUTE} of a prepared statement
 	 * @param planCacheMode {@code force_custom_plan} or {@code force_generic_plan}
 	 * @param settings a statement run first in the same transaction, such as
-	 * {@link DatabaseType#keyedBatchSettings(boolean)}
+	 * {@link KeyedBatchStatements#settings(boolean)}
 	 * @return the plan, one line per node
 	 */
 	public String plan(String execute, String planCacheMode, String settings) {

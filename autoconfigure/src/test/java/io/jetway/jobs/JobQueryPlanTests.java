@@ -2,7 +2,7 @@ package io.jetway.jobs;
 
 import java.util.List;
 
-import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.KeyedBatchStatements;
 import io.jetway.jdbc.UnanalyzedPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The claim and completion statements on PostgreSQL, prepared while {@code jetway_jobs}
  * was empty (as right after startup) and run when the table is large and not analyzed,
  * probe the primary key with the settings of their transactions
- * ({@link DatabaseType#prepareKeyedBatch}), with a custom plan and with the generic plan
+ * ({@link KeyedBatchStatements#settings}), with a custom plan and with the generic plan
  * that is then cached.
  */
 class JobQueryPlanTests {
@@ -22,8 +22,7 @@ class JobQueryPlanTests {
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"),
-					JobRepository.POSTGRESQL_CLAIM_STATEMENT);
+			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"), JobRepository.POSTGRESQL_CLAIM);
 			List<String> ids = fill(postgres, "completed", 20);
 			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
 			assertProbesPrimaryKey(postgres, execute, true);
@@ -58,7 +57,7 @@ class JobQueryPlanTests {
 
 	private static void assertProbesPrimaryKey(UnanalyzedPostgres postgres, String execute, boolean deferFlush) {
 		for (String planCacheMode : List.of("force_generic_plan", "force_custom_plan")) {
-			assertThat(postgres.plan(execute, planCacheMode, DatabaseType.keyedBatchSettings(deferFlush)))
+			assertThat(postgres.plan(execute, planCacheMode, KeyedBatchStatements.settings(deferFlush)))
 				.contains("jetway_jobs_pkey")
 				.doesNotContain("Seq Scan on jetway_jobs");
 		}

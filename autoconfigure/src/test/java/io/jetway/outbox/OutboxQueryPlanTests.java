@@ -3,6 +3,7 @@ package io.jetway.outbox;
 import java.util.List;
 
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.KeyedBatchStatements;
 import io.jetway.jdbc.UnanalyzedPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class OutboxQueryPlanTests {
 				assertThat(postgres.plan(claim, mode)).as(mode)
 					.contains("jetway_outbox_pending_idx")
 					.doesNotContain("Seq Scan");
-				assertThat(postgres.plan(markSent, mode, DatabaseType.keyedBatchSettings(true))).as(mode)
+				assertThat(postgres.plan(markSent, mode, KeyedBatchStatements.settings(true))).as(mode)
 					.contains("jetway_outbox_pkey")
 					.doesNotContain("Seq Scan");
 			}

@@ -7,11 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.jetway.jobs.JobMessages.JobMessage;
 import io.jetway.jobs.JobRepository.NewJob;
-import io.jetway.publish.JetwayHeaders;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
-import io.jetway.support.JsonText;
 import io.jetway.support.MessageIds;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -23,7 +22,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The {@link JobClient}: job rows in {@code jetway_jobs}, dispatch through the outbox.
+ * The {@link JobClient}: job rows in {@code jetway_jobs}; a job's message is published
+ * after the commit by the {@link JobDispatcher} when there is one (PostgreSQL),
+ * otherwise, and for delayed jobs and retries, it goes through the outbox.
  */
 public class DefaultJobClient implements JobClient {
 
@@ -54,10 +55,12 @@ public class DefaultJobClient implements JobClient {
 
 	private final PendingJobInserts pendingInserts;
 
+	private final boolean directDispatch;
+
 	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
-			Clock clock) {
+			@Nullable JobDispatcher dispatcher, Clock clock) {
 		this.pausedQueues = pausedQueues;
 		this.handlers = handlers;
 		this.repository = repository;
@@ -69,7 +72,8 @@ public class DefaultJobClient implements JobClient {
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
-		this.pendingInserts = new PendingJobInserts(repository);
+		this.pendingInserts = new PendingJobInserts(repository, dispatcher);
+		this.directDispatch = dispatcher != null;
 	}
 
 	@Override
@@ -93,19 +97,25 @@ public class DefaultJobClient implements JobClient {
 		Instant runAt = (options.runAt() != null) ? options.runAt()
 				: (options.delay() != null) ? now.plus(options.delay()) : now;
 		boolean delayed = runAt.isAfter(now);
+		boolean direct = this.directDispatch && !delayed;
 		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
-				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now);
+				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now, direct);
 		UUID id = inTransaction(() -> {
 			if (options.idempotencyKey() == null) {
 				// nothing to ask the database: inserted with the transaction's other jobs
 				this.pendingInserts.add(job);
 			}
-			else if (!this.repository.insert(job)) {
+			else if (this.repository.insert(job)) {
+				this.pendingInserts.inserted(job);
+			}
+			else {
 				return this.repository.findIdByIdempotencyKey(options.idempotencyKey())
 					.orElseThrow(() -> new IllegalStateException(
 							"Job with idempotency key '" + options.idempotencyKey() + "' vanished while enqueueing"));
 			}
-			dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
+			if (!direct) {
+				dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
+			}
 			afterCommit(() -> {
 				this.observer.enqueued(type);
 				this.events.transition(job.id(), type, queue, job.state(), 0, null);
@@ -176,12 +186,11 @@ public class DefaultJobClient implements JobClient {
 		return this.repository.pausedQueues().contains(queue);
 	}
 
+	/**
+	 * Publishes the job's message through the outbox, in the current transaction.
+	 */
 	private void dispatch(UUID jobId, String type, String queue, UUID messageId, @Nullable Instant notBefore) {
-		byte[] body = new JsonText().field("id", jobId.toString()).field("type", type).field("queue", queue).bytes();
-		OutgoingMessage.Builder message = OutgoingMessage.builder(QUEUE_SUBJECT_PREFIX + queue, body)
-			.id(messageId)
-			.type("jetway.job")
-			.header(JetwayHeaders.CONTENT_TYPE, "application/json");
+		OutgoingMessage.Builder message = JobMessages.message(new JobMessage(jobId, type, queue), messageId);
 		if (notBefore != null) {
 			message.notBefore(notBefore);
 		}
@@ -209,8 +218,9 @@ public class DefaultJobClient implements JobClient {
 					action.run();
 				}
 
-				// before the outbox hands the job's message to the relay: the job's
-				// "pending" event then goes out before any worker can report "running"
+				// before the job's message is handed to the outbox relay or the
+				// dispatcher: the job's "pending" event then goes out before any worker
+				// can report "running"
 				@Override
 				public int getOrder() {
 					return Ordered.LOWEST_PRECEDENCE - 1;

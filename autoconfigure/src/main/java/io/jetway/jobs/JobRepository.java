@@ -43,11 +43,12 @@ public class JobRepository {
 	 * column.
 	 */
 	static final String POSTGRESQL_INSERT_ALL = "INSERT INTO jetway_jobs (id, type, queue, status, attempts, "
-			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at) SELECT r.id, r.type, r.queue, "
-			+ "r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, r.run_at, r.created_at "
+			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at, enqueue_xid) SELECT r.id, r.type, "
+			+ "r.queue, r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, r.run_at, r.created_at, "
+			+ "CASE WHEN r.direct THEN pg_current_xact_id() END "
 			+ "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], "
-			+ "?::timestamptz[], ?::timestamptz[]) "
-			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at)";
+			+ "?::timestamptz[], ?::timestamptz[], ?::bool[]) "
+			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at, direct)";
 
 	/**
 	 * Applies a batch of attempt outcomes in one statement (now, then arrays of ids,
@@ -65,10 +66,14 @@ public class JobRepository {
 			+ "?::timestamptz[], ?::bool[]) AS r(id, attempt, status, result, error, retry_at, ended) "
 			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
-	/** Claims jobs by id (started at, updated at, ids array) and returns them. */
+	/**
+	 * Claims jobs by id (started at, updated at, ids array, ids of redelivered messages)
+	 * and returns them. A running job is taken over only through a redelivered message.
+	 */
 	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', "
 			+ "attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ANY(?) "
-			+ "AND status IN ('scheduled', 'pending', 'running') RETURNING " + CLAIMED_COLUMNS;
+			+ "AND (status IN ('scheduled', 'pending') OR (status = 'running' AND id = ANY(?))) RETURNING "
+			+ CLAIMED_COLUMNS;
 
 	private final JdbcTemplate jdbc;
 
@@ -114,7 +119,8 @@ public class JobRepository {
 						.texts(NewJob::payload)
 						.texts(NewJob::webhookUrl)
 						.instants(NewJob::createdAt)
-						.instants(NewJob::runAt));
+						.instants(NewJob::runAt)
+						.booleans(NewJob::direct));
 			return;
 		}
 		this.jdbc.batchUpdate(insertStatement(), jobs, jobs.size(), this::bindNewJob);
@@ -122,10 +128,12 @@ public class JobRepository {
 
 	private String insertStatement() {
 		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
-				+ "created_at, run_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+				+ "created_at, run_at, updated_at";
+		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?";
 		return switch (this.databaseType) {
-			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + " ON CONFLICT (idempotency_key) DO NOTHING";
-			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns;
+			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + ", enqueue_xid) " + values
+					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) DO NOTHING";
+			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns + ") " + values + ")";
 		};
 	}
 
@@ -141,6 +149,9 @@ public class JobRepository {
 		this.databaseType.setInstant(statement, 9, job.createdAt());
 		this.databaseType.setInstant(statement, 10, job.runAt());
 		this.databaseType.setInstant(statement, 11, job.createdAt());
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			statement.setBoolean(12, job.direct());
+		}
 	}
 
 	Optional<UUID> findIdByIdempotencyKey(String key) {
@@ -177,48 +188,69 @@ public class JobRepository {
 	/**
 	 * Marks the given jobs running with their next attempt, in one statement of its own
 	 * transaction (call it outside a transaction), and returns all of them as they are
-	 * now: those in state {@link JobState#RUNNING} were claimed by this call; the others
-	 * ended (completed, failed, cancelled) and need no run.
+	 * now, each saying whether this call claimed it. A job is claimed when it is
+	 * scheduled or pending, or when it is running and its message was redelivered (the
+	 * worker that ran it lost its delivery). A running job whose message is a first
+	 * delivery is not claimed: that message is a second copy of the job's message
+	 * (published twice, see {@link JobDispatchRecovery}), and the first copy's attempt is
+	 * still under way.
 	 * <p>
 	 * The claim's commit does not wait for its WAL flush on PostgreSQL: a claim lost in a
 	 * database crash leaves the job pending or at its previous attempt, and its message
 	 * is acknowledged only after the (durable) completion, so it is redelivered and the
 	 * job runs again.
+	 * @param ids the jobs
+	 * @param redelivered those among them whose message is a redelivery
+	 * @param now the start time to record
 	 */
-	List<ClaimedJob> claim(Collection<UUID> ids, Instant now) {
+	List<ClaimedJob> claim(Collection<UUID> ids, Collection<UUID> redelivered, Instant now) {
 		if (ids.isEmpty()) {
 			return Collections.emptyList();
 		}
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			return claimInOneRoundTrip(ids, now);
+			return claimInOneRoundTrip(ids, redelivered, now);
 		}
 		return this.transactions.execute((status) -> {
 			String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+			List<ClaimedJob> current = this.jdbc.query(
+					"SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ") FOR UPDATE",
+					(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows, false));
+			List<UUID> claimable = current.stream()
+				.filter((job) -> job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING
+						|| (job.state() == JobState.RUNNING && redelivered.contains(job.id())))
+				.map(ClaimedJob::id)
+				.toList();
+			if (claimable.isEmpty()) {
+				return current;
+			}
 			this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
-					+ "updated_at = ? WHERE status IN ('scheduled', 'pending', 'running') AND id IN (" + placeholders
+					+ "updated_at = ? WHERE id IN (" + String.join(", ", Collections.nCopies(claimable.size(), "?"))
 					+ ")", (statement) -> {
 						this.databaseType.setInstant(statement, 1, now);
 						this.databaseType.setInstant(statement, 2, now);
-						bindIds(statement, 3, ids);
+						bindIds(statement, 3, claimable);
 					});
-			return this.jdbc.query("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ")",
-					(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows));
+			return current.stream()
+				.map((job) -> claimable.contains(job.id()) ? new ClaimedJob(job.id(), job.type(), job.queue(),
+						JobState.RUNNING, job.attempt() + 1, job.maxAttempts(), job.payload(), true) : job)
+				.toList();
 		});
 	}
 
 	/**
 	 * The PostgreSQL claim: the transaction's settings
 	 * ({@link KeyedBatchStatements#settings}) and the claim go to the server together,
-	 * one round trip, committed on their own. Only jobs that could not be claimed (ended
-	 * meanwhile) are read separately.
+	 * one round trip, committed on their own. Only jobs that were not claimed are read
+	 * separately.
 	 */
-	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Instant now) {
+	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Collection<UUID> redelivered, Instant now) {
 		List<ClaimedJob> claimed = new ArrayList<>(
 				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM, (statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
 					this.databaseType.setInstant(statement, 2, now);
 					statement.setArray(3, statement.getConnection().createArrayOf("uuid", ids.toArray()));
-				}, (rows, rowNum) -> claimedJob(rows)));
+					statement.setArray(4, statement.getConnection().createArrayOf("uuid", redelivered.toArray()));
+				}, (rows, rowNum) -> claimedJob(rows, true)));
 		if (claimed.size() < ids.size()) {
 			Set<UUID> missing = new HashSet<>(ids);
 			claimed.forEach((job) -> missing.remove(job.id()));
@@ -227,15 +259,15 @@ public class JobRepository {
 					.prepareStatement("SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id = ANY(?)");
 				statement.setArray(1, connection.createArrayOf("uuid", missing.toArray()));
 				return statement;
-			}, (rows, rowNum) -> claimedJob(rows)));
+			}, (rows, rowNum) -> claimedJob(rows, false)));
 		}
 		return claimed;
 	}
 
-	private ClaimedJob claimedJob(ResultSet rows) throws SQLException {
+	private ClaimedJob claimedJob(ResultSet rows, boolean claimed) throws SQLException {
 		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
 				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
-				rows.getString("payload"));
+				rows.getString("payload"), claimed);
 	}
 
 	/**
@@ -480,16 +512,24 @@ public class JobRepository {
 
 	/**
 	 * A job to insert.
+	 *
+	 * @param direct whether {@link JobDispatcher} publishes its message after the commit
+	 * (PostgreSQL: the row records its enqueuing transaction for
+	 * {@link JobDispatchRecovery}); otherwise the message goes through the outbox
 	 */
 	record NewJob(UUID id, String type, String queue, JobState state, int maxAttempts, String payload,
-			@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt) {
+			@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt,
+			boolean direct) {
 	}
 
 	/**
 	 * A job as a claim left it.
+	 *
+	 * @param claimed whether the claim marked it running for this worker (attempt
+	 * {@code attempt})
 	 */
-	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts,
-			String payload) {
+	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts, String payload,
+			boolean claimed) {
 	}
 
 	/**

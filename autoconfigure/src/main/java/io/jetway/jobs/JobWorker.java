@@ -274,6 +274,7 @@ public class JobWorker {
 			return;
 		}
 		Map<UUID, Message> byJob = new LinkedHashMap<>();
+		List<UUID> redelivered = new ArrayList<>();
 		for (Message message : messages) {
 			UUID id = jobId(message);
 			if (id == null || byJob.containsKey(id)) {
@@ -282,12 +283,15 @@ public class JobWorker {
 			}
 			else {
 				byJob.put(id, message);
+				if (message.metaData().deliveredCount() > 1) {
+					redelivered.add(id);
+				}
 			}
 		}
 		Instant now = this.clock.instant();
 		List<ClaimedJob> claimed;
 		try {
-			claimed = this.repository.claim(byJob.keySet(), now);
+			claimed = this.repository.claim(byJob.keySet(), redelivered, now);
 		}
 		catch (RuntimeException ex) {
 			// handed back at once: their slots are free again and the fetch loop backs
@@ -300,8 +304,8 @@ public class JobWorker {
 		for (ClaimedJob job : claimed) {
 			known.add(job.id());
 			Message message = byJob.get(job.id());
-			if (job.state() != JobState.RUNNING) {
-				message.ack();
+			if (!job.claimed()) {
+				settleUnclaimed(job, message);
 				this.permits.release();
 				continue;
 			}
@@ -316,6 +320,26 @@ public class JobWorker {
 				this.permits.release();
 			}
 		});
+	}
+
+	/**
+	 * A job the claim did not take: it ended (or was cancelled), so its message is done;
+	 * or it runs on another worker and this message, a first delivery, is a second copy
+	 * of its message, which the first copy's attempt settles.
+	 */
+	private void settleUnclaimed(ClaimedJob job, Message message) {
+		if (job.state() == JobState.RUNNING) {
+			logger.debug("Job " + job.id() + ": a second copy of its message arrived while attempt " + job.attempt()
+					+ " runs; acknowledging the copy");
+			message.ack();
+		}
+		else if (job.state().isFinal()) {
+			message.ack();
+		}
+		else {
+			// changed between the claim and now: looked at again shortly
+			message.nakWithDelay(CLAIM_RETRY_DELAY);
+		}
 	}
 
 	private void run(ClaimedJob job, Message message) {

@@ -10,7 +10,9 @@ import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.consumer.JetwayListenerProperties;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.outbox.OutboxAutoConfiguration;
+import io.jetway.outbox.OutboxProperties;
 import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.MessageEncoder;
 import io.jetway.publish.OutboxWriter;
 import io.jetway.publish.PublishAutoConfiguration;
 import io.jetway.topology.Namespace;
@@ -127,15 +129,34 @@ public class JobsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	JobDispatch jobDispatch(JobsProperties properties, DatabaseType databaseType, DataSource dataSource,
+			MessageEncoder encoder, JetStream jetStream, Connection connection,
+			ObjectProvider<OutboxProperties> outboxProperties) {
+		JobsProperties.Dispatch dispatch = properties.getDispatch();
+		if (!dispatch.isDirect() || databaseType != DatabaseType.POSTGRESQL) {
+			return JobDispatch.throughOutbox();
+		}
+		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
+		JobMessages messages = new JobMessages(encoder, jetStream, ackTimeout);
+		return JobDispatch.direct(
+				new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
+				new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages, connection,
+						dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(), dispatch.getBatchSize(),
+						Clock.systemUTC()));
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(JobClient.class)
 	DefaultJobClient jobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			DataSource dataSource, JobsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, ObjectProvider<JobObserver> observer,
-			PausedQueues pausedQueues) {
+			PausedQueues pausedQueues, JobDispatch dispatch) {
 		return new DefaultJobClient(handlers, repository, publisher,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
-				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, Clock.systemUTC());
+				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, dispatch.dispatcher(),
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -50,8 +50,17 @@ public class JobsProperties {
 	 */
 	private Duration pollInterval = Duration.ofMillis(500);
 
+	/**
+	 * How job messages reach the stream.
+	 */
+	private final Dispatch dispatch = new Dispatch();
+
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public Dispatch getDispatch() {
+		return this.dispatch;
 	}
 
 	public void setEnabled(boolean enabled) {
@@ -108,6 +117,70 @@ public class JobsProperties {
 	 */
 	public QueueProperties queue(String queue) {
 		return this.queues.getOrDefault(queue, this.defaults);
+	}
+
+	/**
+	 * How job messages reach the stream.
+	 */
+	public static class Dispatch {
+
+		/**
+		 * Whether, on PostgreSQL, the message of a job to run now is published straight
+		 * from memory after the commit, with jetway_jobs itself as the record of what is
+		 * left to publish, instead of through an outbox row. Delayed jobs, retries of
+		 * failed jobs, and every job on other databases go through the outbox.
+		 */
+		private boolean direct = true;
+
+		/**
+		 * How long a job stays pending before the recovery publishes its message again,
+		 * in case its enqueuing instance stopped before publishing it. Keep it below half
+		 * the jobs stream's duplicate window, so that the stream drops the second copy.
+		 */
+		private Duration recoveryDelay = Duration.ofSeconds(30);
+
+		/**
+		 * How often an instance looks for jobs to recover (one instance at a time does).
+		 */
+		private Duration recoveryInterval = Duration.ofSeconds(5);
+
+		/**
+		 * The most job messages published as one batch.
+		 */
+		private int batchSize = 500;
+
+		public boolean isDirect() {
+			return this.direct;
+		}
+
+		public void setDirect(boolean direct) {
+			this.direct = direct;
+		}
+
+		public Duration getRecoveryDelay() {
+			return this.recoveryDelay;
+		}
+
+		public void setRecoveryDelay(Duration recoveryDelay) {
+			this.recoveryDelay = recoveryDelay;
+		}
+
+		public Duration getRecoveryInterval() {
+			return this.recoveryInterval;
+		}
+
+		public void setRecoveryInterval(Duration recoveryInterval) {
+			this.recoveryInterval = recoveryInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
 	}
 
 	/**

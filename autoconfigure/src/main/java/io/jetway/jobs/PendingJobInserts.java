@@ -3,7 +3,9 @@ package io.jetway.jobs;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.jetway.jobs.JobMessages.JobMessage;
 import io.jetway.jobs.JobRepository.NewJob;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -12,33 +14,50 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Collects the jobs a transaction enqueues (those without an idempotency key, which need
  * no answer from the database) and inserts them in one batch just before it commits, on
- * its connection, as the outbox does with the jobs' messages. {@link #flush()} writes
- * them earlier, for reads of {@code jetway_jobs} in the same transaction.
+ * its connection, as the outbox does with messages. {@link #flush()} writes them earlier,
+ * for reads of {@code jetway_jobs} in the same transaction. After the commit, the jobs
+ * dispatched directly (not through the outbox) are handed to the {@link JobDispatcher}; a
+ * rollback discards them.
  */
 class PendingJobInserts {
 
 	private final JobRepository repository;
 
-	PendingJobInserts(JobRepository repository) {
+	private final @Nullable JobDispatcher dispatcher;
+
+	PendingJobInserts(JobRepository repository, @Nullable JobDispatcher dispatcher) {
 		this.repository = repository;
+		this.dispatcher = dispatcher;
 	}
 
 	/**
-	 * Adds a job to the current transaction's batch; requires an active transaction with
-	 * synchronization.
+	 * Adds a job to the current transaction's batch.
 	 */
 	void add(NewJob job) {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+		Buffer buffer = buffer();
+		if (buffer == null) {
 			this.repository.insertAll(List.of(job));
+			inserted(job);
 			return;
 		}
-		Buffer buffer = (Buffer) TransactionSynchronizationManager.getResource(this);
-		if (buffer == null) {
-			buffer = new Buffer();
-			TransactionSynchronizationManager.bindResource(this, buffer);
-			TransactionSynchronizationManager.registerSynchronization(buffer);
-		}
 		buffer.add(job);
+	}
+
+	/**
+	 * Notes a job the current transaction inserted itself, for its dispatch after the
+	 * commit.
+	 */
+	void inserted(NewJob job) {
+		if (!job.direct() || this.dispatcher == null) {
+			return;
+		}
+		Buffer buffer = buffer();
+		if (buffer == null) {
+			this.dispatcher.committed(List.of(message(job)));
+		}
+		else {
+			buffer.direct.add(message(job));
+		}
 	}
 
 	/**
@@ -50,14 +69,36 @@ class PendingJobInserts {
 		}
 	}
 
+	private @Nullable Buffer buffer() {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			return null;
+		}
+		Buffer buffer = (Buffer) TransactionSynchronizationManager.getResource(this);
+		if (buffer == null) {
+			buffer = new Buffer();
+			TransactionSynchronizationManager.bindResource(this, buffer);
+			TransactionSynchronizationManager.registerSynchronization(buffer);
+		}
+		return buffer;
+	}
+
+	private static JobMessage message(NewJob job) {
+		return new JobMessage(job.id(), job.type(), job.queue());
+	}
+
 	private final class Buffer implements TransactionSynchronization {
 
 		private final List<NewJob> jobs = new ArrayList<>();
+
+		private final List<JobMessage> direct = new ArrayList<>();
 
 		private boolean committing;
 
 		void add(NewJob job) {
 			this.jobs.add(job);
+			if (job.direct()) {
+				this.direct.add(message(job));
+			}
 			if (this.committing) {
 				// enqueued by another synchronization's beforeCommit after this one ran
 				writePending();
@@ -80,6 +121,14 @@ class PendingJobInserts {
 		@Override
 		public void flush() {
 			writePending();
+		}
+
+		@Override
+		public void afterCommit() {
+			JobDispatcher target = PendingJobInserts.this.dispatcher;
+			if (target != null && !this.direct.isEmpty()) {
+				target.committed(this.direct);
+			}
 		}
 
 		@Override

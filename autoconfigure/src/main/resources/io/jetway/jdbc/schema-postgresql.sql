@@ -62,10 +62,15 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL
 ) WITH (fillfactor = 70);
 
+-- Set to the enqueuing transaction's id for jobs that are published straight from this table
+-- (see JobDispatcher); the recovery of jobs whose message never left walks it in order.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS enqueue_xid xid8;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
+CREATE INDEX IF NOT EXISTS jetway_jobs_dispatch_idx ON jetway_jobs (enqueue_xid, id) WHERE enqueue_xid IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_next_at) WHERE webhook_status = 'pending';
 
 CREATE TABLE IF NOT EXISTS jetway_job_queues (
@@ -78,4 +83,15 @@ CREATE TABLE IF NOT EXISTS jetway_job_schedules (
     name         VARCHAR(255)             NOT NULL PRIMARY KEY,
     next_fire_at TIMESTAMP WITH TIME ZONE NOT NULL,
     last_fire_at TIMESTAMP WITH TIME ZONE
+);
+
+-- How far the dispatch recovery got: every job enqueued by a transaction with an id below
+-- checked_below was published (or had left the pending state). next_below is the oldest transaction
+-- still running when next_below_at was read; the next range is checked once it is old enough.
+CREATE TABLE IF NOT EXISTS jetway_job_dispatch (
+    name          VARCHAR(64)              NOT NULL PRIMARY KEY,
+    checked_below xid8                     NOT NULL,
+    next_below    xid8                     NOT NULL,
+    next_below_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    lease_until   TIMESTAMP WITH TIME ZONE NOT NULL
 );

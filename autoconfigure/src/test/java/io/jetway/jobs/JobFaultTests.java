@@ -72,11 +72,19 @@ class JobFaultTests {
 			JobRepository repository = context.getBean(JobRepository.class);
 			Instant now = Instant.now();
 			UUID id = UUID.randomUUID();
-			repository
-				.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now, now));
-			ClaimedJob first = repository.claim(List.of(id), now).get(0);
-			ClaimedJob second = repository.claim(List.of(id), now).get(0);
+			repository.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now,
+					now, false));
+			ClaimedJob first = repository.claim(List.of(id), List.of(), now).get(0);
+			// a second copy of the message (a first delivery) does not take the job over
+			ClaimedJob copy = repository.claim(List.of(id), List.of(), now).get(0);
+			// its redelivery, after the first attempt's worker lost it, does
+			ClaimedJob second = repository.claim(List.of(id), List.of(id), now).get(0);
+			assertThat(first.claimed()).isTrue();
 			assertThat(first.attempt()).isEqualTo(1);
+			assertThat(copy.claimed()).isFalse();
+			assertThat(copy.state()).isEqualTo(JobState.RUNNING);
+			assertThat(copy.attempt()).isEqualTo(1);
+			assertThat(second.claimed()).isTrue();
 			assertThat(second.attempt()).isEqualTo(2);
 			boolean[] stale = repository
 				.finish(List.of(new AttemptOutcome(id, 1, JobState.COMPLETED, "\"stale\"", null, null)), now);

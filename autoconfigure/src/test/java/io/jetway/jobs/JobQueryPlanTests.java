@@ -22,9 +22,11 @@ class JobQueryPlanTests {
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]"), JobRepository.POSTGRESQL_CLAIM);
+			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]", "uuid[]"),
+					JobRepository.POSTGRESQL_CLAIM);
 			List<String> ids = fill(postgres, "completed", 20);
-			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}')";
+			String array = "'{" + String.join(",", ids) + "}'";
+			String execute = "EXECUTE claim(now(), now(), " + array + ", " + array + ")";
 			assertProbesPrimaryKey(postgres, execute, true);
 		}
 	}
@@ -39,6 +41,22 @@ class JobQueryPlanTests {
 			String execute = "EXECUTE finish(now(), '{" + String.join(",", ids)
 					+ "}', '{1,1}', '{completed,completed}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{t,t}')";
 			assertProbesPrimaryKey(postgres, execute, false);
+		}
+	}
+
+	@Test
+	void dispatchRecoveryWalksItsIndexEvenWhenPreparedOnAnEmptyTable() throws Exception {
+		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
+			postgres.prepare("pending", List.of("text", "uuid", "text", "int4"), JobDispatchRepository.PENDING);
+			fill(postgres, "completed", 0);
+			postgres.jdbc().update("UPDATE jetway_jobs SET enqueue_xid = pg_current_xact_id()");
+			assertThat(postgres.neverAnalyzed("jetway_jobs")).isTrue();
+			String execute = "EXECUTE pending('0', '00000000-0000-0000-0000-000000000000', "
+					+ "pg_snapshot_xmin(pg_current_snapshot())::text, 500)";
+			for (String planCacheMode : List.of("force_generic_plan", "force_custom_plan")) {
+				assertThat(postgres.plan(execute, planCacheMode)).contains("jetway_jobs_dispatch_idx")
+					.doesNotContain("Seq Scan on jetway_jobs");
+			}
 		}
 	}
 

@@ -206,9 +206,14 @@ final class JobsBenchmark {
 			await(system, warm);
 			long start = System.nanoTime();
 			enqueueInBatches(system, warm, this.jobs);
+			long enqueuedAll = System.nanoTime();
+			long startedByThen = JobProbe.started.get() - warm;
 			long end = await(system, warm + this.jobs);
 			ScenarioResult throughput = new ScenarioResult(this.jobs, end - start);
-			out.printf(Locale.ROOT, "  throughput %,.0f jobs/s; paced latency run ...%n", throughput.eventsPerSecond());
+			out.printf(Locale.ROOT,
+					"  throughput %,.0f jobs/s (the producer enqueued them in %.2f s, when %,d had started); "
+							+ "paced latency run ...%n",
+					throughput.eventsPerSecond(), (enqueuedAll - start) / 1e9, startedByThen);
 			// and those of one job per transaction
 			long first = warm + this.jobs;
 			enqueuePaced(system, first, pacedWarmUp);

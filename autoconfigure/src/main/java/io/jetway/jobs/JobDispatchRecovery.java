@@ -1,0 +1,120 @@
+package io.jetway.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.jetway.jobs.JobDispatchRepository.Progress;
+import io.jetway.jobs.JobDispatchRepository.Undispatched;
+import io.jetway.jobs.JobMessages.Outcome;
+import io.jetway.support.PeriodicTask;
+import io.nats.client.Connection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Publishes the messages of jobs that {@link JobDispatcher} did not: the enqueuing
+ * instance stopped or crashed right after the commit, or NATS stayed unreachable. One
+ * instance at a time (a lease in {@code jetway_job_dispatch}) walks the pending jobs in
+ * order of their enqueuing transaction and publishes each again with its
+ * {@code Nats-Msg-Id}; the stream drops those it has (within its duplicate window), and a
+ * second copy that gets through anyway is acknowledged by the worker without a run
+ * ({@link JobRepository#claim}).
+ * <p>
+ * Exact without a write per job: each round reads PostgreSQL's oldest running transaction
+ * id ({@code pg_snapshot_xmin}); every transaction below it has ended, so every job it
+ * enqueued is visible or never will be. A range of transactions is checked once, when its
+ * bound is older than the recovery delay (by then the dispatcher has normally published
+ * its jobs), and never again. A transaction that stays open holds the bound back and
+ * delays recovery, never skips it.
+ */
+public class JobDispatchRecovery {
+
+	private static final Log logger = LogFactory.getLog(JobDispatchRecovery.class);
+
+	private final JobDispatchRepository repository;
+
+	private final JobMessages messages;
+
+	private final Connection connection;
+
+	private final Duration delay;
+
+	private final int batchSize;
+
+	private final Clock clock;
+
+	private final PeriodicTask task;
+
+	JobDispatchRecovery(JobDispatchRepository repository, JobMessages messages, Connection connection, Duration delay,
+			Duration interval, int batchSize, Clock clock) {
+		this.repository = repository;
+		this.messages = messages;
+		this.connection = connection;
+		this.delay = delay;
+		this.batchSize = batchSize;
+		this.clock = clock;
+		this.task = new PeriodicTask("jetway-jobs-dispatch-recovery", interval, this::recover);
+	}
+
+	void start() {
+		this.task.start(Duration.ZERO);
+	}
+
+	void stop() {
+		this.task.stop(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * One round: takes the lease and, if the next range is old enough, publishes its
+	 * pending jobs and moves on.
+	 * @return how many jobs' messages were not in the stream (recovered)
+	 */
+	int recover() {
+		if (this.connection.getStatus() != Connection.Status.CONNECTED) {
+			return 0;
+		}
+		Instant now = this.clock.instant();
+		Instant until = now.plus(this.delay).plusSeconds(60);
+		Progress progress = this.repository.lease(now, until);
+		if (progress == null) {
+			return 0;
+		}
+		if (progress.nextBelowAt().isAfter(now.minus(this.delay))) {
+			this.repository.release(until, now);
+			return 0;
+		}
+		long xid = progress.checkedBelow();
+		UUID after = JobDispatchRepository.firstId();
+		int recovered = 0;
+		List<Undispatched> page;
+		do {
+			page = this.repository.pending(xid, after, progress.nextBelow(), this.batchSize);
+			if (page.isEmpty()) {
+				break;
+			}
+			List<Outcome> outcomes = this.messages.publish(page.stream().map(Undispatched::job).toList());
+			if (outcomes.contains(Outcome.FAILED)) {
+				this.repository.release(until, this.clock.instant());
+				logger.warn("The job dispatch recovery could not publish "
+						+ outcomes.stream().filter(Outcome.FAILED::equals).count()
+						+ " job messages (no PubAck); it tries again in its next round");
+				return recovered;
+			}
+			recovered += (int) outcomes.stream().filter(Outcome.PUBLISHED::equals).count();
+			Undispatched last = page.get(page.size() - 1);
+			xid = last.xid();
+			after = last.job().id();
+		}
+		while (page.size() == this.batchSize);
+		this.repository.advance(progress.checkedBelow(), progress.nextBelow(), this.clock.instant());
+		if (recovered > 0) {
+			logger.info("The job dispatch recovery published " + recovered + " job messages that were not in the "
+					+ "stream (their enqueuing instance stopped before publishing them, or NATS was unreachable)");
+		}
+		return recovered;
+	}
+
+}

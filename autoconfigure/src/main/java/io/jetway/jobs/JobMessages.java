@@ -1,0 +1,116 @@
+package io.jetway.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.jetway.publish.JetwayHeaders;
+import io.jetway.publish.MessageEncoder;
+import io.jetway.publish.OutgoingMessage;
+import io.jetway.support.JsonText;
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+
+/**
+ * The job message (a small JSON body with the job's id, type and queue, on the queue's
+ * subject of the jobs stream) and its publishing straight to JetStream, for jobs that do
+ * not go through the outbox.
+ */
+class JobMessages {
+
+	private final MessageEncoder encoder;
+
+	private final JetStream jetStream;
+
+	private final Duration ackTimeout;
+
+	JobMessages(MessageEncoder encoder, JetStream jetStream, Duration ackTimeout) {
+		this.encoder = encoder;
+		this.jetStream = jetStream;
+		this.ackTimeout = ackTimeout;
+	}
+
+	/**
+	 * @param job the job
+	 * @param messageId its {@code Nats-Msg-Id}: the job id, except for a retry of a
+	 * failed job, whose first message may still be in the stream's duplicate window
+	 * @return the job's message, before encoding
+	 */
+	static OutgoingMessage.Builder message(JobMessage job, UUID messageId) {
+		byte[] body = new JsonText().field("id", job.id().toString())
+			.field("type", job.type())
+			.field("queue", job.queue())
+			.bytes();
+		return OutgoingMessage.builder(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue(), body)
+			.id(messageId)
+			.type("jetway.job")
+			.header(JetwayHeaders.CONTENT_TYPE, "application/json");
+	}
+
+	/**
+	 * Publishes the jobs' messages ({@code Nats-Msg-Id} = job id) as one asynchronous
+	 * batch and waits for every PubAck, up to the ack timeout.
+	 * @param jobs the jobs
+	 * @return the outcome per job, in order
+	 */
+	List<Outcome> publish(List<? extends JobMessage> jobs) {
+		List<CompletableFuture<PublishAck>> acks = new ArrayList<>(jobs.size());
+		for (JobMessage job : jobs) {
+			try {
+				acks.add(this.jetStream
+					.publishAsync(this.encoder.encode(message(job, job.id()).build()).toNatsMessage()));
+			}
+			catch (RuntimeException ex) {
+				acks.add(CompletableFuture.failedFuture(ex));
+			}
+		}
+		long deadline = System.nanoTime() + this.ackTimeout.toNanos();
+		List<Outcome> outcomes = new ArrayList<>(jobs.size());
+		for (CompletableFuture<PublishAck> ack : acks) {
+			try {
+				PublishAck published = ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				outcomes.add(published.isDuplicate() ? Outcome.DUPLICATE : Outcome.PUBLISHED);
+			}
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				outcomes.add(Outcome.FAILED);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				outcomes.add(Outcome.FAILED);
+			}
+		}
+		return outcomes;
+	}
+
+	/**
+	 * What became of one job's message.
+	 */
+	enum Outcome {
+
+		/** Stored in the stream. */
+		PUBLISHED,
+
+		/** The stream had it already (same {@code Nats-Msg-Id} within its window). */
+		DUPLICATE,
+
+		/** No PubAck: not known to be stored. */
+		FAILED
+
+	}
+
+	/**
+	 * What a job message says.
+	 *
+	 * @param id the job id
+	 * @param type the job type
+	 * @param queue the queue
+	 */
+	record JobMessage(UUID id, String type, String queue) {
+	}
+
+}

@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,11 +41,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Runs the jobs of one queue on this instance: a durable pull consumer on the queue's
- * subject, never more than the queue's concurrency jobs at once. A fetched batch is
- * marked running in one statement (each job with its next attempt number); handlers run
- * with the queue's timeout and keep their message alive with in-progress acks; outcomes
- * go to {@link JobCompletions}, which commits them in groups and then acknowledges or
- * redelivers each message.
+ * subject, never more than the queue's concurrency handlers at once (while handlers are
+ * short, the next batch is fetched and claimed while the current one runs: see
+ * {@link JobSlots}). A fetched batch is marked running in one statement (each job with
+ * its next attempt number); handlers run with the queue's timeout and keep their message
+ * alive with in-progress acks; outcomes go to {@link JobCompletions}, which commits them
+ * in groups and then acknowledges or redelivers each message.
  */
 public class JobWorker {
 
@@ -57,8 +57,6 @@ public class JobWorker {
 	private static final int JOB_ID_END = JOB_ID_START.length + 36;
 
 	private static final Duration CLAIM_RETRY_DELAY = Duration.ofSeconds(1);
-
-	private static final long BATCHING_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
 	private final String queue;
 
@@ -93,7 +91,7 @@ public class JobWorker {
 	/** Used by the fetch thread only. */
 	private final PullFetcher fetcher;
 
-	private Semaphore permits = new Semaphore(0);
+	private JobSlots slots = new JobSlots(1);
 
 	private @Nullable Thread fetchThread;
 
@@ -146,7 +144,7 @@ public class JobWorker {
 					+ "stream " + this.stream + ": " + ex.getMessage(), ex);
 		}
 		int concurrency = Math.max(1, this.properties.getConcurrency());
-		this.permits = new Semaphore(concurrency);
+		this.slots = new JobSlots(concurrency);
 		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-jobs-" + this.queue + "-"));
 		this.timers = new ScheduledThreadPoolExecutor(1,
@@ -240,37 +238,26 @@ public class JobWorker {
 	}
 
 	private void fetchAndRun() throws Exception {
-		if (!this.permits.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+		int taken = this.slots.take(500);
+		if (taken == 0) {
 			return;
-		}
-		int concurrency = this.properties.getConcurrency();
-		int taken = 1;
-		while (taken < concurrency && this.permits.tryAcquire()) {
-			taken++;
-		}
-		// most slots busy: wait a moment for more to free up, so that one pull and one
-		// claim serve several jobs instead of one each
-		long deadline = System.nanoTime() + BATCHING_WAIT_NANOS;
-		while (taken < Math.max(1, concurrency / 2)
-				&& this.permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-			taken++;
 		}
 		List<Message> messages;
 		try {
 			messages = this.fetcher.fetch(taken, () -> this.running);
 		}
 		catch (Exception ex) {
-			this.permits.release(taken);
+			this.slots.release(taken);
 			throw ex;
 		}
-		this.permits.release(taken - messages.size());
+		this.slots.release(taken - messages.size());
 		if (messages.isEmpty()) {
 			return;
 		}
 		if (this.paused.test(this.queue)) {
 			// paused while this pull waited: hand the jobs back untouched
 			messages.forEach((message) -> message.nakWithDelay(Duration.ofSeconds(1)));
-			this.permits.release(messages.size());
+			this.slots.release(messages.size());
 			return;
 		}
 		Map<UUID, Message> byJob = new LinkedHashMap<>();
@@ -279,7 +266,7 @@ public class JobWorker {
 			UUID id = jobId(message);
 			if (id == null || byJob.containsKey(id)) {
 				message.term();
-				this.permits.release();
+				this.slots.release(1);
 			}
 			else {
 				byJob.put(id, message);
@@ -297,7 +284,7 @@ public class JobWorker {
 			// handed back at once: their slots are free again and the fetch loop backs
 			// off
 			byJob.values().forEach((message) -> message.nakWithDelay(CLAIM_RETRY_DELAY));
-			this.permits.release(byJob.size());
+			this.slots.release(byJob.size());
 			throw ex;
 		}
 		List<UUID> known = new ArrayList<>();
@@ -306,10 +293,12 @@ public class JobWorker {
 			Message message = byJob.get(job.id());
 			if (!job.claimed()) {
 				settleUnclaimed(job, message);
-				this.permits.release();
+				this.slots.release(1);
 				continue;
 			}
 			this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
+			// kept alive from now: it may wait for a thread behind the jobs running now
+			this.inFlight.add(message);
 			this.executor.execute(() -> run(job, message));
 		}
 		byJob.forEach((id, message) -> {
@@ -317,7 +306,7 @@ public class JobWorker {
 				logger.warn("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs "
 						+ "(its enqueue was rolled back or the row deleted); dropping it");
 				message.term();
-				this.permits.release();
+				this.slots.release(1);
 			}
 		});
 	}
@@ -343,7 +332,6 @@ public class JobWorker {
 	}
 
 	private void run(ClaimedJob job, Message message) {
-		this.inFlight.add(message);
 		long start = System.nanoTime();
 		AtomicBoolean timedOut = new AtomicBoolean();
 		AtomicBoolean finished = new AtomicBoolean();
@@ -378,7 +366,7 @@ public class JobWorker {
 			// clear an interrupt of the timeout so that it does not hit the next job
 			Thread.interrupted();
 			this.inFlight.remove(message);
-			this.permits.release();
+			this.slots.finished(System.nanoTime() - start);
 		}
 		this.completions.submit(
 				new Finished(outcome, message, job.type(), job.queue(), Duration.ofNanos(System.nanoTime() - start)));

@@ -57,7 +57,7 @@ final class JobsBenchmark {
 
 	static final int QUICK_JOBS = 2_000;
 
-	static final int JETWAY_CONCURRENCY = 20;
+	static final int JETWAY_CONCURRENCY = Integer.getInteger("jetway.concurrency", 20);
 
 	static final int DB_SCHEDULER_THREADS = 20;
 

@@ -83,8 +83,8 @@ class JobsTests {
 
 	static void reset(TestDatabaseInstance database, String natsUrl) throws Exception {
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
-		for (String table : new String[] { "jetway_jobs", "jetway_outbox", "jetway_job_queues",
-				"jetway_job_schedules" }) {
+		for (String table : new String[] { "jetway_jobs", "jetway_outbox", "jetway_job_queues", "jetway_job_schedules",
+				"jetway_job_dispatch" }) {
 			try {
 				jdbc.update("DELETE FROM " + table);
 			}

@@ -132,7 +132,7 @@ public class JobRepository {
 		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?";
 		return switch (this.databaseType) {
 			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + ", enqueue_xid) " + values
-					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) DO NOTHING";
+					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
 			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns + ") " + values + ")";
 		};
 	}

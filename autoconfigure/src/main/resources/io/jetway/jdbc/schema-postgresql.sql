@@ -68,7 +68,11 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS enqueue_xid xid8;
 
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
-CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
+-- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.
+CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_key_idx ON jetway_jobs (idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+-- the full index of earlier snapshots, which held a NULL entry per job
+DROP INDEX IF EXISTS jetway_jobs_idempotency_idx;
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
 CREATE INDEX IF NOT EXISTS jetway_jobs_dispatch_idx ON jetway_jobs (enqueue_xid, id) WHERE enqueue_xid IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_next_at) WHERE webhook_status = 'pending';

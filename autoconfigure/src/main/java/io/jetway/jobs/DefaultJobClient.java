@@ -90,14 +90,18 @@ public class DefaultJobClient implements JobClient {
 			throw new IllegalArgumentException("The delay of job type '" + type + "' is negative (" + options.delay()
 					+ "); give a delay of zero or more");
 		}
-		String queue = (options.queue() != null) ? options.queue() : handler.queue();
+		String queue = (options.queue() != null) ? QueueNames.check(options.queue(), "JobOptions.queue")
+				: handler.queue();
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();
 		Instant now = this.clock.instant();
 		Instant runAt = (options.runAt() != null) ? options.runAt()
 				: (options.delay() != null) ? now.plus(options.delay()) : now;
 		boolean delayed = runAt.isAfter(now);
-		boolean direct = this.directDispatch && !delayed;
+		// the dispatcher takes a job after the commit, so only where the transaction can
+		// say when that is (the outbox writer needs the same)
+		boolean direct = this.directDispatch && !delayed && (TransactionSynchronizationManager.isSynchronizationActive()
+				|| !TransactionSynchronizationManager.isActualTransactionActive());
 		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
 				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now, direct);
 		UUID id = inTransaction(() -> {

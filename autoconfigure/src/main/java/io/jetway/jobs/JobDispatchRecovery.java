@@ -1,8 +1,6 @@
 package io.jetway.jobs;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,18 +42,15 @@ public class JobDispatchRecovery {
 
 	private final int batchSize;
 
-	private final Clock clock;
-
 	private final PeriodicTask task;
 
 	JobDispatchRecovery(JobDispatchRepository repository, JobMessages messages, Connection connection, Duration delay,
-			Duration interval, int batchSize, Clock clock) {
+			Duration interval, int batchSize) {
 		this.repository = repository;
 		this.messages = messages;
 		this.connection = connection;
 		this.delay = delay;
 		this.batchSize = batchSize;
-		this.clock = clock;
 		this.task = new PeriodicTask("jetway-jobs-dispatch-recovery", interval, this::recover);
 	}
 
@@ -76,14 +71,12 @@ public class JobDispatchRecovery {
 		if (this.connection.getStatus() != Connection.Status.CONNECTED) {
 			return 0;
 		}
-		Instant now = this.clock.instant();
-		Instant until = now.plus(this.delay).plusSeconds(60);
-		Progress progress = this.repository.lease(now, until);
+		Progress progress = this.repository.lease(this.delay.plusSeconds(60), this.delay);
 		if (progress == null) {
 			return 0;
 		}
-		if (progress.nextBelowAt().isAfter(now.minus(this.delay))) {
-			this.repository.release(until, now);
+		if (!progress.due()) {
+			this.repository.release(progress);
 			return 0;
 		}
 		long xid = progress.checkedBelow();
@@ -97,7 +90,7 @@ public class JobDispatchRecovery {
 			}
 			List<Outcome> outcomes = this.messages.publish(page.stream().map(Undispatched::job).toList());
 			if (outcomes.contains(Outcome.FAILED)) {
-				this.repository.release(until, this.clock.instant());
+				this.repository.release(progress);
 				logger.warn("The job dispatch recovery could not publish "
 						+ outcomes.stream().filter(Outcome.FAILED::equals).count()
 						+ " job messages (no PubAck); it tries again in its next round");
@@ -109,7 +102,7 @@ public class JobDispatchRecovery {
 			after = last.job().id();
 		}
 		while (page.size() == this.batchSize);
-		this.repository.advance(progress.checkedBelow(), progress.nextBelow(), this.clock.instant());
+		this.repository.advance(progress.checkedBelow(), progress.nextBelow());
 		if (recovered > 0) {
 			logger.info("The job dispatch recovery published " + recovered + " job messages that were not in the "
 					+ "stream (their enqueuing instance stopped before publishing them, or NATS was unreachable)");

@@ -1,7 +1,7 @@
 package io.jetway.jobs;
 
-import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,21 +37,26 @@ class JobDispatchRepository {
 	}
 
 	/**
-	 * Takes the recovery lease until {@code until} unless another instance holds it,
-	 * creating the progress row on first use.
+	 * Takes the recovery lease for {@code lease} unless another instance holds it,
+	 * creating the progress row on first use. Times are the database's, so instances with
+	 * different clocks agree.
+	 * @param lease how long the lease lasts
+	 * @param delay how old the end of the next range must be for it to be due
 	 * @return the progress, or {@code null} when another instance holds the lease
 	 */
-	@Nullable Progress lease(Instant now, Instant until) {
+	@Nullable Progress lease(Duration lease, Duration delay) {
 		this.jdbc.update("INSERT INTO jetway_job_dispatch (name, checked_below, next_below, next_below_at, "
-				+ "lease_until) VALUES (?, '0', pg_snapshot_xmin(pg_current_snapshot()), ?, ?) "
-				+ "ON CONFLICT (name) DO NOTHING", NAME, Timestamp.from(now), Timestamp.from(now));
-		List<Progress> leased = this.jdbc
-			.query("UPDATE jetway_job_dispatch SET lease_until = ? WHERE name = ? AND lease_until <= ? "
-					+ "RETURNING checked_below::text AS checked_below, next_below::text AS next_below, next_below_at",
-					(rows, rowNum) -> new Progress(Long.parseLong(rows.getString("checked_below")),
-							Long.parseLong(rows.getString("next_below")),
-							rows.getTimestamp("next_below_at").toInstant()),
-					Timestamp.from(until), NAME, Timestamp.from(now));
+				+ "lease_until) VALUES (?, '0', pg_snapshot_xmin(pg_current_snapshot()), now(), now()) "
+				+ "ON CONFLICT (name) DO NOTHING", NAME);
+		List<Progress> leased = this.jdbc.query(
+				"UPDATE jetway_job_dispatch SET lease_until = now() + "
+						+ "make_interval(secs => ?) WHERE name = ? AND lease_until <= now() RETURNING "
+						+ "checked_below::text AS checked_below, next_below::text AS next_below, "
+						+ "next_below_at <= now() - make_interval(secs => ?) AS due, lease_until",
+				(rows, rowNum) -> new Progress(Long.parseLong(rows.getString("checked_below")),
+						Long.parseLong(rows.getString("next_below")), rows.getBoolean("due"),
+						rows.getObject("lease_until", OffsetDateTime.class)),
+				seconds(lease), NAME, seconds(delay));
 		return leased.isEmpty() ? null : leased.get(0);
 	}
 
@@ -60,19 +65,22 @@ class JobDispatchRepository {
 	 * notes the oldest transaction running now as the end of the next range, and gives up
 	 * the lease; only if the progress is still {@code previous}.
 	 */
-	boolean advance(long previous, long checkedBelow, Instant now) {
+	boolean advance(long previous, long checkedBelow) {
 		return this.jdbc.update(
 				"UPDATE jetway_job_dispatch SET checked_below = CAST(? AS xid8), "
-						+ "next_below = pg_snapshot_xmin(pg_current_snapshot()), next_below_at = ?, lease_until = ? "
-						+ "WHERE name = ? AND checked_below = CAST(? AS xid8)",
-				Long.toString(checkedBelow), Timestamp.from(now), Timestamp.from(now), NAME,
-				Long.toString(previous)) == 1;
+						+ "next_below = pg_snapshot_xmin(pg_current_snapshot()), next_below_at = now(), "
+						+ "lease_until = now() WHERE name = ? AND checked_below = CAST(? AS xid8)",
+				Long.toString(checkedBelow), NAME, Long.toString(previous)) == 1;
 	}
 
-	/** Gives up the lease taken until {@code until}, if still held. */
-	void release(Instant until, Instant now) {
-		this.jdbc.update("UPDATE jetway_job_dispatch SET lease_until = ? WHERE name = ? AND lease_until = ?",
-				Timestamp.from(now), NAME, Timestamp.from(until));
+	/** Gives up a lease, if still held. */
+	void release(Progress leased) {
+		this.jdbc.update("UPDATE jetway_job_dispatch SET lease_until = now() WHERE name = ? AND lease_until = ?", NAME,
+				leased.leaseUntil());
+	}
+
+	private static double seconds(Duration duration) {
+		return duration.toMillis() / 1000.0;
 	}
 
 	/**
@@ -91,14 +99,15 @@ class JobDispatchRepository {
 	}
 
 	/**
-	 * How far the recovery got.
+	 * How far the recovery got, as a lease returned it.
 	 *
 	 * @param checkedBelow every job of a transaction below this was dispatched
-	 * @param nextBelow the end of the next range: the oldest transaction running at
-	 * {@code nextBelowAt}
-	 * @param nextBelowAt when {@code nextBelow} was read
+	 * @param nextBelow the end of the next range: the oldest transaction that was running
+	 * when it was read
+	 * @param due whether that was longer ago than the recovery delay
+	 * @param leaseUntil the lease taken
 	 */
-	record Progress(long checkedBelow, long nextBelow, Instant nextBelowAt) {
+	record Progress(long checkedBelow, long nextBelow, boolean due, OffsetDateTime leaseUntil) {
 	}
 
 	/**

@@ -109,8 +109,14 @@ public class JobDispatcher {
 	private void run() {
 		while (this.running) {
 			List<Handed> batch = take();
-			if (!batch.isEmpty()) {
-				publish(batch);
+			try {
+				if (!batch.isEmpty()) {
+					publish(batch);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("The job dispatcher failed on " + batch.size() + " job messages, which are left to the "
+						+ "dispatch recovery: " + ex, ex);
 			}
 		}
 		List<Handed> rest = take();

@@ -48,6 +48,7 @@ public class JobHandlers implements SmartInitializingSingleton {
 	}
 
 	synchronized void register(JobHandlerMethod handler) {
+		QueueNames.check(handler.queue(), "@JobHandler of " + handler.describe());
 		JobHandlerMethod existing = this.byType.putIfAbsent(handler.type(), handler);
 		if (existing != null) {
 			throw new IllegalStateException("Job type '" + handler.type() + "' has two @JobHandler methods: "

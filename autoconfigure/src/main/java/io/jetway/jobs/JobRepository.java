@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,13 +68,15 @@ public class JobRepository {
 			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
 	/**
-	 * Claims jobs by id (started at, updated at, ids array, ids of redelivered messages)
-	 * and returns them. A running job is taken over only through a redelivered message.
+	 * Claims jobs (started at, updated at, then arrays of ids and the stream sequences of
+	 * their messages) and returns those it claimed. A running job is taken over only
+	 * through a redelivery of the message that claimed it.
 	 */
-	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs SET status = 'running', "
-			+ "attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ANY(?) "
-			+ "AND (status IN ('scheduled', 'pending') OR (status = 'running' AND id = ANY(?))) RETURNING "
-			+ CLAIMED_COLUMNS;
+	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs j SET status = 'running', attempts = j.attempts + 1, "
+			+ "started_at = ?, updated_at = ?, claim_seq = r.seq FROM unnest(?::uuid[], ?::int8[]) AS r(id, seq) "
+			+ "WHERE j.id = r.id AND (j.status IN ('scheduled', 'pending') OR (j.status = 'running' "
+			+ "AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
+			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload";
 
 	private final JdbcTemplate jdbc;
 
@@ -189,51 +192,65 @@ public class JobRepository {
 	 * Marks the given jobs running with their next attempt, in one statement of its own
 	 * transaction (call it outside a transaction), and returns all of them as they are
 	 * now, each saying whether this call claimed it. A job is claimed when it is
-	 * scheduled or pending, or when it is running and its message was redelivered (the
-	 * worker that ran it lost its delivery). A running job whose message is a first
-	 * delivery is not claimed: that message is a second copy of the job's message
-	 * (published twice, see {@link JobDispatchRecovery}), and the first copy's attempt is
-	 * still under way.
+	 * scheduled or pending, or when it is running and the message is a redelivery of the
+	 * one that claimed it (its stream sequence, stored with the claim): the worker that
+	 * ran it stopped or lost its delivery. Any other message of a running job is a second
+	 * copy of its message (see {@link JobDispatchRecovery}) and claims nothing.
 	 * <p>
 	 * The claim's commit does not wait for its WAL flush on PostgreSQL: a claim lost in a
 	 * database crash leaves the job pending or at its previous attempt, and its message
 	 * is acknowledged only after the (durable) completion, so it is redelivered and the
 	 * job runs again.
-	 * @param ids the jobs
-	 * @param redelivered those among them whose message is a redelivery
+	 * @param messages the jobs, each with the stream sequence of its message
 	 * @param now the start time to record
 	 */
-	List<ClaimedJob> claim(Collection<UUID> ids, Collection<UUID> redelivered, Instant now) {
-		if (ids.isEmpty()) {
+	List<ClaimedJob> claim(Map<UUID, Long> messages, Instant now) {
+		if (messages.isEmpty()) {
 			return Collections.emptyList();
 		}
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			return claimInOneRoundTrip(ids, redelivered, now);
+			return claimInOneRoundTrip(messages, now);
 		}
 		return this.transactions.execute((status) -> {
+			Set<UUID> ids = messages.keySet();
 			String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-			List<ClaimedJob> current = this.jdbc.query(
-					"SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ") FOR UPDATE",
-					(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows, false));
-			List<UUID> claimable = current.stream()
-				.filter((job) -> job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING
-						|| (job.state() == JobState.RUNNING && redelivered.contains(job.id())))
-				.map(ClaimedJob::id)
-				.toList();
-			if (claimable.isEmpty()) {
-				return current;
+			List<ClaimedJob> current = new ArrayList<>();
+			Map<UUID, Long> claimSequences = new HashMap<>();
+			this.jdbc.query("SELECT " + CLAIMED_COLUMNS + ", claim_seq FROM jetway_jobs WHERE id IN (" + placeholders
+					+ ") FOR UPDATE", (statement) -> bindIds(statement, 1, ids), (ResultSet rows) -> {
+						ClaimedJob job = claimedJob(rows, false);
+						current.add(job);
+						long sequence = rows.getLong("claim_seq");
+						if (!rows.wasNull()) {
+							claimSequences.put(job.id(), sequence);
+						}
+					});
+			List<ClaimedJob> result = new ArrayList<>(current.size());
+			List<ClaimedJob> claimable = new ArrayList<>();
+			for (ClaimedJob job : current) {
+				Long claimedWith = claimSequences.get(job.id());
+				boolean claim = job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING
+						|| (job.state() == JobState.RUNNING
+								&& (claimedWith == null || claimedWith.equals(messages.get(job.id()))));
+				result.add(claim ? new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING,
+						job.attempt() + 1, job.maxAttempts(), job.payload(), true) : job);
+				if (claim) {
+					claimable.add(job);
+				}
 			}
-			this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
-					+ "updated_at = ? WHERE id IN (" + String.join(", ", Collections.nCopies(claimable.size(), "?"))
-					+ ")", (statement) -> {
+			if (claimable.isEmpty()) {
+				return result;
+			}
+			this.jdbc.batchUpdate(
+					"UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+							+ "started_at = ?, updated_at = ?, claim_seq = ? WHERE id = ?",
+					claimable, claimable.size(), (statement, job) -> {
 						this.databaseType.setInstant(statement, 1, now);
 						this.databaseType.setInstant(statement, 2, now);
-						bindIds(statement, 3, claimable);
+						statement.setLong(3, messages.get(job.id()));
+						this.databaseType.setUuid(statement, 4, job.id());
 					});
-			return current.stream()
-				.map((job) -> claimable.contains(job.id()) ? new ClaimedJob(job.id(), job.type(), job.queue(),
-						JobState.RUNNING, job.attempt() + 1, job.maxAttempts(), job.payload(), true) : job)
-				.toList();
+			return result;
 		});
 	}
 
@@ -243,16 +260,16 @@ public class JobRepository {
 	 * one round trip, committed on their own. Only jobs that were not claimed are read
 	 * separately.
 	 */
-	private List<ClaimedJob> claimInOneRoundTrip(Collection<UUID> ids, Collection<UUID> redelivered, Instant now) {
+	private List<ClaimedJob> claimInOneRoundTrip(Map<UUID, Long> messages, Instant now) {
 		List<ClaimedJob> claimed = new ArrayList<>(
 				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM, (statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
 					this.databaseType.setInstant(statement, 2, now);
-					statement.setArray(3, statement.getConnection().createArrayOf("uuid", ids.toArray()));
-					statement.setArray(4, statement.getConnection().createArrayOf("uuid", redelivered.toArray()));
+					statement.setArray(3, statement.getConnection().createArrayOf("uuid", messages.keySet().toArray()));
+					statement.setArray(4, statement.getConnection().createArrayOf("int8", messages.values().toArray()));
 				}, (rows, rowNum) -> claimedJob(rows, true)));
-		if (claimed.size() < ids.size()) {
-			Set<UUID> missing = new HashSet<>(ids);
+		if (claimed.size() < messages.size()) {
+			Set<UUID> missing = new HashSet<>(messages.keySet());
 			claimed.forEach((job) -> missing.remove(job.id()));
 			claimed.addAll(this.jdbc.query((connection) -> {
 				PreparedStatement statement = connection

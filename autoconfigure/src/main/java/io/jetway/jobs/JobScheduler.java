@@ -122,6 +122,9 @@ public class JobScheduler implements SmartLifecycle {
 			throw new IllegalStateException(property + ".type '" + settings.getType() + "' has no @JobHandler; "
 					+ "known types: " + this.handlers.types());
 		}
+		if (settings.getQueue() != null) {
+			QueueNames.check(settings.getQueue(), property + ".queue");
+		}
 		JsonNode payload;
 		try {
 			payload = this.jsonMapper.readTree(settings.getPayload());

@@ -52,7 +52,8 @@ final class JobSlots {
 			}
 			TimeUnit.NANOSECONDS.timedWait(this, left);
 		}
-		int taken = free();
+		// the limit may have dropped meanwhile (handlers got slower)
+		int taken = Math.max(0, free());
 		this.held += taken;
 		return taken;
 	}

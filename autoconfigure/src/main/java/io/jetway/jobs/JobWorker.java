@@ -4,17 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.jetway.consumer.ConsumerEnsurer;
@@ -181,17 +184,31 @@ public class JobWorker {
 			pool.shutdown();
 			try {
 				if (!pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-					pool.shutdownNow();
+					handBack(pool.shutdownNow());
 					pool.awaitTermination(5, TimeUnit.SECONDS);
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				pool.shutdownNow();
+				handBack(pool.shutdownNow());
 			}
 		}
 		if (this.timers != null) {
 			this.timers.shutdownNow();
+		}
+	}
+
+	/**
+	 * Hands back the messages of claimed jobs that never got a thread: redelivered at
+	 * once (to another instance, or this one's next start), where the claim takes them
+	 * over.
+	 */
+	private void handBack(List<Runnable> neverStarted) {
+		for (Runnable task : neverStarted) {
+			if (task instanceof HeldJob held) {
+				this.inFlight.remove(held.message);
+				settle(held.message, Message::nak);
+			}
 		}
 	}
 
@@ -239,7 +256,7 @@ public class JobWorker {
 
 	private void fetchAndRun() throws Exception {
 		int taken = this.slots.take(500);
-		if (taken == 0) {
+		if (taken <= 0) {
 			return;
 		}
 		List<Message> messages;
@@ -256,69 +273,98 @@ public class JobWorker {
 		}
 		if (this.paused.test(this.queue)) {
 			// paused while this pull waited: hand the jobs back untouched
-			messages.forEach((message) -> message.nakWithDelay(Duration.ofSeconds(1)));
-			this.slots.release(messages.size());
+			messages.forEach((message) -> settle(message, (handedBack) -> handedBack.nakWithDelay(CLAIM_RETRY_DELAY)));
 			return;
 		}
 		Map<UUID, Message> byJob = new LinkedHashMap<>();
-		List<UUID> redelivered = new ArrayList<>();
+		Map<UUID, Long> sequences = new LinkedHashMap<>();
 		for (Message message : messages) {
 			UUID id = jobId(message);
-			if (id == null || byJob.containsKey(id)) {
-				message.term();
-				this.slots.release(1);
+			if (id == null) {
+				settle(message, Message::term);
+			}
+			else if (byJob.containsKey(id)) {
+				// two messages of one job in one batch: the claim decides with the first,
+				// the other comes back shortly and is decided then
+				settle(message, (later) -> later.nakWithDelay(CLAIM_RETRY_DELAY));
 			}
 			else {
 				byJob.put(id, message);
-				if (message.metaData().deliveredCount() > 1) {
-					redelivered.add(id);
-				}
+				sequences.put(id, message.metaData().streamSequence());
 			}
 		}
-		Instant now = this.clock.instant();
 		List<ClaimedJob> claimed;
 		try {
-			claimed = this.repository.claim(byJob.keySet(), redelivered, now);
+			claimed = this.repository.claim(sequences, this.clock.instant());
 		}
 		catch (RuntimeException ex) {
 			// handed back at once: their slots are free again and the fetch loop backs
 			// off
-			byJob.values().forEach((message) -> message.nakWithDelay(CLAIM_RETRY_DELAY));
-			this.slots.release(byJob.size());
+			byJob.values().forEach((message) -> settle(message, (back) -> back.nakWithDelay(CLAIM_RETRY_DELAY)));
 			throw ex;
 		}
-		List<UUID> known = new ArrayList<>();
+		Set<UUID> known = new HashSet<>();
 		for (ClaimedJob job : claimed) {
 			known.add(job.id());
 			Message message = byJob.get(job.id());
-			if (!job.claimed()) {
-				settleUnclaimed(job, message);
-				this.slots.release(1);
-				continue;
+			if (job.claimed()) {
+				start(job, message);
 			}
-			this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
-			// kept alive from now: it may wait for a thread behind the jobs running now
-			this.inFlight.add(message);
-			this.executor.execute(() -> run(job, message));
+			else {
+				settle(message, (unclaimed) -> settleUnclaimed(job, unclaimed));
+			}
 		}
 		byJob.forEach((id, message) -> {
 			if (!known.contains(id)) {
 				logger.warn("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs "
 						+ "(its enqueue was rolled back or the row deleted); dropping it");
-				message.term();
-				this.slots.release(1);
+				settle(message, Message::term);
 			}
 		});
 	}
 
 	/**
+	 * Hands a claimed job to the thread pool; it keeps its slot until its handler
+	 * returns.
+	 */
+	private void start(ClaimedJob job, Message message) {
+		// kept alive from now: it may wait for a thread behind the jobs running now
+		this.inFlight.add(message);
+		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
+		try {
+			this.executor.execute(new HeldJob(job, message));
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: handed back for another instance or the next start
+			this.inFlight.remove(message);
+			settle(message, Message::nak);
+		}
+	}
+
+	/**
+	 * Settles a message that will not run here and frees its slot, whatever happens.
+	 */
+	private void settle(Message message, Consumer<Message> action) {
+		try {
+			action.accept(message);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Job queue " + this.queue + ": could not settle a message (" + ex + "); the server "
+					+ "redelivers it after the ack wait");
+		}
+		finally {
+			this.slots.release(1);
+		}
+	}
+
+	/**
 	 * A job the claim did not take: it ended (or was cancelled), so its message is done;
-	 * or it runs on another worker and this message, a first delivery, is a second copy
-	 * of its message, which the first copy's attempt settles.
+	 * or it runs, claimed by another message of it, and this message is a second copy,
+	 * which that attempt does not need.
 	 */
 	private void settleUnclaimed(ClaimedJob job, Message message) {
 		if (job.state() == JobState.RUNNING) {
-			logger.debug("Job " + job.id() + ": a second copy of its message arrived while attempt " + job.attempt()
+			logger.debug("Job " + job.id() + ": another copy of its message arrived while attempt " + job.attempt()
 					+ " runs; acknowledging the copy");
 			message.ack();
 		}
@@ -329,6 +375,27 @@ public class JobWorker {
 			// changed between the claim and now: looked at again shortly
 			message.nakWithDelay(CLAIM_RETRY_DELAY);
 		}
+	}
+
+	/**
+	 * A claimed job waiting for, or running on, a thread of the pool.
+	 */
+	private final class HeldJob implements Runnable {
+
+		private final ClaimedJob job;
+
+		private final Message message;
+
+		private HeldJob(ClaimedJob job, Message message) {
+			this.job = job;
+			this.message = message;
+		}
+
+		@Override
+		public void run() {
+			JobWorker.this.run(this.job, this.message);
+		}
+
 	}
 
 	private void run(ClaimedJob job, Message message) {

@@ -139,11 +139,11 @@ public class JobsAutoConfiguration {
 		}
 		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
 		JobMessages messages = new JobMessages(encoder, jetStream, ackTimeout);
-		return JobDispatch.direct(
-				new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
-				new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages, connection,
-						dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(), dispatch.getBatchSize(),
-						Clock.systemUTC()));
+		return JobDispatch
+			.direct(new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
+					new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages,
+							connection, dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(),
+							dispatch.getBatchSize()));
 	}
 
 	@Bean

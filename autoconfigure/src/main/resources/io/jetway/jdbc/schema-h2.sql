@@ -56,8 +56,12 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     run_at              TIMESTAMP WITH TIME ZONE NOT NULL,
     started_at          TIMESTAMP WITH TIME ZONE,
     completed_at        TIMESTAMP WITH TIME ZONE,
-    updated_at          TIMESTAMP WITH TIME ZONE NOT NULL
+    updated_at          TIMESTAMP WITH TIME ZONE NOT NULL,
+    claim_seq           BIGINT
 );
+
+-- added after the first snapshots; the stream sequence of the message that claimed the running attempt
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);

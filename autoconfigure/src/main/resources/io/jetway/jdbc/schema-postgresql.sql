@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL
 ) WITH (fillfactor = 70);
 
+-- The stream sequence of the message that claimed the running attempt: only a redelivery of that
+-- message takes a running job over (a second copy of a job message does not).
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
+
 -- Set to the enqueuing transaction's id for jobs that are published straight from this table
 -- (see JobDispatcher); the recovery of jobs whose message never left walks it in order.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS enqueue_xid xid8;

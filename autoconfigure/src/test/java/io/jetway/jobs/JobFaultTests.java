@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,11 +75,13 @@ class JobFaultTests {
 			UUID id = UUID.randomUUID();
 			repository.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now,
 					now, false));
-			ClaimedJob first = repository.claim(List.of(id), List.of(), now).get(0);
-			// a second copy of the message (a first delivery) does not take the job over
-			ClaimedJob copy = repository.claim(List.of(id), List.of(), now).get(0);
-			// its redelivery, after the first attempt's worker lost it, does
-			ClaimedJob second = repository.claim(List.of(id), List.of(id), now).get(0);
+			ClaimedJob first = repository.claim(Map.of(id, 7L), now).get(0);
+			// a second copy of the job's message (another stream sequence) does not
+			// take the job over
+			ClaimedJob copy = repository.claim(Map.of(id, 9L), now).get(0);
+			// a redelivery of the message that claimed it, after the first attempt's
+			// worker lost it, does
+			ClaimedJob second = repository.claim(Map.of(id, 7L), now).get(0);
 			assertThat(first.claimed()).isTrue();
 			assertThat(first.attempt()).isEqualTo(1);
 			assertThat(copy.claimed()).isFalse();
@@ -102,6 +105,36 @@ class JobFaultTests {
 			assertThat(new JdbcTemplate(database.dataSource())
 				.queryForObject("SELECT attempts FROM jetway_jobs WHERE queue = 'nobody-works-here'", Integer.class))
 				.isEqualTo(2);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class)
+	void aCopyOfAJobMessageAndTheOriginalNeverRunTheJobTwiceAtOnce(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = databases.get(type);
+		JobsTests.reset(database, nats.url());
+		contextRunner(database, nats.url()).run((context) -> {
+			JobRepository repository = context.getBean(JobRepository.class);
+			Instant now = Instant.now();
+			UUID id = UUID.randomUUID();
+			repository.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now,
+					now, false));
+			assertThat(repository.claim(Map.of(id, 7L), now).get(0).claimed()).isTrue();
+			// attempt 1 fails; its message (sequence 7) waits for the retry delay
+			assertThat(repository
+				.finish(List.of(new AttemptOutcome(id, 1, JobState.PENDING, null, "boom", now.plusSeconds(5))), now))
+				.containsExactly(true);
+			// a copy (sequence 9) arrives first and runs attempt 2
+			ClaimedJob byCopy = repository.claim(Map.of(id, 9L), now).get(0);
+			assertThat(byCopy.claimed()).isTrue();
+			assertThat(byCopy.attempt()).isEqualTo(2);
+			// the original's redelivery for the retry does not take attempt 2 over
+			ClaimedJob byOriginal = repository.claim(Map.of(id, 7L), now).get(0);
+			assertThat(byOriginal.claimed()).isFalse();
+			assertThat(byOriginal.state()).isEqualTo(JobState.RUNNING);
+			assertThat(byOriginal.attempt()).isEqualTo(2);
+			// the copy's own redelivery (its worker stopped) does
+			assertThat(repository.claim(Map.of(id, 9L), now).get(0).attempt()).isEqualTo(3);
 		});
 	}
 

@@ -22,11 +22,11 @@ class JobQueryPlanTests {
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]", "uuid[]"),
+			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]", "int8[]"),
 					JobRepository.POSTGRESQL_CLAIM);
 			List<String> ids = fill(postgres, "completed", 20);
-			String array = "'{" + String.join(",", ids) + "}'";
-			String execute = "EXECUTE claim(now(), now(), " + array + ", " + array + ")";
+			String sequences = String.join(",", java.util.Collections.nCopies(ids.size(), "7"));
+			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}', '{" + sequences + "}')";
 			assertProbesPrimaryKey(postgres, execute, true);
 		}
 	}

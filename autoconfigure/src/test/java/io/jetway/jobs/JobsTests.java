@@ -385,6 +385,11 @@ class JobsTests {
 				.withMessageContaining("greet");
 			assertThatIllegalArgumentException().isThrownBy(() -> jobs.enqueue("greet", new Unserializable()))
 				.withMessageContaining("cannot be serialized");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> jobs.enqueue("greet", new TestHandlers.Greeting("x"),
+						JobOptions.builder().queue("two words").build()))
+				.withMessageContaining("'two words'")
+				.withMessageContaining("JobOptions.queue");
 			assertThat(new JdbcTemplate(database.dataSource()).queryForObject("SELECT COUNT(*) FROM jetway_jobs",
 					Long.class))
 				.isZero();

@@ -12,7 +12,6 @@ import io.jetway.jdbc.DatabaseType;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.outbox.OutboxProperties;
 import io.jetway.publish.JetwayPublisher;
-import io.jetway.publish.MessageEncoder;
 import io.jetway.publish.OutboxWriter;
 import io.jetway.publish.PublishAutoConfiguration;
 import io.jetway.topology.Namespace;
@@ -131,14 +130,14 @@ public class JobsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobDispatch jobDispatch(JobsProperties properties, DatabaseType databaseType, DataSource dataSource,
-			MessageEncoder encoder, JetStream jetStream, Connection connection,
+			Namespace namespace, JetStream jetStream, Connection connection,
 			ObjectProvider<OutboxProperties> outboxProperties) {
 		JobsProperties.Dispatch dispatch = properties.getDispatch();
 		if (!dispatch.isDirect() || databaseType != DatabaseType.POSTGRESQL) {
 			return JobDispatch.throughOutbox();
 		}
 		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
-		JobMessages messages = new JobMessages(encoder, jetStream, ackTimeout);
+		JobMessages messages = new JobMessages(namespace, jetStream, ackTimeout);
 		return JobDispatch
 			.direct(new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
 					new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages,

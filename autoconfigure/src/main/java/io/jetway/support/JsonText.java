@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonText {
 
-	private final StringBuilder json = new StringBuilder(128).append('{');
+	private final StringBuilder json = new StringBuilder(256).append('{');
 
 	public JsonText field(String name, String value) {
 		name(name);
@@ -56,6 +56,10 @@ public final class JsonText {
 	 */
 	public static void appendQuoted(StringBuilder out, String value) {
 		out.append('"');
+		if (isPlain(value)) {
+			out.append(value).append('"');
+			return;
+		}
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			switch (c) {
@@ -75,6 +79,16 @@ public final class JsonText {
 			}
 		}
 		out.append('"');
+	}
+
+	private static boolean isPlain(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < 0x20 || c == '"' || c == '\\') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

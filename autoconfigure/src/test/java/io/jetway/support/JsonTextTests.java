@@ -1,0 +1,32 @@
+package io.jetway.support;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link JsonText} writes JSON that a real parser reads back to the same values.
+ */
+class JsonTextTests {
+
+	private final JsonMapper jsonMapper = JsonMapper.builder().build();
+
+	@Test
+	void plainAndEscapedStringsAndNumbersReadBackUnchanged() {
+		String awkward = "say \"hi\"\\ then\nnew line\ttab \u0001 end, ünïcödé";
+		String json = new JsonText().field("plain", "job-42")
+			.field("awkward", awkward)
+			.field("count", 3)
+			.field("fraction", 0.25)
+			.text();
+		JsonNode node = this.jsonMapper.readTree(json);
+		assertThat(node.path("plain").asString()).isEqualTo("job-42");
+		assertThat(node.path("awkward").asString()).isEqualTo(awkward);
+		assertThat(node.path("count").asLong()).isEqualTo(3);
+		assertThat(node.path("fraction").asDouble()).isEqualTo(0.25);
+		assertThat(json).startsWith("{\"plain\":\"job-42\",");
+	}
+
+}

@@ -43,10 +43,6 @@ public final class JobDispatch implements SmartLifecycle {
 		return this.dispatcher;
 	}
 
-	@Nullable JobDispatchRecovery recovery() {
-		return this.recovery;
-	}
-
 	@Override
 	public void start() {
 		if (this.dispatcher != null) {

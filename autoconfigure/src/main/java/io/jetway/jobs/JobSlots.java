@@ -70,10 +70,6 @@ final class JobSlots {
 		release(1);
 	}
 
-	synchronized int held() {
-		return this.held;
-	}
-
 	private int limit() {
 		return (this.averageNanos < SHORT_HANDLER_NANOS) ? this.concurrency * 2 : this.concurrency;
 	}

@@ -330,7 +330,6 @@ public class JobWorker {
 	private void start(ClaimedJob job, Message message) {
 		// kept alive from now: it may wait for a thread behind the jobs running now
 		this.inFlight.add(message);
-		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
 		try {
 			this.executor.execute(new HeldJob(job, message));
 		}
@@ -399,6 +398,8 @@ public class JobWorker {
 	}
 
 	private void run(ClaimedJob job, Message message) {
+		// here rather than on the fetch thread, which claims the next batch meanwhile
+		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
 		long start = System.nanoTime();
 		AtomicBoolean timedOut = new AtomicBoolean();
 		AtomicBoolean finished = new AtomicBoolean();

@@ -3,11 +3,11 @@ package io.jetway.jobs;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +37,14 @@ public class JobRepository {
 			+ "progress_percent, progress_message, created_at, run_at, started_at, completed_at, webhook_url, "
 			+ "webhook_status, webhook_attempts, webhook_last_error";
 
-	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload";
+	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload, "
+			+ "claim_seq, run_at";
+
+	/**
+	 * How far ahead of its run time a scheduled or pending job may be claimed, for clocks
+	 * of instances that differ a little.
+	 */
+	private static final Duration RUN_AT_TOLERANCE = Duration.ofSeconds(1);
 
 	/**
 	 * Inserts a batch of jobs without idempotency key in one statement, one array per
@@ -69,14 +76,16 @@ public class JobRepository {
 
 	/**
 	 * Claims jobs (started at, updated at, then arrays of ids and the stream sequences of
-	 * their messages) and returns those it claimed. A running job is taken over only
-	 * through a redelivery of the message that claimed it.
+	 * their messages, then the time before which a job must be due) and returns those it
+	 * claimed. A running job is taken over only through a redelivery of the message that
+	 * claimed it; a scheduled or pending job only once it is due (a second copy of its
+	 * message does not skip a retry's backoff).
 	 */
 	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs j SET status = 'running', attempts = j.attempts + 1, "
 			+ "started_at = ?, updated_at = ?, claim_seq = r.seq FROM unnest(?::uuid[], ?::int8[]) AS r(id, seq) "
-			+ "WHERE j.id = r.id AND (j.status IN ('scheduled', 'pending') OR (j.status = 'running' "
-			+ "AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
-			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload";
+			+ "WHERE j.id = r.id AND ((j.status IN ('scheduled', 'pending') AND j.run_at <= ?) "
+			+ "OR (j.status = 'running' AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
+			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload, j.claim_seq, j.run_at";
 
 	private final JdbcTemplate jdbc;
 
@@ -214,26 +223,20 @@ public class JobRepository {
 		return this.transactions.execute((status) -> {
 			Set<UUID> ids = messages.keySet();
 			String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-			List<ClaimedJob> current = new ArrayList<>();
-			Map<UUID, Long> claimSequences = new HashMap<>();
-			this.jdbc.query("SELECT " + CLAIMED_COLUMNS + ", claim_seq FROM jetway_jobs WHERE id IN (" + placeholders
-					+ ") FOR UPDATE", (statement) -> bindIds(statement, 1, ids), (ResultSet rows) -> {
-						ClaimedJob job = claimedJob(rows, false);
-						current.add(job);
-						long sequence = rows.getLong("claim_seq");
-						if (!rows.wasNull()) {
-							claimSequences.put(job.id(), sequence);
-						}
-					});
+			List<ClaimedJob> current = this.jdbc.query(
+					"SELECT " + CLAIMED_COLUMNS + " FROM jetway_jobs WHERE id IN (" + placeholders + ") FOR UPDATE",
+					(statement) -> bindIds(statement, 1, ids), (rows, rowNum) -> claimedJob(rows, false));
+			Instant dueBefore = now.plus(RUN_AT_TOLERANCE);
 			List<ClaimedJob> result = new ArrayList<>(current.size());
 			List<ClaimedJob> claimable = new ArrayList<>();
 			for (ClaimedJob job : current) {
-				Long claimedWith = claimSequences.get(job.id());
-				boolean claim = job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING
+				Long sequence = messages.get(job.id());
+				boolean claim = ((job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING)
+						&& (job.runAt() == null || !job.runAt().isAfter(dueBefore)))
 						|| (job.state() == JobState.RUNNING
-								&& (claimedWith == null || claimedWith.equals(messages.get(job.id()))));
+								&& (job.claimSeq() == null || job.claimSeq().equals(sequence)));
 				result.add(claim ? new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING,
-						job.attempt() + 1, job.maxAttempts(), job.payload(), true) : job);
+						job.attempt() + 1, job.maxAttempts(), job.payload(), true, sequence, job.runAt()) : job);
 				if (claim) {
 					claimable.add(job);
 				}
@@ -267,6 +270,7 @@ public class JobRepository {
 					this.databaseType.setInstant(statement, 2, now);
 					statement.setArray(3, statement.getConnection().createArrayOf("uuid", messages.keySet().toArray()));
 					statement.setArray(4, statement.getConnection().createArrayOf("int8", messages.values().toArray()));
+					this.databaseType.setInstant(statement, 5, now.plus(RUN_AT_TOLERANCE));
 				}, (rows, rowNum) -> claimedJob(rows, true)));
 		if (claimed.size() < messages.size()) {
 			Set<UUID> missing = new HashSet<>(messages.keySet());
@@ -282,9 +286,11 @@ public class JobRepository {
 	}
 
 	private ClaimedJob claimedJob(ResultSet rows, boolean claimed) throws SQLException {
+		long claimSeq = rows.getLong("claim_seq");
+		Long claimSequence = rows.wasNull() ? null : claimSeq;
 		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
 				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
-				rows.getString("payload"), claimed);
+				rows.getString("payload"), claimed, claimSequence, this.databaseType.getInstant(rows, "run_at"));
 	}
 
 	/**
@@ -544,9 +550,12 @@ public class JobRepository {
 	 *
 	 * @param claimed whether the claim marked it running for this worker (attempt
 	 * {@code attempt})
+	 * @param claimSeq the stream sequence of the message that claimed its current
+	 * attempt, if any
+	 * @param runAt when it is due
 	 */
 	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts, String payload,
-			boolean claimed) {
+			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt) {
 	}
 
 	/**

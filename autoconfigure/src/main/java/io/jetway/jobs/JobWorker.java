@@ -289,8 +289,18 @@ public class JobWorker {
 				settle(message, (later) -> later.nakWithDelay(CLAIM_RETRY_DELAY));
 			}
 			else {
+				long sequence;
+				try {
+					sequence = message.metaData().streamSequence();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Job queue " + this.queue + ": a message on " + message.getSubject() + " has no "
+							+ "JetStream metadata (" + ex + "); terminating it");
+					settle(message, Message::term);
+					continue;
+				}
 				byJob.put(id, message);
-				sequences.put(id, message.metaData().streamSequence());
+				sequences.put(id, sequence);
 			}
 		}
 		List<ClaimedJob> claimed;
@@ -311,7 +321,7 @@ public class JobWorker {
 				start(job, message);
 			}
 			else {
-				settle(message, (unclaimed) -> settleUnclaimed(job, unclaimed));
+				settle(message, (unclaimed) -> settleUnclaimed(job, unclaimed, sequences.get(job.id())));
 			}
 		}
 		byJob.forEach((id, message) -> {
@@ -357,12 +367,22 @@ public class JobWorker {
 	}
 
 	/**
-	 * A job the claim did not take: it ended (or was cancelled), so its message is done;
-	 * or it runs, claimed by another message of it, and this message is a second copy,
-	 * which that attempt does not need.
+	 * A job the claim did not take:
+	 * <ul>
+	 * <li>it ended (or was cancelled): its message is done;</li>
+	 * <li>it runs, claimed by another message of it: this message is a second copy, which
+	 * that attempt does not need;</li>
+	 * <li>it runs, claimed by this very message after all (its redelivery went to another
+	 * worker while this claim was under way): left alone, that worker settles it;</li>
+	 * <li>it is not due yet (a retry's backoff, or a clock a little behind): back when it
+	 * is.</li>
+	 * </ul>
 	 */
-	private void settleUnclaimed(ClaimedJob job, Message message) {
+	private void settleUnclaimed(ClaimedJob job, Message message, long sequence) {
 		if (job.state() == JobState.RUNNING) {
+			if (job.claimSeq() != null && job.claimSeq() == sequence) {
+				return;
+			}
 			logger.debug("Job " + job.id() + ": another copy of its message arrived while attempt " + job.attempt()
 					+ " runs; acknowledging the copy");
 			message.ack();
@@ -371,8 +391,10 @@ public class JobWorker {
 			message.ack();
 		}
 		else {
-			// changed between the claim and now: looked at again shortly
-			message.nakWithDelay(CLAIM_RETRY_DELAY);
+			Instant now = this.clock.instant();
+			Duration untilDue = (job.runAt() != null && job.runAt().isAfter(now)) ? Duration.between(now, job.runAt())
+					: Duration.ZERO;
+			message.nakWithDelay(untilDue.compareTo(CLAIM_RETRY_DELAY) > 0 ? untilDue : CLAIM_RETRY_DELAY);
 		}
 	}
 
@@ -409,6 +431,10 @@ public class JobWorker {
 				if (!finished.get()) {
 					timedOut.set(true);
 					worker.interrupt();
+					// no more signs of life: a handler that ignores the interrupt loses
+					// the
+					// job to a redelivery after the ack wait
+					this.inFlight.remove(message);
 				}
 			}
 		}, this.properties.getTimeout().toMillis(), TimeUnit.MILLISECONDS);

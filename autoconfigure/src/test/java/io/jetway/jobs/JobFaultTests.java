@@ -124,17 +124,24 @@ class JobFaultTests {
 			assertThat(repository
 				.finish(List.of(new AttemptOutcome(id, 1, JobState.PENDING, null, "boom", now.plusSeconds(5))), now))
 				.containsExactly(true);
-			// a copy (sequence 9) arrives first and runs attempt 2
-			ClaimedJob byCopy = repository.claim(Map.of(id, 9L), now).get(0);
+			// a copy (sequence 9) that arrives before the retry is due does not skip the
+			// backoff
+			ClaimedJob early = repository.claim(Map.of(id, 9L), now).get(0);
+			assertThat(early.claimed()).isFalse();
+			assertThat(early.state()).isEqualTo(JobState.PENDING);
+			// once due, the copy comes first and runs attempt 2
+			Instant due = now.plusSeconds(5);
+			ClaimedJob byCopy = repository.claim(Map.of(id, 9L), due).get(0);
 			assertThat(byCopy.claimed()).isTrue();
 			assertThat(byCopy.attempt()).isEqualTo(2);
 			// the original's redelivery for the retry does not take attempt 2 over
-			ClaimedJob byOriginal = repository.claim(Map.of(id, 7L), now).get(0);
+			ClaimedJob byOriginal = repository.claim(Map.of(id, 7L), due).get(0);
 			assertThat(byOriginal.claimed()).isFalse();
 			assertThat(byOriginal.state()).isEqualTo(JobState.RUNNING);
 			assertThat(byOriginal.attempt()).isEqualTo(2);
+			assertThat(byOriginal.claimSeq()).isEqualTo(9L);
 			// the copy's own redelivery (its worker stopped) does
-			assertThat(repository.claim(Map.of(id, 9L), now).get(0).attempt()).isEqualTo(3);
+			assertThat(repository.claim(Map.of(id, 9L), due).get(0).attempt()).isEqualTo(3);
 		});
 	}
 

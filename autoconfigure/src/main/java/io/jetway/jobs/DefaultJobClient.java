@@ -55,8 +55,6 @@ public class DefaultJobClient implements JobClient {
 
 	private final PendingJobInserts pendingInserts;
 
-	private final boolean directDispatch;
-
 	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
@@ -73,7 +71,6 @@ public class DefaultJobClient implements JobClient {
 		this.observer = observer;
 		this.clock = clock;
 		this.pendingInserts = new PendingJobInserts(repository, dispatcher);
-		this.directDispatch = dispatcher != null;
 	}
 
 	@Override
@@ -100,8 +97,9 @@ public class DefaultJobClient implements JobClient {
 		boolean delayed = runAt.isAfter(now);
 		// the dispatcher takes a job after the commit, so only where the transaction can
 		// say when that is (the outbox writer needs the same)
-		boolean direct = this.directDispatch && !delayed && (TransactionSynchronizationManager.isSynchronizationActive()
-				|| !TransactionSynchronizationManager.isActualTransactionActive());
+		boolean direct = this.pendingInserts.dispatchesDirectly() && !delayed
+				&& (TransactionSynchronizationManager.isSynchronizationActive()
+						|| !TransactionSynchronizationManager.isActualTransactionActive());
 		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
 				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now, direct);
 		UUID id = inTransaction(() -> {

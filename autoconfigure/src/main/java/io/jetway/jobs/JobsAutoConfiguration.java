@@ -14,6 +14,7 @@ import io.jetway.outbox.OutboxProperties;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutboxWriter;
 import io.jetway.publish.PublishAutoConfiguration;
+import io.jetway.support.JetwayConfigurationException;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamSettings;
@@ -136,6 +137,7 @@ public class JobsAutoConfiguration {
 		if (!dispatch.isDirect() || databaseType != DatabaseType.POSTGRESQL) {
 			return JobDispatch.throughOutbox();
 		}
+		checkDispatch(dispatch);
 		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
 		JobMessages messages = new JobMessages(namespace, jetStream, ackTimeout);
 		return JobDispatch
@@ -143,6 +145,23 @@ public class JobsAutoConfiguration {
 					new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages,
 							connection, dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(),
 							dispatch.getBatchSize()));
+	}
+
+	private static void checkDispatch(JobsProperties.Dispatch dispatch) {
+		if (dispatch.getBatchSize() < 1) {
+			throw new JetwayConfigurationException("The job dispatch batch size is " + dispatch.getBatchSize(),
+					"jetway.jobs.dispatch.batch-size", "Set it to 1 or more (default 500).", null);
+		}
+		if ((dispatch.getRecoveryDelay().isNegative() || dispatch.getRecoveryDelay().isZero())) {
+			throw new JetwayConfigurationException("The job dispatch recovery delay is " + dispatch.getRecoveryDelay(),
+					"jetway.jobs.dispatch.recovery-delay",
+					"Set a positive duration below half the jobs stream's duplicate window (default 30s).", null);
+		}
+		if ((dispatch.getRecoveryInterval().isNegative() || dispatch.getRecoveryInterval().isZero())) {
+			throw new JetwayConfigurationException(
+					"The job dispatch recovery interval is " + dispatch.getRecoveryInterval(),
+					"jetway.jobs.dispatch.recovery-interval", "Set a positive duration (default 5s).", null);
+		}
 	}
 
 	@Bean

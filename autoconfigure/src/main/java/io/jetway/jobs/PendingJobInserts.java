@@ -31,6 +31,13 @@ class PendingJobInserts {
 	}
 
 	/**
+	 * @return whether jobs can be handed to a {@link JobDispatcher} after their commit
+	 */
+	boolean dispatchesDirectly() {
+		return this.dispatcher != null;
+	}
+
+	/**
 	 * Adds a job to the current transaction's batch.
 	 */
 	void add(NewJob job) {

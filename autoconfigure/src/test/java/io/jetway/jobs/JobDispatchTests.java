@@ -185,6 +185,18 @@ class JobDispatchTests {
 		}
 	}
 
+	@Test
+	void invalidDispatchSettingsFailStartupNamingTheProperty() throws Exception {
+		TestDatabaseInstance database = database();
+		runner(database, nats.url()).withPropertyValues("jetway.jobs.dispatch.batch-size=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("jetway.jobs.dispatch.batch-size")
+				.hasStackTraceContaining("Set it to 1 or more"));
+		runner(database, nats.url()).withPropertyValues("jetway.jobs.dispatch.recovery-delay=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("jetway.jobs.dispatch.recovery-delay"));
+	}
+
 	private static TestDatabaseInstance database() throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		JobsTests.reset(database, nats.url());

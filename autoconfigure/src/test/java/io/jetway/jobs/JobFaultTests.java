@@ -72,9 +72,7 @@ class JobFaultTests {
 		contextRunner(database, nats.url()).run((context) -> {
 			JobRepository repository = context.getBean(JobRepository.class);
 			Instant now = Instant.now();
-			UUID id = UUID.randomUUID();
-			repository.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now,
-					now, false));
+			UUID id = insertJobNoWorkerTakes(repository, now);
 			ClaimedJob first = repository.claim(Map.of(id, 7L), now).get(0);
 			// a second copy of the job's message (another stream sequence) does not
 			// take the job over
@@ -116,9 +114,7 @@ class JobFaultTests {
 		contextRunner(database, nats.url()).run((context) -> {
 			JobRepository repository = context.getBean(JobRepository.class);
 			Instant now = Instant.now();
-			UUID id = UUID.randomUUID();
-			repository.insert(new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now,
-					now, false));
+			UUID id = insertJobNoWorkerTakes(repository, now);
 			assertThat(repository.claim(Map.of(id, 7L), now).get(0).claimed()).isTrue();
 			// attempt 1 fails; its message (sequence 7) waits for the retry delay
 			assertThat(repository
@@ -177,6 +173,14 @@ class JobFaultTests {
 					.until(() -> ids.stream()
 						.allMatch((id) -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.COMPLETED));
 			});
+	}
+
+	/** A pending job in a queue no worker runs, so only the test claims it. */
+	private static UUID insertJobNoWorkerTakes(JobRepository repository, Instant now) {
+		UUID id = UUID.randomUUID();
+		repository.insert(
+				new NewJob(id, "greet", "nobody-works-here", JobState.PENDING, 5, "{}", null, null, now, now, false));
+		return id;
 	}
 
 	static class BlockingHandler {

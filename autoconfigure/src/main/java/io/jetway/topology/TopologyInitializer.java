@@ -40,7 +40,8 @@ public class TopologyInitializer implements SmartLifecycle {
 	/**
 	 * @param properties {@code jetway.topology.*}
 	 * @param beans the {@link StreamDeclaration} beans
-	 * @return the declarations of the properties followed by the beans
+	 * @return the declarations of the properties followed by the beans (a property entry
+	 * that only sets the replicas of a bean's stream comes after the beans)
 	 * @throws TopologyException when a property value is invalid
 	 */
 	public static List<StreamDeclaration> declarations(JetwayTopologyProperties properties,
@@ -48,10 +49,11 @@ public class TopologyInitializer implements SmartLifecycle {
 		List<StreamDeclaration> all = new ArrayList<>();
 		List<StreamDeclaration> replicasOnly = new ArrayList<>();
 		for (StreamDeclaration declaration : PropertiesStreamDeclarations.from(properties, beans)) {
-			boolean setsReplicasOfABean = beans.stream()
-				.anyMatch((bean) -> bean.name().equals(declaration.name())
-						&& properties.getStreams().get(declaration.name()).getSubjects().isEmpty());
-			(setsReplicasOfABean ? replicasOnly : all).add(declaration);
+			// an entry without subjects only sets the replicas of a bean's stream: after
+			// the
+			// bean, so that messages name the bean as the stream's source
+			boolean setsOnlyReplicas = properties.getStreams().get(declaration.name()).getSubjects().isEmpty();
+			(setsOnlyReplicas ? replicasOnly : all).add(declaration);
 		}
 		all.addAll(beans);
 		all.addAll(replicasOnly);

@@ -40,13 +40,23 @@ public class TopologyInitializer implements SmartLifecycle {
 	/**
 	 * @param properties {@code jetway.topology.*}
 	 * @param beans the {@link StreamDeclaration} beans
-	 * @return the declarations of the properties followed by the beans
+	 * @return the declarations of the properties followed by the beans (a property entry
+	 * that only sets the replicas of a bean's stream comes after the beans)
 	 * @throws TopologyException when a property value is invalid
 	 */
 	public static List<StreamDeclaration> declarations(JetwayTopologyProperties properties,
 			List<StreamDeclaration> beans) {
-		List<StreamDeclaration> all = new ArrayList<>(PropertiesStreamDeclarations.from(properties));
+		List<StreamDeclaration> all = new ArrayList<>();
+		List<StreamDeclaration> replicasOnly = new ArrayList<>();
+		for (StreamDeclaration declaration : PropertiesStreamDeclarations.from(properties, beans)) {
+			// an entry without subjects only sets the replicas of a bean's stream: after
+			// the
+			// bean, so that messages name the bean as the stream's source
+			boolean setsOnlyReplicas = properties.getStreams().get(declaration.name()).getSubjects().isEmpty();
+			(setsOnlyReplicas ? replicasOnly : all).add(declaration);
+		}
 		all.addAll(beans);
+		all.addAll(replicasOnly);
 		return all;
 	}
 

@@ -2,13 +2,19 @@ package io.jetway.consumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.jetway.consumer.DeadLetterPublisher.DeadLetterException;
 import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
@@ -27,7 +33,20 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Runs one durable pull consumer: a fetch thread pulls batches, never more than the
  * consumer's {@code concurrency} handlers (or batches) run at once, and each message is
  * acknowledged, redelivered with backoff, or dead-lettered after its processing
- * (including any inbox transaction) completed. Running handlers send in-progress acks.
+ * (including any inbox transaction) completed. Every message the container holds, from
+ * its fetch until it is settled, gets in-progress acks.
+ * <p>
+ * Jetway, not the server, enforces {@code max-deliver} (the durable's own max deliver is
+ * unlimited): a message that fails on its last delivery is dead-lettered, and one
+ * delivered beyond it (its earlier deliveries ended without an outcome: a handler that
+ * hung past the ack wait, an instance that died, a dead-letter publish that failed) is
+ * dead-lettered without running the handler again. A dead letter that cannot be stored
+ * naks the message with delay, so it stays in the stream until the dead letter is stored.
+ * <p>
+ * When processing cannot reach the database, the container stops fetching and holds its
+ * messages, processing them again with backoff, without spending a delivery; see
+ * {@link InfrastructureOutage}. Handlers run under the consumer's handler timeout; see
+ * {@link HandlerWatchdog}.
  * <p>
  * Stopping stops fetching, lets running handlers finish within the shutdown timeout,
  * interrupts the rest and naks every message that did not complete.
@@ -35,6 +54,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 public class ListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(ListenerContainer.class);
+
+	/** The dead letter's exception of a message delivered beyond max-deliver. */
+	static final String MAX_DELIVERIES_EXCEEDED = "MaxDeliveriesExceeded";
+
+	/** The least delay before a dead letter that could not be stored is tried again. */
+	private static final Duration DEAD_LETTER_RETRY_DELAY = Duration.ofSeconds(1);
 
 	private final String name;
 
@@ -56,11 +81,23 @@ public class ListenerContainer {
 
 	private final InFlightMessages inFlight;
 
+	private final HandlerWatchdog watchdog;
+
+	private final InfrastructureOutage outage;
+
 	private final ConsumerObserver observer;
 
 	private final Duration shutdownTimeout;
 
 	private final Object pauseLock = new Object();
+
+	private final Object poolLock = new Object();
+
+	/** The batch each worker thread runs, for the watchdog. */
+	private final Map<Thread, Batch> runningBatches = new ConcurrentHashMap<>();
+
+	/** Batches handed to the pool and neither finished nor given up on. */
+	private final AtomicInteger activeBatches = new AtomicInteger();
 
 	private volatile boolean running;
 
@@ -79,7 +116,8 @@ public class ListenerContainer {
 
 	private int refillThreshold = 1;
 
-	ListenerContainer(ContainerSettings settings, DeliveryProcessor processor, InFlightMessages inFlight) {
+	ListenerContainer(ContainerSettings settings, DeliveryProcessor processor, InFlightMessages inFlight,
+			HandlerWatchdog watchdog) {
 		this.name = settings.name();
 		this.stream = settings.stream();
 		this.consumerConfiguration = settings.consumerConfiguration();
@@ -92,6 +130,9 @@ public class ListenerContainer {
 		this.ensurer = settings.ensurer();
 		this.fetcher = new PullFetcher(settings.jetStream(), this.stream, this.name);
 		this.inFlight = inFlight;
+		this.watchdog = watchdog;
+		this.watchdog.onAbandon(this::abandon);
+		this.outage = new InfrastructureOutage(this.name);
 		this.observer = settings.observer();
 		this.shutdownTimeout = settings.shutdownTimeout();
 		this.paused = !this.properties.isAutoStartup();
@@ -148,12 +189,17 @@ public class ListenerContainer {
 		int held = Math.max(concurrency, this.properties.getBatchSize());
 		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
 		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
+		this.activeBatches.set(0);
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("jetway-consumer-" + this.name + "-heartbeat-"));
 		long interval = Math.max(200, this.properties.getAckWait().toMillis() / 3);
 		ticker.scheduleAtFixedRate(this.inFlight::sendInProgress, interval, interval, TimeUnit.MILLISECONDS);
+		if (this.watchdog.isEnabled()) {
+			long check = this.watchdog.checkInterval().toMillis();
+			ticker.scheduleAtFixedRate(this.watchdog::check, check, check, TimeUnit.MILLISECONDS);
+		}
 		this.heartbeat = ticker;
 		this.running = true;
 		Thread thread = new Thread(this::fetchLoop, "jetway-consumer-" + this.name + "-fetch");
@@ -173,28 +219,44 @@ public class ListenerContainer {
 		ThreadPoolExecutor pool = this.workers;
 		if (pool != null) {
 			pool.shutdown();
-			try {
-				if (!pool.awaitTermination(this.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-					List<Runnable> neverStarted = pool.shutdownNow();
-					for (Runnable task : neverStarted) {
-						if (task instanceof Batch batch) {
-							batch.messages.forEach(ListenerContainer::nakQuietly);
-						}
+			if (!awaitBatches(this.shutdownTimeout)) {
+				List<Runnable> neverStarted = pool.shutdownNow();
+				for (Runnable task : neverStarted) {
+					if (task instanceof Batch batch) {
+						batch.handBack();
 					}
-					pool.awaitTermination(5, TimeUnit.SECONDS);
-					logger.warn("Consumer " + this.name + ": handlers still running after the shutdown timeout "
-							+ this.shutdownTimeout + " were interrupted; their messages are redelivered");
 				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				pool.shutdownNow();
+				awaitBatches(Duration.ofSeconds(5));
+				logger.warn("Consumer " + this.name + ": handlers still running after the shutdown timeout "
+						+ this.shutdownTimeout + " were interrupted; their messages are redelivered");
 			}
 		}
 		ScheduledExecutorService ticker = this.heartbeat;
 		if (ticker != null) {
 			ticker.shutdownNow();
 		}
+	}
+
+	/**
+	 * Waits for the batches handed to the pool to finish; handlers given up on are not
+	 * waited for.
+	 * @return whether they all finished in time
+	 */
+	private boolean awaitBatches(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.activeBatches.get() > 0) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void fetchLoop() {
@@ -229,11 +291,12 @@ public class ListenerContainer {
 	}
 
 	/**
-	 * @return whether the container is paused (after waiting a little)
+	 * @return whether the container is paused, by the application or by an outage of the
+	 * database (after waiting a little)
 	 */
 	private boolean awaitUnpaused() throws InterruptedException {
 		synchronized (this.pauseLock) {
-			if (this.paused && this.running) {
+			if ((this.paused || this.outage.isActive()) && this.running) {
 				this.pauseLock.wait(500);
 				return true;
 			}
@@ -277,43 +340,47 @@ public class ListenerContainer {
 			this.permits.release(needed);
 			return;
 		}
+		// held from now until settled, also while waiting for a worker and while the
+		// rest of a batch is handled and committed
+		messages.forEach(this.inFlight::add);
 		ThreadPoolExecutor pool = this.workers;
 		if (perBatch) {
-			pool.execute(new Batch(messages));
+			submit(pool, new Batch(messages, 1));
 		}
 		else {
 			for (Message message : messages) {
-				this.inFlight.add(message);
-				pool.execute(new Batch(List.of(message)));
+				submit(pool, new Batch(List.of(message), 1));
 			}
 		}
+	}
+
+	private void submit(ThreadPoolExecutor pool, Batch batch) {
+		this.activeBatches.incrementAndGet();
+		pool.execute(batch);
 	}
 
 	private boolean isPerBatch() {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
 
-	private void settle(List<Message> messages, List<DeliveryOutcome> outcomes) {
-		for (int i = 0; i < messages.size(); i++) {
-			Message message = messages.get(i);
-			DeliveryOutcome outcome = outcomes.get(i);
-			try {
-				switch (outcome.kind()) {
-					case HANDLED -> {
-						message.ack();
-						this.observer.handled(this.name);
-					}
-					case DUPLICATE -> {
-						message.ack();
-						this.observer.duplicate(this.name);
-					}
-					case FAILED -> failed(message, outcome.failure());
+	private void settle(Message message, DeliveryOutcome outcome) {
+		try {
+			switch (outcome.kind()) {
+				case HANDLED -> {
+					message.ack();
+					this.observer.handled(this.name);
 				}
+				case DUPLICATE -> {
+					message.ack();
+					this.observer.duplicate(this.name);
+				}
+				case FAILED -> failed(message, outcome.failure());
+				case UNAVAILABLE -> message.nak();
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Consumer " + this.name + ": could not settle message " + MessageContext.messageId(message)
-						+ " (" + ex + "); the server redelivers it after the ack wait");
-			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Consumer " + this.name + ": could not settle message " + MessageContext.messageId(message)
+					+ " (" + ex + "); the server redelivers it after the ack wait");
 		}
 	}
 
@@ -329,16 +396,36 @@ public class ListenerContainer {
 			this.observer.failed(this.name);
 			return;
 		}
-		deadLetter(message, cause, deliveries);
-	}
-
-	private void deadLetter(Message message, Throwable cause, long deliveries) {
 		String reason = this.redeliveryPolicy.isNonRetryable(cause) ? "not retryable"
 				: "out of deliveries (" + deliveries + " of " + this.properties.getMaxDeliver() + ")";
+		deadLetter(message, reason, cause.getClass().getName(), String.valueOf(cause.getMessage()), cause);
+	}
+
+	/**
+	 * Whether the message was delivered more often than max-deliver allows: its earlier
+	 * deliveries ended without an outcome (or its dead letter could not be stored).
+	 */
+	private boolean isExhausted(Message message) {
+		int maxDeliver = this.properties.getMaxDeliver();
+		return maxDeliver > 0 && message.metaData().deliveredCount() > maxDeliver;
+	}
+
+	private void deadLetterExhausted(Message message) {
+		long deliveries = message.metaData().deliveredCount();
+		String error = "The message was delivered " + deliveries + " times, more than max-deliver "
+				+ this.properties.getMaxDeliver() + ", without an outcome (a handler that hung past the ack wait, "
+				+ "an instance that stopped, or a dead letter that could not be stored)";
+		deadLetter(message, "out of deliveries (" + deliveries + " of " + this.properties.getMaxDeliver() + ")",
+				MAX_DELIVERIES_EXCEEDED, error, null);
+	}
+
+	private void deadLetter(Message message, String reason, String exceptionType, String error,
+			@Nullable Throwable cause) {
+		long deliveries = message.metaData().deliveredCount();
 		if (this.deadLetterSubject == null) {
 			logger.error("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
 					+ " and dead-lettering is off (jetway.consumers." + this.name + ".dead-letter=false); "
-					+ "terminating it: " + cause, cause);
+					+ "terminating it: " + exceptionType + ": " + error, cause);
 			message.term();
 			this.observer.failed(this.name);
 			return;
@@ -347,17 +434,65 @@ public class ListenerContainer {
 		try {
 			this.deadLetterPublisher.publish(this.deadLetterSubject,
 					new FailedMessage(message.getSubject(), metaData.getStream(), metaData.streamSequence(), this.name,
-							deliveries, cause.getClass().getName(), String.valueOf(cause.getMessage()),
+							deliveries, exceptionType, error,
 							(message.getData() != null) ? message.getData() : new byte[0], message.getHeaders()));
-			message.term();
-			logger.warn("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
-					+ "; dead-lettered to " + this.deadLetterSubject + ": " + cause);
-			this.observer.deadLettered(this.name);
 		}
 		catch (DeadLetterException ex) {
-			logger.error(ex.getMessage() + "; the message is redelivered instead", ex);
-			message.nakWithDelay(this.properties.getAckWait());
+			// the server redelivers it (its max deliver is unlimited) and the next
+			// delivery
+			// tries the dead letter again, without running the handler
+			Duration delay = max(this.redeliveryPolicy.backoff(deliveries), DEAD_LETTER_RETRY_DELAY);
+			logger.error(ex.getMessage() + "; the message stays in the stream and is dead-lettered on its next "
+					+ "delivery, in " + delay, ex);
+			message.nakWithDelay(delay);
+			return;
 		}
+		message.term();
+		logger.warn("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
+				+ "; dead-lettered to " + this.deadLetterSubject + ": " + exceptionType + ": " + error);
+		this.observer.deadLettered(this.name);
+	}
+
+	/**
+	 * Gives up on the batch whose handler on {@code thread} ignored its interrupt: on a
+	 * thread of its own, since settling may publish a dead letter.
+	 */
+	private void abandon(Thread thread, Message message) {
+		Batch batch = this.runningBatches.get(thread);
+		if (batch == null) {
+			return;
+		}
+		Thread settler = new Thread(() -> batch.abandon(message), "jetway-consumer-" + this.name + "-abandon");
+		settler.setDaemon(true);
+		settler.start();
+	}
+
+	/** A worker thread was given up on: another takes its place. */
+	private void addWorker() {
+		ThreadPoolExecutor pool = this.workers;
+		if (pool == null) {
+			return;
+		}
+		synchronized (this.poolLock) {
+			pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+			pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+		}
+	}
+
+	/** A worker thread given up on came back: the pool shrinks again. */
+	private void removeWorker() {
+		ThreadPoolExecutor pool = this.workers;
+		if (pool == null) {
+			return;
+		}
+		synchronized (this.poolLock) {
+			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
+			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
+		}
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	private static void nakQuietly(Message message) {
@@ -391,35 +526,198 @@ public class ListenerContainer {
 	}
 
 	/**
+	 * Waits for {@code delay} unless the container stops first.
+	 * @return whether the container still runs
+	 */
+	private boolean waitUnlessStopped(Duration delay) {
+		long deadline = System.nanoTime() + delay.toNanos();
+		synchronized (this.pauseLock) {
+			while (this.running) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.pauseLock, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		return this.running;
+	}
+
+	/**
 	 * The messages one worker handles together: one, or the whole fetch in per-batch
-	 * mode.
+	 * mode. Each message is settled once: by the worker, or, when its handler ignored the
+	 * timeout's interrupt, by {@link #abandon}.
 	 */
 	private final class Batch implements Runnable {
 
 		private final List<Message> messages;
 
-		private Batch(List<Message> messages) {
+		private final int permits;
+
+		/** Messages not settled yet. */
+		private final Set<Message> unsettled;
+
+		private boolean abandoned;
+
+		/** Its worker is done with it: too late to give up on it. */
+		private boolean finished;
+
+		private boolean released;
+
+		private Batch(List<Message> messages, int permits) {
 			this.messages = messages;
+			this.permits = permits;
+			this.unsettled = new LinkedHashSet<>(messages);
 		}
 
 		@Override
 		public void run() {
+			Thread thread = Thread.currentThread();
+			ListenerContainer.this.runningBatches.put(thread, this);
 			try {
-				long start = System.nanoTime();
-				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(this.messages);
-				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
-						Duration.ofNanos(System.nanoTime() - start), this.messages.size());
-				settle(this.messages, outcomes);
+				process();
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Consumer " + ListenerContainer.this.name + ": processing failed (" + ex
 						+ "); the messages are redelivered", ex);
-				this.messages.forEach(ListenerContainer::nakQuietly);
+				for (Message message : this.messages) {
+					settleOnce(message, ListenerContainer::nakQuietly);
+				}
 			}
 			finally {
-				this.messages.forEach(ListenerContainer.this.inFlight::remove);
-				ListenerContainer.this.permits.release(isPerBatch() ? 1 : this.messages.size());
+				ListenerContainer.this.runningBatches.remove(thread, this);
+				boolean wasAbandoned;
+				synchronized (this) {
+					this.finished = true;
+					wasAbandoned = this.abandoned;
+				}
+				if (wasAbandoned) {
+					// clear the interrupt of the timeout before the thread leaves
+					Thread.interrupted();
+					removeWorker();
+				}
+				release();
 			}
+		}
+
+		private void process() {
+			List<Message> pending = new ArrayList<>(this.messages.size());
+			for (Message message : this.messages) {
+				if (isExhausted(message)) {
+					settleOnce(message, ListenerContainer.this::deadLetterExhausted);
+				}
+				else {
+					pending.add(message);
+				}
+			}
+			int attempts = 0;
+			while (!pending.isEmpty()) {
+				long start = System.nanoTime();
+				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
+				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
+						Duration.ofNanos(System.nanoTime() - start), pending.size());
+				if (isAbandoned()) {
+					// settled when it was given up on
+					return;
+				}
+				List<Message> unavailable = new ArrayList<>();
+				Throwable cause = null;
+				for (int i = 0; i < pending.size(); i++) {
+					Message message = pending.get(i);
+					DeliveryOutcome outcome = outcomes.get(i);
+					if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
+						unavailable.add(message);
+						cause = outcome.failure();
+					}
+					else {
+						settleOnce(message, (settled) -> settle(settled, outcome));
+					}
+				}
+				if (unavailable.isEmpty()) {
+					ListenerContainer.this.outage.recovered();
+					return;
+				}
+				attempts++;
+				ListenerContainer.this.outage.unavailable(
+						(cause != null) ? cause : new IllegalStateException("unreachable"),
+						ListenerContainer.this.inFlight.size());
+				if (isAbandoned() || !waitUnlessStopped(ListenerContainer.this.outage.retryDelay(attempts))) {
+					// stopping: handed back for another instance or the next start
+					unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
+					return;
+				}
+				pending = unavailable;
+			}
+		}
+
+		/** Never started (the pool stopped): handed back for redelivery. */
+		private void handBack() {
+			for (Message message : this.messages) {
+				settleOnce(message, ListenerContainer::nakQuietly);
+			}
+			release();
+		}
+
+		/**
+		 * The handler of {@code hung} ignored its timeout's interrupt: it fails, the rest
+		 * of the batch is handed back, and the worker's place goes to a new thread.
+		 */
+		private void abandon(Message hung) {
+			synchronized (this) {
+				if (this.abandoned || this.finished || this.released) {
+					return;
+				}
+				this.abandoned = true;
+				// before its worker can see it given up on and shrink the pool again
+				addWorker();
+			}
+			for (Message message : this.messages) {
+				if (message == hung) {
+					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
+							ListenerContainer.this.watchdog.timeout(), null);
+					settleOnce(message, (settled) -> settle(settled, DeliveryOutcome.failed(timeout)));
+				}
+				else {
+					settleOnce(message, ListenerContainer::nakQuietly);
+				}
+			}
+			release();
+		}
+
+		private synchronized boolean isAbandoned() {
+			return this.abandoned;
+		}
+
+		/**
+		 * Settles {@code message} unless it was settled already; it is no longer held.
+		 */
+		private void settleOnce(Message message, Consumer<Message> action) {
+			synchronized (this) {
+				if (!this.unsettled.remove(message)) {
+					return;
+				}
+			}
+			ListenerContainer.this.inFlight.remove(message);
+			action.accept(message);
+		}
+
+		/** Frees the batch's place, once. */
+		private void release() {
+			synchronized (this) {
+				if (this.released) {
+					return;
+				}
+				this.released = true;
+			}
+			this.messages.forEach(ListenerContainer.this.inFlight::remove);
+			ListenerContainer.this.permits.release(this.permits);
+			ListenerContainer.this.activeBatches.decrementAndGet();
 		}
 
 	}

@@ -96,6 +96,13 @@ public class ListenerContainer {
 	/** The batch each worker thread runs, for the watchdog. */
 	private final Map<Thread, Batch> runningBatches = new ConcurrentHashMap<>();
 
+	/**
+	 * Stream sequences of messages whose handler was given up on and still runs: a
+	 * redelivery of one fails at once instead of waiting for what the hung handler holds
+	 * (its inbox row, for one).
+	 */
+	private final Set<Long> stillRunning = ConcurrentHashMap.newKeySet();
+
 	/** Batches handed to the pool and neither finished nor given up on. */
 	private final AtomicInteger activeBatches = new AtomicInteger();
 
@@ -565,6 +572,9 @@ public class ListenerContainer {
 
 		private boolean abandoned;
 
+		/** The message whose handler was given up on. */
+		private @Nullable Message hung;
+
 		/** Its worker is done with it: too late to give up on it. */
 		private boolean finished;
 
@@ -601,6 +611,10 @@ public class ListenerContainer {
 					// clear the interrupt of the timeout before the thread leaves
 					Thread.interrupted();
 					removeWorker();
+					Message hungMessage = this.hung;
+					if (hungMessage != null) {
+						ListenerContainer.this.stillRunning.remove(hungMessage.metaData().streamSequence());
+					}
 				}
 				release();
 			}
@@ -611,6 +625,12 @@ public class ListenerContainer {
 			for (Message message : this.messages) {
 				if (isExhausted(message)) {
 					settleOnce(message, ListenerContainer.this::deadLetterExhausted);
+				}
+				else if (ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
+					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
+							ListenerContainer.this.watchdog.timeout(), new IllegalStateException(
+									"the handler of its previous delivery still runs on this instance"));
+					settleOnce(message, (settled) -> settle(settled, DeliveryOutcome.failed(timeout)));
 				}
 				else {
 					pending.add(message);
@@ -674,6 +694,8 @@ public class ListenerContainer {
 					return;
 				}
 				this.abandoned = true;
+				this.hung = hung;
+				ListenerContainer.this.stillRunning.add(hung.metaData().streamSequence());
 				// before its worker can see it given up on and shrink the pool again
 				addWorker();
 			}

@@ -74,14 +74,16 @@ class HandlerTimeoutTests {
 					publisher.publish("orders.created", "ok-" + i);
 				}
 				await().atMost(Duration.ofSeconds(15)).until(() -> HangingListener.handled.size() == 10);
-				// the hanging message failed twice (max-deliver 2) and was dead-lettered
+				// the hanging message failed twice (max-deliver 2) and was dead-lettered;
+				// while a handler that ignores the interrupt still runs, its message's
+				// redelivery fails at once instead of hanging a second worker
 				DeadLetters deadLetters = context.getBean(DeadLetters.class);
 				await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters.list(10).size() == 1);
 				DeadLetter deadLetter = deadLetters.list(10).get(0);
 				assertThat(new String(deadLetter.body())).startsWith("hang");
 				assertThat(deadLetter.exception()).isEqualTo("io.jetway.consumer.HandlerTimeoutException");
 				assertThat(deadLetter.deliveries()).isEqualTo(2);
-				assertThat(HangingListener.hangs.get()).isEqualTo(2);
+				assertThat(HangingListener.hangs.get()).isEqualTo(interruptible ? 2 : 1);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> context.getBean(JetStreamManagement.class)
 						.getConsumerInfo("ORDERS", "hanging")

@@ -16,13 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import io.jetway.consumer.DeadLetterPublisher.DeadLetterException;
-import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.impl.NatsJetStreamMetaData;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +38,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * delivered beyond it (its earlier deliveries ended without an outcome: a handler that
  * hung past the ack wait, an instance that died, a dead-letter publish that failed) is
  * dead-lettered without running the handler again. A dead letter that cannot be stored
- * naks the message with delay, so it stays in the stream until the dead letter is stored.
+ * naks the message with delay, so it stays in the stream until the dead letter is stored;
+ * see {@link DeliverySettler}.
  * <p>
  * When processing cannot reach the database, the container stops fetching and holds its
  * messages, processing them again with backoff, without spending a delivery; see
@@ -55,12 +53,6 @@ public class ListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(ListenerContainer.class);
 
-	/** The dead letter's exception of a message delivered beyond max-deliver. */
-	static final String MAX_DELIVERIES_EXCEEDED = "MaxDeliveriesExceeded";
-
-	/** The least delay before a dead letter that could not be stored is tried again. */
-	private static final Duration DEAD_LETTER_RETRY_DELAY = Duration.ofSeconds(1);
-
 	private final String name;
 
 	private final String stream;
@@ -71,11 +63,7 @@ public class ListenerContainer {
 
 	private final DeliveryProcessor processor;
 
-	private final RedeliveryPolicy redeliveryPolicy;
-
-	private final @Nullable String deadLetterSubject;
-
-	private final DeadLetterPublisher deadLetterPublisher;
+	private final DeliverySettler settler;
 
 	private final ConsumerEnsurer ensurer;
 
@@ -130,10 +118,8 @@ public class ListenerContainer {
 		this.consumerConfiguration = settings.consumerConfiguration();
 		this.properties = settings.properties();
 		this.processor = processor;
-		this.redeliveryPolicy = new RedeliveryPolicy(this.properties.getBackoff(), this.properties.getMaxDeliver(),
-				this.properties.getNonRetryable());
-		this.deadLetterSubject = settings.deadLetterSubject();
-		this.deadLetterPublisher = settings.deadLetterPublisher();
+		this.settler = new DeliverySettler(this.name, this.properties, settings.deadLetterSubject(),
+				settings.deadLetterPublisher(), settings.observer());
 		this.ensurer = settings.ensurer();
 		this.fetcher = new PullFetcher(settings.jetStream(), this.stream, this.name);
 		this.inFlight = inFlight;
@@ -370,96 +356,6 @@ public class ListenerContainer {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
 
-	private void settle(Message message, DeliveryOutcome outcome) {
-		try {
-			switch (outcome.kind()) {
-				case HANDLED -> {
-					message.ack();
-					this.observer.handled(this.name);
-				}
-				case DUPLICATE -> {
-					message.ack();
-					this.observer.duplicate(this.name);
-				}
-				case FAILED -> failed(message, outcome.failure());
-				case UNAVAILABLE -> message.nak();
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Consumer " + this.name + ": could not settle message " + MessageContext.messageId(message)
-					+ " (" + ex + "); the server redelivers it after the ack wait");
-		}
-	}
-
-	private void failed(Message message, @Nullable Throwable failure) {
-		Throwable cause = (failure != null) ? failure : new IllegalStateException("unknown failure");
-		long deliveries = message.metaData().deliveredCount();
-		Duration delay = this.redeliveryPolicy.redeliveryDelay(deliveries, cause);
-		if (delay != null) {
-			logger.warn("Consumer " + this.name + ": handler failed for message " + MessageContext.messageId(message)
-					+ " (delivery " + deliveries + " of " + this.properties.getMaxDeliver() + "), redelivering in "
-					+ delay + ": " + cause);
-			message.nakWithDelay(delay);
-			this.observer.failed(this.name);
-			return;
-		}
-		String reason = this.redeliveryPolicy.isNonRetryable(cause) ? "not retryable"
-				: "out of deliveries (" + deliveries + " of " + this.properties.getMaxDeliver() + ")";
-		deadLetter(message, reason, cause.getClass().getName(), String.valueOf(cause.getMessage()), cause);
-	}
-
-	/**
-	 * Whether the message was delivered more often than max-deliver allows: its earlier
-	 * deliveries ended without an outcome (or its dead letter could not be stored).
-	 */
-	private boolean isExhausted(Message message) {
-		int maxDeliver = this.properties.getMaxDeliver();
-		return maxDeliver > 0 && message.metaData().deliveredCount() > maxDeliver;
-	}
-
-	private void deadLetterExhausted(Message message) {
-		long deliveries = message.metaData().deliveredCount();
-		String error = "The message was delivered " + deliveries + " times, more than max-deliver "
-				+ this.properties.getMaxDeliver() + ", without an outcome (a handler that hung past the ack wait, "
-				+ "an instance that stopped, or a dead letter that could not be stored)";
-		deadLetter(message, "out of deliveries (" + deliveries + " of " + this.properties.getMaxDeliver() + ")",
-				MAX_DELIVERIES_EXCEEDED, error, null);
-	}
-
-	private void deadLetter(Message message, String reason, String exceptionType, String error,
-			@Nullable Throwable cause) {
-		long deliveries = message.metaData().deliveredCount();
-		if (this.deadLetterSubject == null) {
-			logger.error("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
-					+ " and dead-lettering is off (jetway.consumers." + this.name + ".dead-letter=false); "
-					+ "terminating it: " + exceptionType + ": " + error, cause);
-			message.term();
-			this.observer.failed(this.name);
-			return;
-		}
-		NatsJetStreamMetaData metaData = message.metaData();
-		try {
-			this.deadLetterPublisher.publish(this.deadLetterSubject,
-					new FailedMessage(message.getSubject(), metaData.getStream(), metaData.streamSequence(), this.name,
-							deliveries, exceptionType, error,
-							(message.getData() != null) ? message.getData() : new byte[0], message.getHeaders()));
-		}
-		catch (DeadLetterException ex) {
-			// the server redelivers it (its max deliver is unlimited) and the next
-			// delivery
-			// tries the dead letter again, without running the handler
-			Duration delay = max(this.redeliveryPolicy.backoff(deliveries), DEAD_LETTER_RETRY_DELAY);
-			logger.error(ex.getMessage() + "; the message stays in the stream and is dead-lettered on its next "
-					+ "delivery, in " + delay, ex);
-			message.nakWithDelay(delay);
-			return;
-		}
-		message.term();
-		logger.warn("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
-				+ "; dead-lettered to " + this.deadLetterSubject + ": " + exceptionType + ": " + error);
-		this.observer.deadLettered(this.name);
-	}
-
 	/**
 	 * Gives up on the batch whose handler on {@code thread} ignored its interrupt: on a
 	 * thread of its own, since settling may publish a dead letter.
@@ -496,10 +392,6 @@ public class ListenerContainer {
 			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
 			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
 		}
-	}
-
-	private static Duration max(Duration a, Duration b) {
-		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	private static void nakQuietly(Message message) {
@@ -623,14 +515,15 @@ public class ListenerContainer {
 		private void process() {
 			List<Message> pending = new ArrayList<>(this.messages.size());
 			for (Message message : this.messages) {
-				if (isExhausted(message)) {
-					settleOnce(message, ListenerContainer.this::deadLetterExhausted);
+				if (ListenerContainer.this.settler.isExhausted(message)) {
+					settleOnce(message, ListenerContainer.this.settler::deadLetterExhausted);
 				}
 				else if (ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
 					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
 							ListenerContainer.this.watchdog.timeout(), new IllegalStateException(
 									"the handler of its previous delivery still runs on this instance"));
-					settleOnce(message, (settled) -> settle(settled, DeliveryOutcome.failed(timeout)));
+					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,
+							DeliveryOutcome.failed(timeout)));
 				}
 				else {
 					pending.add(message);
@@ -656,7 +549,7 @@ public class ListenerContainer {
 						cause = outcome.failure();
 					}
 					else {
-						settleOnce(message, (settled) -> settle(settled, outcome));
+						settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
 					}
 				}
 				if (unavailable.isEmpty()) {
@@ -703,7 +596,8 @@ public class ListenerContainer {
 				if (message == hung) {
 					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
 							ListenerContainer.this.watchdog.timeout(), null);
-					settleOnce(message, (settled) -> settle(settled, DeliveryOutcome.failed(timeout)));
+					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,
+							DeliveryOutcome.failed(timeout)));
 				}
 				else {
 					settleOnce(message, ListenerContainer::nakQuietly);

@@ -74,14 +74,6 @@ public class ConsumerAutoConfiguration {
 				namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	MaxDeliveriesAdvisoryListener maxDeliveriesAdvisoryListener(Connection connection, JetStreamManagement management,
-			DeadLetterPublisher publisher, ObjectProvider<JsonMapper> jsonMapper) {
-		return new MaxDeliveriesAdvisoryListener(connection, management, publisher,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	static class ConsumerMetricsConfiguration {
@@ -101,10 +93,10 @@ public class ConsumerAutoConfiguration {
 			JetwayConsumersProperties properties, JetwayListenerProperties listenerProperties, Namespace namespace,
 			ObjectProvider<JsonMapper> jsonMapper, ConsumerEnsurer ensurer, JetStream jetStream,
 			DeadLetterPublisher deadLetterPublisher, ObjectProvider<ConsumerObserver> observers,
-			ObjectProvider<DeliveryProcessorFactory> inboxProcessors, MaxDeliveriesAdvisoryListener advisories) {
+			ObjectProvider<DeliveryProcessorFactory> inboxProcessors) {
 		return new JetStreamListenerRegistry(listeners, properties, namespace,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), ensurer, jetStream, deadLetterPublisher,
-				observers.getIfAvailable(() -> ConsumerObserver.NONE), inboxProcessors.getIfAvailable(), advisories,
+				observers.getIfAvailable(() -> ConsumerObserver.NONE), inboxProcessors.getIfAvailable(),
 				listenerProperties.getShutdownTimeout());
 	}
 

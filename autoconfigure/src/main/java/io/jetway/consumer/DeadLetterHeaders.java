@@ -18,7 +18,9 @@ public final class DeadLetterHeaders {
 	public static final String DELIVERIES = "Jetway-Dlq-Deliveries";
 
 	/**
-	 * The exception class, or {@code MaxDeliveriesExceeded} when the ack wait ran out.
+	 * The exception class, or {@code MaxDeliveriesExceeded} for a message delivered
+	 * beyond max-deliver without an outcome (its handler hung past the ack wait, its
+	 * instance stopped, or its dead letter could not be stored).
 	 */
 	public static final String EXCEPTION = "Jetway-Dlq-Exception";
 

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * How handling one message ended.
  *
  * @param kind what happened
- * @param failure the exception, for {@link Kind#FAILED}
+ * @param failure the exception, for {@link Kind#FAILED} and {@link Kind#UNAVAILABLE}
  */
 public record DeliveryOutcome(Kind kind, @Nullable Throwable failure) {
 
@@ -16,6 +16,15 @@ public record DeliveryOutcome(Kind kind, @Nullable Throwable failure) {
 
 	public static DeliveryOutcome failed(Throwable failure) {
 		return new DeliveryOutcome(Kind.FAILED, failure);
+	}
+
+	/**
+	 * @param failure why the infrastructure is thought unreachable
+	 * @return the outcome of a delivery held back because the database (or NATS) could
+	 * not be reached
+	 */
+	public static DeliveryOutcome unavailable(Throwable failure) {
+		return new DeliveryOutcome(Kind.UNAVAILABLE, failure);
 	}
 
 	/**
@@ -32,7 +41,13 @@ public record DeliveryOutcome(Kind kind, @Nullable Throwable failure) {
 		DUPLICATE,
 
 		/** The handler threw; redeliver or dead-letter. */
-		FAILED
+		FAILED,
+
+		/**
+		 * The database (or NATS) could not be reached: the container holds the message
+		 * (in-progress acks, no delivery spent) and processes it again with backoff.
+		 */
+		UNAVAILABLE
 
 	}
 

@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.nats.client.Message;
 
 /**
- * The messages whose handlers are running (listeners and jobs), so that in-progress acks
- * keep them from being redelivered while a long handler works.
+ * The messages an instance holds and has not settled (listeners: from fetch to
+ * settlement; jobs: while their handlers run), so that in-progress acks keep them from
+ * being redelivered meanwhile.
  */
 public class InFlightMessages {
 

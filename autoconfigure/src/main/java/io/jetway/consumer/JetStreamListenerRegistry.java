@@ -58,8 +58,6 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 
 	private final @Nullable DeliveryProcessorFactory inboxProcessors;
 
-	private final @Nullable MaxDeliveriesAdvisoryListener advisories;
-
 	private final Duration shutdownTimeout;
 
 	private final Map<String, ListenerContainer> containers = new LinkedHashMap<>();
@@ -69,8 +67,7 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 	public JetStreamListenerRegistry(JetStreamListenerAnnotationBeanPostProcessor listeners,
 			JetwayConsumersProperties properties, Namespace namespace, JsonMapper jsonMapper, ConsumerEnsurer ensurer,
 			JetStream jetStream, DeadLetterPublisher deadLetterPublisher, ConsumerObserver observer,
-			@Nullable DeliveryProcessorFactory inboxProcessors, @Nullable MaxDeliveriesAdvisoryListener advisories,
-			Duration shutdownTimeout) {
+			@Nullable DeliveryProcessorFactory inboxProcessors, Duration shutdownTimeout) {
 		this.listeners = listeners;
 		this.properties = properties;
 		this.namespace = namespace;
@@ -80,7 +77,6 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 		this.deadLetterPublisher = deadLetterPublisher;
 		this.observer = observer;
 		this.inboxProcessors = inboxProcessors;
-		this.advisories = advisories;
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
@@ -135,14 +131,15 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 					+ "jetway.consumers." + consumer + ")", ex);
 		}
 		InFlightMessages inFlight = new InFlightMessages();
-		ListenerInvoker invoker = new ListenerInvoker(method, inFlight);
+		HandlerWatchdog watchdog = new HandlerWatchdog(consumer, settings.getHandlerTimeout());
+		ListenerInvoker invoker = new ListenerInvoker(method, watchdog);
 		DeliveryProcessor processor = settings.isInbox() ? this.inboxProcessors.create(invoker, settings)
 				: new DirectDeliveryProcessor(invoker);
 		String stream = this.namespace.streamName(settings.getStream());
 		ContainerSettings containerSettings = new ContainerSettings(consumer, stream,
 				consumerConfiguration(consumer, settings), settings, deadLetterSubject(consumer, settings),
 				this.deadLetterPublisher, this.ensurer, this.jetStream, this.observer, this.shutdownTimeout);
-		return new ListenerContainer(containerSettings, processor, inFlight);
+		return new ListenerContainer(containerSettings, processor, inFlight, watchdog);
 	}
 
 	ConsumerConfiguration consumerConfiguration(String consumer, ConsumerProperties settings) {
@@ -150,7 +147,11 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 			.durable(consumer)
 			.ackPolicy(AckPolicy.Explicit)
 			.ackWait(settings.getAckWait())
-			.maxDeliver(settings.getMaxDeliver())
+			// unlimited: the container enforces max-deliver, so that a message whose dead
+			// letter cannot be stored yet is redelivered instead of dropped by the server
+			// (no consumer BackOff list is set: servers up to 2.10 refuse one longer than
+			// a limited max deliver)
+			.maxDeliver(-1)
 			.maxAckPending(settings.getMaxAckPending())
 			.deliverPolicy(switch (settings.getDeliverPolicy()) {
 				case ALL -> DeliverPolicy.All;
@@ -196,20 +197,12 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 	public void start() {
 		for (ListenerContainer container : this.containers.values()) {
 			container.start();
-			ConsumerProperties settings = this.properties.getConsumers().get(container.getName());
-			String deadLetterSubject = deadLetterSubject(container.getName(), settings);
-			if (this.advisories != null && deadLetterSubject != null) {
-				this.advisories.watch(container.getStream(), container.getName(), deadLetterSubject);
-			}
 		}
 		this.running = true;
 	}
 
 	@Override
 	public void stop() {
-		if (this.advisories != null) {
-			this.advisories.close();
-		}
 		this.containers.values().parallelStream().forEach(ListenerContainer::stop);
 		this.running = false;
 	}

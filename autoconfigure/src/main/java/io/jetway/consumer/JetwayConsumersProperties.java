@@ -100,7 +100,9 @@ public class JetwayConsumersProperties {
 		private Duration ackWait = Duration.ofSeconds(30);
 
 		/**
-		 * Deliveries per message before it goes to the dead-letter subject.
+		 * Deliveries per message before it goes to the dead-letter subject. Jetway
+		 * enforces it (the durable's own max deliver is unlimited), so a message is never
+		 * dropped while its dead letter cannot be stored.
 		 */
 		private int maxDeliver = 5;
 
@@ -159,6 +161,15 @@ public class JetwayConsumersProperties {
 		 * Whether the listener starts with the application; when false it starts paused.
 		 */
 		private boolean autoStartup = true;
+
+		/**
+		 * How long a handler may run before it is interrupted and its delivery counts as
+		 * failed (redelivered with backoff, or dead-lettered on the last delivery). A
+		 * handler that ignores the interrupt is given up on after as long again (at most
+		 * 30 s more): its message is settled and a new thread takes its place. 0 turns
+		 * the timeout off.
+		 */
+		private Duration handlerTimeout = Duration.ofMinutes(5);
 
 		public @Nullable String getStream() {
 			return this.stream;
@@ -286,6 +297,14 @@ public class JetwayConsumersProperties {
 
 		public void setAutoStartup(boolean autoStartup) {
 			this.autoStartup = autoStartup;
+		}
+
+		public Duration getHandlerTimeout() {
+			return this.handlerTimeout;
+		}
+
+		public void setHandlerTimeout(Duration handlerTimeout) {
+			this.handlerTimeout = handlerTimeout;
 		}
 
 	}

@@ -2,21 +2,24 @@ package io.jetway.consumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-import io.jetway.consumer.DeadLetterPublisher.DeadLetterException;
-import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.impl.NatsJetStreamMetaData;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +30,21 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Runs one durable pull consumer: a fetch thread pulls batches, never more than the
  * consumer's {@code concurrency} handlers (or batches) run at once, and each message is
  * acknowledged, redelivered with backoff, or dead-lettered after its processing
- * (including any inbox transaction) completed. Running handlers send in-progress acks.
+ * (including any inbox transaction) completed. Every message the container holds, from
+ * its fetch until it is settled, gets in-progress acks.
+ * <p>
+ * Jetway, not the server, enforces {@code max-deliver} (the durable's own max deliver is
+ * unlimited): a message that fails on its last delivery is dead-lettered, and one
+ * delivered beyond it (its earlier deliveries ended without an outcome: a handler that
+ * hung past the ack wait, an instance that died, a dead-letter publish that failed) is
+ * dead-lettered without running the handler again. A dead letter that cannot be stored
+ * naks the message with delay, so it stays in the stream until the dead letter is stored;
+ * see {@link DeliverySettler}.
+ * <p>
+ * When processing cannot reach the database, the container stops fetching and holds its
+ * messages, processing them again with backoff, without spending a delivery; see
+ * {@link InfrastructureOutage}. Handlers run under the consumer's handler timeout; see
+ * {@link HandlerWatchdog}.
  * <p>
  * Stopping stops fetching, lets running handlers finish within the shutdown timeout,
  * interrupts the rest and naks every message that did not complete.
@@ -46,21 +63,36 @@ public class ListenerContainer {
 
 	private final DeliveryProcessor processor;
 
-	private final RedeliveryPolicy redeliveryPolicy;
-
-	private final @Nullable String deadLetterSubject;
-
-	private final DeadLetterPublisher deadLetterPublisher;
+	private final DeliverySettler settler;
 
 	private final ConsumerEnsurer ensurer;
 
 	private final InFlightMessages inFlight;
+
+	private final HandlerWatchdog watchdog;
+
+	private final InfrastructureOutage outage;
 
 	private final ConsumerObserver observer;
 
 	private final Duration shutdownTimeout;
 
 	private final Object pauseLock = new Object();
+
+	private final Object poolLock = new Object();
+
+	/** The batch each worker thread runs, for the watchdog. */
+	private final Map<Thread, Batch> runningBatches = new ConcurrentHashMap<>();
+
+	/**
+	 * Stream sequences of messages whose handler was given up on and still runs: a
+	 * redelivery of one fails at once instead of waiting for what the hung handler holds
+	 * (its inbox row, for one).
+	 */
+	private final Set<Long> stillRunning = ConcurrentHashMap.newKeySet();
+
+	/** Batches handed to the pool and neither finished nor given up on. */
+	private final AtomicInteger activeBatches = new AtomicInteger();
 
 	private volatile boolean running;
 
@@ -79,19 +111,21 @@ public class ListenerContainer {
 
 	private int refillThreshold = 1;
 
-	ListenerContainer(ContainerSettings settings, DeliveryProcessor processor, InFlightMessages inFlight) {
+	ListenerContainer(ContainerSettings settings, DeliveryProcessor processor, InFlightMessages inFlight,
+			HandlerWatchdog watchdog) {
 		this.name = settings.name();
 		this.stream = settings.stream();
 		this.consumerConfiguration = settings.consumerConfiguration();
 		this.properties = settings.properties();
 		this.processor = processor;
-		this.redeliveryPolicy = new RedeliveryPolicy(this.properties.getBackoff(), this.properties.getMaxDeliver(),
-				this.properties.getNonRetryable());
-		this.deadLetterSubject = settings.deadLetterSubject();
-		this.deadLetterPublisher = settings.deadLetterPublisher();
+		this.settler = new DeliverySettler(this.name, this.properties, settings.deadLetterSubject(),
+				settings.deadLetterPublisher(), settings.observer());
 		this.ensurer = settings.ensurer();
 		this.fetcher = new PullFetcher(settings.jetStream(), this.stream, this.name);
 		this.inFlight = inFlight;
+		this.watchdog = watchdog;
+		this.watchdog.onAbandon(this::abandon);
+		this.outage = new InfrastructureOutage(this.name);
 		this.observer = settings.observer();
 		this.shutdownTimeout = settings.shutdownTimeout();
 		this.paused = !this.properties.isAutoStartup();
@@ -148,12 +182,17 @@ public class ListenerContainer {
 		int held = Math.max(concurrency, this.properties.getBatchSize());
 		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
 		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
+		this.activeBatches.set(0);
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("jetway-consumer-" + this.name + "-heartbeat-"));
 		long interval = Math.max(200, this.properties.getAckWait().toMillis() / 3);
 		ticker.scheduleAtFixedRate(this.inFlight::sendInProgress, interval, interval, TimeUnit.MILLISECONDS);
+		if (this.watchdog.isEnabled()) {
+			long check = this.watchdog.checkInterval().toMillis();
+			ticker.scheduleAtFixedRate(this.watchdog::check, check, check, TimeUnit.MILLISECONDS);
+		}
 		this.heartbeat = ticker;
 		this.running = true;
 		Thread thread = new Thread(this::fetchLoop, "jetway-consumer-" + this.name + "-fetch");
@@ -173,28 +212,44 @@ public class ListenerContainer {
 		ThreadPoolExecutor pool = this.workers;
 		if (pool != null) {
 			pool.shutdown();
-			try {
-				if (!pool.awaitTermination(this.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-					List<Runnable> neverStarted = pool.shutdownNow();
-					for (Runnable task : neverStarted) {
-						if (task instanceof Batch batch) {
-							batch.messages.forEach(ListenerContainer::nakQuietly);
-						}
+			if (!awaitBatches(this.shutdownTimeout)) {
+				List<Runnable> neverStarted = pool.shutdownNow();
+				for (Runnable task : neverStarted) {
+					if (task instanceof Batch batch) {
+						batch.handBack();
 					}
-					pool.awaitTermination(5, TimeUnit.SECONDS);
-					logger.warn("Consumer " + this.name + ": handlers still running after the shutdown timeout "
-							+ this.shutdownTimeout + " were interrupted; their messages are redelivered");
 				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				pool.shutdownNow();
+				awaitBatches(Duration.ofSeconds(5));
+				logger.warn("Consumer " + this.name + ": handlers still running after the shutdown timeout "
+						+ this.shutdownTimeout + " were interrupted; their messages are redelivered");
 			}
 		}
 		ScheduledExecutorService ticker = this.heartbeat;
 		if (ticker != null) {
 			ticker.shutdownNow();
 		}
+	}
+
+	/**
+	 * Waits for the batches handed to the pool to finish; handlers given up on are not
+	 * waited for.
+	 * @return whether they all finished in time
+	 */
+	private boolean awaitBatches(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.activeBatches.get() > 0) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void fetchLoop() {
@@ -229,11 +284,12 @@ public class ListenerContainer {
 	}
 
 	/**
-	 * @return whether the container is paused (after waiting a little)
+	 * @return whether the container is paused, by the application or by an outage of the
+	 * database (after waiting a little)
 	 */
 	private boolean awaitUnpaused() throws InterruptedException {
 		synchronized (this.pauseLock) {
-			if (this.paused && this.running) {
+			if ((this.paused || this.outage.isActive()) && this.running) {
 				this.pauseLock.wait(500);
 				return true;
 			}
@@ -277,86 +333,64 @@ public class ListenerContainer {
 			this.permits.release(needed);
 			return;
 		}
+		// held from now until settled, also while waiting for a worker and while the
+		// rest of a batch is handled and committed
+		messages.forEach(this.inFlight::add);
 		ThreadPoolExecutor pool = this.workers;
 		if (perBatch) {
-			pool.execute(new Batch(messages));
+			submit(pool, new Batch(messages, 1));
 		}
 		else {
 			for (Message message : messages) {
-				this.inFlight.add(message);
-				pool.execute(new Batch(List.of(message)));
+				submit(pool, new Batch(List.of(message), 1));
 			}
 		}
+	}
+
+	private void submit(ThreadPoolExecutor pool, Batch batch) {
+		this.activeBatches.incrementAndGet();
+		pool.execute(batch);
 	}
 
 	private boolean isPerBatch() {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
 
-	private void settle(List<Message> messages, List<DeliveryOutcome> outcomes) {
-		for (int i = 0; i < messages.size(); i++) {
-			Message message = messages.get(i);
-			DeliveryOutcome outcome = outcomes.get(i);
-			try {
-				switch (outcome.kind()) {
-					case HANDLED -> {
-						message.ack();
-						this.observer.handled(this.name);
-					}
-					case DUPLICATE -> {
-						message.ack();
-						this.observer.duplicate(this.name);
-					}
-					case FAILED -> failed(message, outcome.failure());
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Consumer " + this.name + ": could not settle message " + MessageContext.messageId(message)
-						+ " (" + ex + "); the server redelivers it after the ack wait");
-			}
+	/**
+	 * Gives up on the batch whose handler on {@code thread} ignored its interrupt: on a
+	 * thread of its own, since settling may publish a dead letter.
+	 */
+	private void abandon(Thread thread, Message message) {
+		Batch batch = this.runningBatches.get(thread);
+		if (batch == null) {
+			return;
+		}
+		Thread settler = new Thread(() -> batch.abandon(message), "jetway-consumer-" + this.name + "-abandon");
+		settler.setDaemon(true);
+		settler.start();
+	}
+
+	/** A worker thread was given up on: another takes its place. */
+	private void addWorker() {
+		ThreadPoolExecutor pool = this.workers;
+		if (pool == null) {
+			return;
+		}
+		synchronized (this.poolLock) {
+			pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+			pool.setCorePoolSize(pool.getCorePoolSize() + 1);
 		}
 	}
 
-	private void failed(Message message, @Nullable Throwable failure) {
-		Throwable cause = (failure != null) ? failure : new IllegalStateException("unknown failure");
-		long deliveries = message.metaData().deliveredCount();
-		Duration delay = this.redeliveryPolicy.redeliveryDelay(deliveries, cause);
-		if (delay != null) {
-			logger.warn("Consumer " + this.name + ": handler failed for message " + MessageContext.messageId(message)
-					+ " (delivery " + deliveries + " of " + this.properties.getMaxDeliver() + "), redelivering in "
-					+ delay + ": " + cause);
-			message.nakWithDelay(delay);
-			this.observer.failed(this.name);
+	/** A worker thread given up on came back: the pool shrinks again. */
+	private void removeWorker() {
+		ThreadPoolExecutor pool = this.workers;
+		if (pool == null) {
 			return;
 		}
-		deadLetter(message, cause, deliveries);
-	}
-
-	private void deadLetter(Message message, Throwable cause, long deliveries) {
-		String reason = this.redeliveryPolicy.isNonRetryable(cause) ? "not retryable"
-				: "out of deliveries (" + deliveries + " of " + this.properties.getMaxDeliver() + ")";
-		if (this.deadLetterSubject == null) {
-			logger.error("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
-					+ " and dead-lettering is off (jetway.consumers." + this.name + ".dead-letter=false); "
-					+ "terminating it: " + cause, cause);
-			message.term();
-			this.observer.failed(this.name);
-			return;
-		}
-		NatsJetStreamMetaData metaData = message.metaData();
-		try {
-			this.deadLetterPublisher.publish(this.deadLetterSubject,
-					new FailedMessage(message.getSubject(), metaData.getStream(), metaData.streamSequence(), this.name,
-							deliveries, cause.getClass().getName(), String.valueOf(cause.getMessage()),
-							(message.getData() != null) ? message.getData() : new byte[0], message.getHeaders()));
-			message.term();
-			logger.warn("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
-					+ "; dead-lettered to " + this.deadLetterSubject + ": " + cause);
-			this.observer.deadLettered(this.name);
-		}
-		catch (DeadLetterException ex) {
-			logger.error(ex.getMessage() + "; the message is redelivered instead", ex);
-			message.nakWithDelay(this.properties.getAckWait());
+		synchronized (this.poolLock) {
+			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
+			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
 		}
 	}
 
@@ -391,35 +425,215 @@ public class ListenerContainer {
 	}
 
 	/**
+	 * Waits for {@code delay} unless the container stops first.
+	 * @return whether the container still runs
+	 */
+	private boolean waitUnlessStopped(Duration delay) {
+		long deadline = System.nanoTime() + delay.toNanos();
+		synchronized (this.pauseLock) {
+			while (this.running) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.pauseLock, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		return this.running;
+	}
+
+	/**
 	 * The messages one worker handles together: one, or the whole fetch in per-batch
-	 * mode.
+	 * mode. Each message is settled once: by the worker, or, when its handler ignored the
+	 * timeout's interrupt, by {@link #abandon}.
 	 */
 	private final class Batch implements Runnable {
 
 		private final List<Message> messages;
 
-		private Batch(List<Message> messages) {
+		private final int permits;
+
+		/** Messages not settled yet. */
+		private final Set<Message> unsettled;
+
+		private boolean abandoned;
+
+		/** The message whose handler was given up on. */
+		private @Nullable Message hung;
+
+		/** Its worker is done with it: too late to give up on it. */
+		private boolean finished;
+
+		private boolean released;
+
+		private Batch(List<Message> messages, int permits) {
 			this.messages = messages;
+			this.permits = permits;
+			this.unsettled = new LinkedHashSet<>(messages);
 		}
 
 		@Override
 		public void run() {
+			Thread thread = Thread.currentThread();
+			ListenerContainer.this.runningBatches.put(thread, this);
 			try {
-				long start = System.nanoTime();
-				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(this.messages);
-				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
-						Duration.ofNanos(System.nanoTime() - start), this.messages.size());
-				settle(this.messages, outcomes);
+				process();
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Consumer " + ListenerContainer.this.name + ": processing failed (" + ex
 						+ "); the messages are redelivered", ex);
-				this.messages.forEach(ListenerContainer::nakQuietly);
+				for (Message message : this.messages) {
+					settleOnce(message, ListenerContainer::nakQuietly);
+				}
 			}
 			finally {
-				this.messages.forEach(ListenerContainer.this.inFlight::remove);
-				ListenerContainer.this.permits.release(isPerBatch() ? 1 : this.messages.size());
+				ListenerContainer.this.runningBatches.remove(thread, this);
+				boolean wasAbandoned;
+				synchronized (this) {
+					this.finished = true;
+					wasAbandoned = this.abandoned;
+				}
+				if (wasAbandoned) {
+					// clear the interrupt of the timeout before the thread leaves
+					Thread.interrupted();
+					removeWorker();
+					Message hungMessage = this.hung;
+					if (hungMessage != null) {
+						ListenerContainer.this.stillRunning.remove(hungMessage.metaData().streamSequence());
+					}
+				}
+				release();
 			}
+		}
+
+		private void process() {
+			List<Message> pending = new ArrayList<>(this.messages.size());
+			for (Message message : this.messages) {
+				if (ListenerContainer.this.settler.isExhausted(message)) {
+					settleOnce(message, ListenerContainer.this.settler::deadLetterExhausted);
+				}
+				else if (ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
+					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
+							ListenerContainer.this.watchdog.timeout(), new IllegalStateException(
+									"the handler of its previous delivery still runs on this instance"));
+					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,
+							DeliveryOutcome.failed(timeout)));
+				}
+				else {
+					pending.add(message);
+				}
+			}
+			int attempts = 0;
+			while (!pending.isEmpty()) {
+				long start = System.nanoTime();
+				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
+				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
+						Duration.ofNanos(System.nanoTime() - start), pending.size());
+				if (isAbandoned()) {
+					// settled when it was given up on
+					return;
+				}
+				List<Message> unavailable = new ArrayList<>();
+				Throwable cause = null;
+				for (int i = 0; i < pending.size(); i++) {
+					Message message = pending.get(i);
+					DeliveryOutcome outcome = outcomes.get(i);
+					if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
+						unavailable.add(message);
+						cause = outcome.failure();
+					}
+					else {
+						settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
+					}
+				}
+				if (unavailable.isEmpty()) {
+					ListenerContainer.this.outage.recovered();
+					return;
+				}
+				attempts++;
+				ListenerContainer.this.outage.unavailable(
+						(cause != null) ? cause : new IllegalStateException("unreachable"),
+						ListenerContainer.this.inFlight.size());
+				if (isAbandoned() || !waitUnlessStopped(ListenerContainer.this.outage.retryDelay(attempts))) {
+					// stopping: handed back for another instance or the next start
+					unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
+					return;
+				}
+				pending = unavailable;
+			}
+		}
+
+		/** Never started (the pool stopped): handed back for redelivery. */
+		private void handBack() {
+			for (Message message : this.messages) {
+				settleOnce(message, ListenerContainer::nakQuietly);
+			}
+			release();
+		}
+
+		/**
+		 * The handler of {@code hung} ignored its timeout's interrupt: it fails, the rest
+		 * of the batch is handed back, and the worker's place goes to a new thread.
+		 */
+		private void abandon(Message hung) {
+			synchronized (this) {
+				if (this.abandoned || this.finished || this.released) {
+					return;
+				}
+				this.abandoned = true;
+				this.hung = hung;
+				ListenerContainer.this.stillRunning.add(hung.metaData().streamSequence());
+				// before its worker can see it given up on and shrink the pool again
+				addWorker();
+			}
+			for (Message message : this.messages) {
+				if (message == hung) {
+					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
+							ListenerContainer.this.watchdog.timeout(), null);
+					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,
+							DeliveryOutcome.failed(timeout)));
+				}
+				else {
+					settleOnce(message, ListenerContainer::nakQuietly);
+				}
+			}
+			release();
+		}
+
+		private synchronized boolean isAbandoned() {
+			return this.abandoned;
+		}
+
+		/**
+		 * Settles {@code message} unless it was settled already; it is no longer held.
+		 */
+		private void settleOnce(Message message, Consumer<Message> action) {
+			synchronized (this) {
+				if (!this.unsettled.remove(message)) {
+					return;
+				}
+			}
+			ListenerContainer.this.inFlight.remove(message);
+			action.accept(message);
+		}
+
+		/** Frees the batch's place, once. */
+		private void release() {
+			synchronized (this) {
+				if (this.released) {
+					return;
+				}
+				this.released = true;
+			}
+			this.messages.forEach(ListenerContainer.this.inFlight::remove);
+			ListenerContainer.this.permits.release(this.permits);
+			ListenerContainer.this.activeBatches.decrementAndGet();
 		}
 
 	}

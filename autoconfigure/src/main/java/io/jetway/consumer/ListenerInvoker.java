@@ -3,18 +3,18 @@ package io.jetway.consumer;
 import io.nats.client.Message;
 
 /**
- * Calls a listener method for one message, with the message marked in flight so that the
- * container keeps its ack wait alive while the handler runs.
+ * Calls a listener method for one message under the consumer's handler timeout. (The
+ * container keeps the message's ack wait alive from fetch to settlement.)
  */
 public class ListenerInvoker {
 
 	private final ListenerMethod method;
 
-	private final InFlightMessages inFlight;
+	private final HandlerWatchdog watchdog;
 
-	ListenerInvoker(ListenerMethod method, InFlightMessages inFlight) {
+	ListenerInvoker(ListenerMethod method, HandlerWatchdog watchdog) {
 		this.method = method;
-		this.inFlight = inFlight;
+		this.watchdog = watchdog;
 	}
 
 	public String consumer() {
@@ -30,15 +30,27 @@ public class ListenerInvoker {
 
 	/**
 	 * Runs the handler.
-	 * @throws Exception what the handler threw, or {@link PayloadBindingException}
+	 * @throws Exception what the handler threw, {@link PayloadBindingException}, or
+	 * {@link HandlerTimeoutException} when it ran past the handler timeout (whatever it
+	 * did after the interrupt)
 	 */
 	public void invoke(Message message) throws Exception {
-		this.inFlight.add(message);
+		HandlerWatchdog.Run run = this.watchdog.started(message);
+		Exception failure = null;
 		try {
 			this.method.invoke(message, new MessageContext(message, this.method.consumer()));
 		}
+		catch (Exception ex) {
+			failure = ex;
+		}
 		finally {
-			this.inFlight.remove(message);
+			this.watchdog.finished(run);
+		}
+		if (run.timedOut()) {
+			throw new HandlerTimeoutException(this.method.consumer(), this.watchdog.timeout(), failure);
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 

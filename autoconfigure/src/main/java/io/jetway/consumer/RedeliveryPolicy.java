@@ -31,6 +31,14 @@ class RedeliveryPolicy {
 		if (isNonRetryable(failure) || (this.maxDeliver > 0 && deliveryCount >= this.maxDeliver)) {
 			return null;
 		}
+		return backoff(deliveryCount);
+	}
+
+	/**
+	 * @return the backoff after a failed delivery, whatever max-deliver says (the last
+	 * entry repeats)
+	 */
+	Duration backoff(long deliveryCount) {
 		if (this.backoff.isEmpty()) {
 			return Duration.ZERO;
 		}

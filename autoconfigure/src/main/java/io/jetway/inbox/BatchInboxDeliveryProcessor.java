@@ -56,8 +56,12 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 			outcomes = runBatch(messages, entries);
 		}
 		catch (RuntimeException ex) {
+			// the transaction could not start, the inbox could not be read or written, or
+			// the commit failed: held back while the database cannot be reached
+			DeliveryOutcome outcome = DatabaseOutages.isOutage(ex, this.repository) ? DeliveryOutcome.unavailable(ex)
+					: DeliveryOutcome.failed(ex);
 			List<DeliveryOutcome> failed = new ArrayList<>(messages.size());
-			messages.forEach((message) -> failed.add(DeliveryOutcome.failed(ex)));
+			messages.forEach((message) -> failed.add(outcome));
 			return failed;
 		}
 		for (int i = 0; i < outcomes.size(); i++) {

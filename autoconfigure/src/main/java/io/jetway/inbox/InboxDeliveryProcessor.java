@@ -15,7 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * One transaction per message: the inbox check, the handler and the inbox row commit or
  * roll back together. A message whose id was already processed is acknowledged without
- * calling the handler.
+ * calling the handler. A failure while the database cannot be reached holds the message
+ * back ({@link DeliveryOutcome#unavailable}) instead of spending its delivery; see
+ * {@link DatabaseOutages}.
  */
 public class InboxDeliveryProcessor implements DeliveryProcessor {
 
@@ -67,6 +69,9 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		catch (RuntimeException ex) {
 			Throwable failure = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
+			if (DatabaseOutages.isOutage(ex, this.repository)) {
+				return DeliveryOutcome.unavailable(failure);
+			}
 			InboxFailures.record(this.repository, this.transactions, entry, failure, this.clock);
 			return DeliveryOutcome.failed(failure);
 		}

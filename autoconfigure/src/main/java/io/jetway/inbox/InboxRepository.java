@@ -178,6 +178,19 @@ public class InboxRepository {
 		});
 	}
 
+	/**
+	 * Whether the database answers a trivial query now, on a connection of its own.
+	 */
+	boolean isReachable() {
+		try {
+			this.jdbc.queryForObject("SELECT 1", Integer.class);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	private void insert(List<InboxEntry> entries, String status, @Nullable String error, Instant now) {
 		this.jdbc.batchUpdate(INSERT, entries, entries.size(),
 				(statement, entry) -> bindInsert(statement, entry, status, error, now));

@@ -140,7 +140,7 @@ class ConsumerTests {
 	}
 
 	@Test
-	void messageThatRunsOutOfDeliveriesWithoutANakIsDeadLetteredFromTheAdvisory() {
+	void messageThatRunsOutOfDeliveriesWithoutANakIsDeadLetteredOnItsNextDeliveryWithoutTheHandler() {
 		contextRunner(this.database, nats.url()).withUserConfiguration(FailOnceListener.class)
 			.withPropertyValues("jetway.consumers.fail-once.stream=ORDERS", "jetway.consumers.fail-once.max-deliver=1",
 					"jetway.consumers.fail-once.ack-wait=1s", "jetway.consumers.fail-once.auto-startup=false")
@@ -150,8 +150,8 @@ class ConsumerTests {
 				Connection connection = context.getBean(Connection.class);
 				var fetched = connection.getConsumerContext("ORDERS", "fail-once").next(Duration.ofSeconds(5));
 				assertThat(fetched).isNotNull();
-				// other instances keep pulling; their pulls make the server notice the
-				// expiry
+				// the server redelivers it after the ack wait (its max deliver is
+				// unlimited); delivered beyond max-deliver, it is dead-lettered at once
 				context.getBean(JetStreamListenerRegistry.class).getContainer("fail-once").resume();
 				DeadLetters deadLetters = context.getBean(DeadLetters.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.list(10).size() == 1);

@@ -1,0 +1,126 @@
+package io.jetway.consumer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.jetway.publish.JetwayHeaders;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerExtension;
+import io.jetway.test.net.FaultProxy;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
+import static io.jetway.consumer.ConsumerTestSupport.effects;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * PostgreSQL unreachable (behind a proxy that refuses and drops connections) while an
+ * inbox consumer works: its messages are held without spending deliveries and handled
+ * once when the database is back; none is dead-lettered.
+ */
+class DatabaseOutageTests {
+
+	private static final int BEFORE = 40;
+
+	private static final int DURING = 40;
+
+	@RegisterExtension
+	static final NatsServerExtension nats = new NatsServerExtension();
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	private final FaultProxy proxy = FaultProxy.to("127.0.0.1", 5432);
+
+	@AfterEach
+	void closeProxy() {
+		this.proxy.close();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "per-message", "per-batch" })
+	void databaseOutageUnderLoadSpendsNoDeliveryAndDeadLettersNothing(String transaction) throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		ConsumerTestSupport.reset(database, nats.url());
+		String proxiedUrl = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + this.proxy.port());
+		contextRunner(database, nats.url()).withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("spring.datasource.url=" + proxiedUrl,
+					"spring.datasource.hikari.connection-timeout=1000", "jetway.consumers.recorder.stream=ORDERS",
+					"jetway.consumers.recorder.inbox=true", "jetway.consumers.recorder.transaction=" + transaction,
+					"jetway.consumers.recorder.batch-size=10", "jetway.consumers.recorder.concurrency=2",
+					"jetway.consumers.recorder.max-deliver=3", "jetway.consumers.recorder.backoff=200ms",
+					"jetway.consumers.recorder.ack-wait=2s")
+			.run((context) -> {
+				try (Connection connection = Nats.connect(nats.url())) {
+					JetStream jetStream = connection.jetStream();
+					publish(jetStream, BEFORE);
+					await().atMost(Duration.ofSeconds(20)).until(() -> effects(database) >= 10);
+					// the database goes away in the middle of the work, for six ack
+					// waits,
+					// while more messages arrive
+					this.proxy.cut();
+					publish(jetStream, DURING);
+					await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(13)).until(() -> true);
+					assertThat(ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ")).isZero();
+					this.proxy.heal();
+					await().atMost(Duration.ofSeconds(60)).until(() -> effects(database) == BEFORE + DURING);
+					JetStreamManagement management = context.getBean(JetStreamManagement.class);
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> management.getConsumerInfo("ORDERS", "recorder").getNumAckPending() == 0);
+				}
+				JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+				assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT message_id) FROM effects", Long.class))
+					.isEqualTo(BEFORE + DURING);
+				// no delivery was spent on the outage: every message was handled on its
+				// first delivery
+				List<String> deliveries = jdbc.queryForList("SELECT DISTINCT note FROM effects", String.class);
+				assertThat(deliveries).containsExactly("1");
+				assertThat(ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ")).isZero();
+			});
+	}
+
+	private static void publish(JetStream jetStream, int count) throws Exception {
+		for (int i = 0; i < count; i++) {
+			Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, UUID.randomUUID().toString());
+			jetStream.publish(NatsMessage.builder()
+				.subject("orders.created")
+				.headers(headers)
+				.data("{}".getBytes(StandardCharsets.UTF_8))
+				.build());
+		}
+	}
+
+	static class RecordingListener {
+
+		private final JdbcTemplate jdbc;
+
+		RecordingListener(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@JetStreamListener("recorder")
+		void on(byte[] body, MessageContext context) throws InterruptedException {
+			Thread.sleep(20);
+			this.jdbc.update("INSERT INTO effects VALUES (?, ?)", context.messageId(),
+					Long.toString(context.deliveryCount()));
+		}
+
+	}
+
+}

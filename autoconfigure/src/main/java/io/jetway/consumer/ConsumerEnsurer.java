@@ -140,10 +140,10 @@ public class ConsumerEnsurer {
 		if (skipped == null) {
 			return null;
 		}
-		String subject = (filter != null) ? "'" + filter + "'" : "all subjects of the stream";
-		String problem = "Durable consumer '" + wanted.getDurable() + "' on stream " + stream + " cannot consume "
-				+ subject + ": the topology did not add it to the stream, because " + skipped.describe()
-				+ ". nats-server refused the consumer: " + refusal.getMessage();
+		String problem = "Durable consumer '" + wanted.getDurable() + "' on stream " + stream
+				+ ((filter != null) ? " cannot consume '" + filter + "'" : " cannot be created")
+				+ ": the topology did not add subject '" + skipped.subject() + "' to the stream, because "
+				+ skipped.describe() + ". nats-server refused the consumer: " + refusal.getMessage();
 		String streamProperty = (properties != null) ? properties + ".stream" : "the consumer's stream";
 		String filterProperty = (properties != null) ? properties + ".filter-subject" : "the filter subject";
 		String action = (skipped.reason() == SkippedSubject.Reason.OVERLAPS_OTHER)
@@ -153,7 +153,8 @@ public class ConsumerEnsurer {
 						+ "own with jetway.namespace.subject-prefix."
 				: "Fix the stream's subjects (" + skipped.property() + ") so that nats-server accepts them, or narrow "
 						+ filterProperty + " to subjects stream " + stream + " holds.";
-		return new JetwayConfigurationException(problem, (properties != null) ? filterProperty : null, action, refusal);
+		String property = (properties == null) ? null : (filter != null) ? filterProperty : streamProperty;
+		return new JetwayConfigurationException(problem, property, action, refusal);
 	}
 
 	private List<String> immutableDifferences(ConsumerConfiguration current, ConsumerConfiguration wanted) {

@@ -113,8 +113,35 @@ class ConsumerEnsureTests {
 					.contains("shipments.eu")
 					.contains("SHIPPING")
 					.contains("shipments.>")
+					.contains("(property jetway.consumers.recorder.filter-subject)");
+				assertThat(analysis.getAction()).contains("jetway.consumers.recorder.stream")
 					.contains("jetway.consumers.recorder.filter-subject");
-				assertThat(analysis.getAction()).isNotBlank();
+			});
+	}
+
+	@Test
+	void consumerOfAStreamNotCreatedBecauseAnotherStreamOwnsAllItsSubjectsFailsStartupWithJetwaysReport()
+			throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			connection.jetStreamManagement()
+				.addStream(StreamConfiguration.builder().name("SHIPPING").subjects("shipments.>").build());
+		}
+		contextRunner(this.database, nats.url()).withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("jetway.topology.streams.EU_SHIPMENTS.subjects=shipments.eu.>",
+					"jetway.consumers.recorder.stream=EU_SHIPMENTS")
+			.run((context) -> {
+				Throwable failure = context.getStartupFailure();
+				assertThat(failure).isNotNull();
+				FailureAnalysis analysis = new JetwayFailureAnalyzer().analyze(failure);
+				assertThat(analysis)
+					.as("Jetway's failure report for %s", NestedExceptionUtils.getMostSpecificCause(failure))
+					.isNotNull();
+				assertThat(analysis.getDescription()).contains("recorder")
+					.contains("shipments.eu.>")
+					.contains("SHIPPING")
+					.contains("cannot be created")
+					.contains("(property jetway.consumers.recorder.stream)");
+				assertThat(analysis.getAction()).contains("jetway.consumers.recorder.stream");
 			});
 	}
 

@@ -1,6 +1,7 @@
 package io.jetway.consumer;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,19 +174,25 @@ public class ConsumerEnsurer {
 
 	private List<String> mutableDifferences(ConsumerConfiguration current, ConsumerConfiguration wanted) {
 		List<String> differences = new ArrayList<>();
-		if (!Objects.equals(current.getAckWait(), wanted.getAckWait())) {
+		// a value jnats leaves unset (not positive) is not sent: the server applies its
+		// default, which must not count as a difference on every start
+		if (isSet(wanted.getAckWait()) && !Objects.equals(current.getAckWait(), wanted.getAckWait())) {
 			differences.add("ack wait " + current.getAckWait() + " -> " + wanted.getAckWait());
 		}
 		if (current.getMaxDeliver() != wanted.getMaxDeliver()) {
 			differences.add("max deliver " + current.getMaxDeliver() + " -> " + wanted.getMaxDeliver());
 		}
-		if (current.getMaxAckPending() != wanted.getMaxAckPending()) {
+		if (wanted.getMaxAckPending() > 0 && current.getMaxAckPending() != wanted.getMaxAckPending()) {
 			differences.add("max ack pending " + current.getMaxAckPending() + " -> " + wanted.getMaxAckPending());
 		}
 		if (!sameFilter(current, wanted)) {
 			differences.add("filter subject " + current.getFilterSubject() + " -> " + wanted.getFilterSubject());
 		}
 		return differences;
+	}
+
+	private static boolean isSet(@Nullable Duration duration) {
+		return duration != null && duration.compareTo(Duration.ZERO) > 0;
 	}
 
 	private boolean filterUpdatesInPlace() {

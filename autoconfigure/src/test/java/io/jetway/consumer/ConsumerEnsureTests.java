@@ -93,6 +93,16 @@ class ConsumerEnsureTests {
 	}
 
 	@Test
+	void serverDefaultsAreNotUpdatedOnEveryStart(CapturedOutput output) {
+		var runner = contextRunner(this.database, nats.url()).withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("jetway.consumers.recorder.stream=ORDERS", "jetway.consumers.recorder.max-deliver=-1",
+					"jetway.consumers.recorder.max-ack-pending=-1");
+		runner.run((context) -> assertThat(context).hasNotFailed());
+		runner.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("deleting and recreating").doesNotContain("Updating durable consumer");
+	}
+
+	@Test
 	void consumerOfASubjectAnotherStreamOwnsFailsStartupWithJetwaysReport() throws Exception {
 		try (Connection connection = Nats.connect(nats.url())) {
 			connection.jetStreamManagement()

@@ -7,6 +7,7 @@ import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamSettings;
+import io.jetway.topology.StreamTopology;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -45,8 +46,9 @@ public class ConsumerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerEnsurer consumerEnsurer(JetStreamManagement management, Connection connection) {
-		return new ConsumerEnsurer(management, connection);
+	ConsumerEnsurer consumerEnsurer(JetStreamManagement management, Connection connection,
+			ObjectProvider<StreamTopology> topology) {
+		return new ConsumerEnsurer(management, connection, topology.getIfAvailable());
 	}
 
 	@Bean

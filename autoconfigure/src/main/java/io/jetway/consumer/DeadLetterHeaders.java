@@ -29,6 +29,26 @@ public final class DeadLetterHeaders {
 	/** ISO-8601 instant. */
 	public static final String FAILED_AT = "Jetway-Dlq-Failed-At";
 
+	/**
+	 * The id consumers knew the message by ({@link MessageContext#messageId()}, the key
+	 * of the inbox): its {@code Nats-Msg-Id}, or stream and sequence.
+	 */
+	public static final String MESSAGE_ID = "Jetway-Dlq-Message-Id";
+
+	/**
+	 * On a republished dead letter: the id of the original message, which
+	 * {@link MessageContext#messageId()} (and so the inbox) uses instead of the copy's
+	 * own {@code Nats-Msg-Id}.
+	 */
+	public static final String REPLAY_MESSAGE_ID = "Jetway-Replay-Message-Id";
+
+	/**
+	 * On a republished dead letter: the consumer that dead-lettered it. Only that
+	 * consumer runs its handler; every other consumer of the subject acknowledges the
+	 * copy without running its handler.
+	 */
+	public static final String REPLAY_CONSUMER = "Jetway-Replay-Consumer";
+
 	private DeadLetterHeaders() {
 	}
 

@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes a failed message to a dead-letter subject: the original body and headers plus
- * {@link DeadLetterHeaders}. Its {@code Nats-Msg-Id} is derived from stream, sequence and
- * consumer, so dead-lettering the same message twice (after a crash, or by several
- * instances reacting to one advisory) stores it once.
+ * {@link DeadLetterHeaders}, among them the id consumers knew it by
+ * ({@link DeadLetterHeaders#MESSAGE_ID}), which a republished copy keeps. Its
+ * {@code Nats-Msg-Id} is derived from stream, sequence and consumer, so dead-lettering
+ * the same message twice (after a crash, or by several instances reacting to one
+ * advisory) stores it once.
  */
 public class DeadLetterPublisher {
 
@@ -42,6 +44,9 @@ public class DeadLetterPublisher {
 			}
 		}
 		String error = String.valueOf(failed.error());
+		String messageId = MessageContext.headerId(failed.headers());
+		headers.put(DeadLetterHeaders.MESSAGE_ID,
+				(messageId != null) ? messageId : failed.stream() + ":" + failed.sequence());
 		headers.put(JetwayHeaders.NATS_MSG_ID,
 				"dlq:" + failed.stream() + ":" + failed.sequence() + ":" + failed.consumer());
 		headers.put(DeadLetterHeaders.ORIGINAL_SUBJECT, failed.subject());

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import io.jetway.publish.JetwayHeaders;
-import io.jetway.support.MessageIds;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -18,8 +17,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The dead-letter stream ({@code JETWAY_DLQ}, namespace applied): list what is there and
- * why, and republish messages to their original subject with a new message id, so that
- * the consumer handles them again.
+ * why, and republish messages to their original subject so that the consumer that gave up
+ * on them handles them again. Only that consumer: the copy names it
+ * ({@link DeadLetterHeaders#REPLAY_CONSUMER}) and every other consumer of the subject
+ * acknowledges it without running its handler. The copy keeps the message id consumers
+ * knew the original by ({@link DeadLetterHeaders#REPLAY_MESSAGE_ID}), so the inbox
+ * recognises it, and gets a {@code Nats-Msg-Id} of its own derived from its dead-letter
+ * sequence, so the stream neither drops it as a duplicate of the original nor stores it
+ * twice when it is republished twice within the duplicate window.
  */
 public class DeadLetters {
 
@@ -66,8 +71,8 @@ public class DeadLetters {
 	}
 
 	/**
-	 * Publishes a dead letter to its original subject with a new {@code Nats-Msg-Id} and
-	 * removes it from the dead-letter stream.
+	 * Publishes a dead letter to its original subject, for the consumer that gave up on
+	 * it only, and removes it from the dead-letter stream.
 	 * @param sequence its sequence in the dead-letter stream
 	 * @return whether it existed
 	 */
@@ -93,11 +98,21 @@ public class DeadLetters {
 	private void republish(DeadLetter deadLetter) {
 		Headers headers = new Headers();
 		for (String key : deadLetter.headers().keySet()) {
-			if (!key.startsWith("Jetway-Dlq-") && !key.equalsIgnoreCase(JetwayHeaders.NATS_MSG_ID)) {
+			if (!key.startsWith("Jetway-Dlq-") && !key.startsWith("Jetway-Replay-")
+					&& !key.equalsIgnoreCase(JetwayHeaders.NATS_MSG_ID)) {
 				headers.put(key, deadLetter.headers().get(key));
 			}
 		}
-		headers.put(JetwayHeaders.NATS_MSG_ID, MessageIds.next().toString());
+		String messageId = deadLetter.headers().getFirst(DeadLetterHeaders.MESSAGE_ID);
+		if (messageId != null && !messageId.isBlank()) {
+			headers.put(DeadLetterHeaders.REPLAY_MESSAGE_ID, messageId);
+		}
+		if (!deadLetter.consumer().isEmpty()) {
+			headers.put(DeadLetterHeaders.REPLAY_CONSUMER, deadLetter.consumer());
+		}
+		// new to the stream's duplicate window (the original id may still be in it), and
+		// the same for a second republish of this dead letter
+		headers.put(JetwayHeaders.NATS_MSG_ID, "replay:" + this.stream + ":" + deadLetter.sequence());
 		try {
 			this.jetStream.publish(NatsMessage.builder()
 				.subject(deadLetter.originalSubject())

@@ -133,8 +133,8 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 		InFlightMessages inFlight = new InFlightMessages();
 		HandlerWatchdog watchdog = new HandlerWatchdog(consumer, settings.getHandlerTimeout());
 		ListenerInvoker invoker = new ListenerInvoker(method, watchdog);
-		DeliveryProcessor processor = settings.isInbox() ? this.inboxProcessors.create(invoker, settings)
-				: new DirectDeliveryProcessor(invoker);
+		DeliveryProcessor processor = new DeadLetterReplayFilter(consumer, settings.isInbox()
+				? this.inboxProcessors.create(invoker, settings) : new DirectDeliveryProcessor(invoker));
 		String stream = this.namespace.streamName(settings.getStream());
 		ContainerSettings containerSettings = new ContainerSettings(consumer, stream,
 				consumerConfiguration(consumer, settings), settings, deadLetterSubject(consumer, settings),

@@ -167,7 +167,7 @@ public class ListenerContainer {
 			return;
 		}
 		try {
-			this.ensurer.ensure(this.stream, this.consumerConfiguration);
+			this.ensurer.ensure(this.stream, this.consumerConfiguration, "jetway.consumers." + this.name);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(

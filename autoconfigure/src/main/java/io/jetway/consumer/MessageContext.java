@@ -47,7 +47,8 @@ public final class MessageContext {
 
 	/**
 	 * The id the inbox deduplicates by: the {@code Nats-Msg-Id} header, or stream and
-	 * sequence for messages published without one.
+	 * sequence for messages published without one. A republished dead letter keeps the id
+	 * of the original message ({@link DeadLetterHeaders#REPLAY_MESSAGE_ID}).
 	 */
 	public String messageId() {
 		return messageId(this.message);
@@ -72,13 +73,28 @@ public final class MessageContext {
 	}
 
 	static String messageId(Message message) {
-		Headers headers = message.getHeaders();
-		String id = (headers != null) ? headers.getFirst(JetwayHeaders.NATS_MSG_ID) : null;
-		if (id != null && !id.isBlank()) {
+		String id = headerId(message.getHeaders());
+		if (id != null) {
 			return id;
 		}
 		NatsJetStreamMetaData metaData = message.metaData();
 		return metaData.getStream() + ":" + metaData.streamSequence();
+	}
+
+	/**
+	 * @return the id the headers give: a republished dead letter's original id, or the
+	 * {@code Nats-Msg-Id}; {@code null} when neither is there
+	 */
+	static @Nullable String headerId(@Nullable Headers headers) {
+		if (headers == null) {
+			return null;
+		}
+		String replayed = headers.getFirst(DeadLetterHeaders.REPLAY_MESSAGE_ID);
+		if (replayed != null && !replayed.isBlank()) {
+			return replayed;
+		}
+		String id = headers.getFirst(JetwayHeaders.NATS_MSG_ID);
+		return (id != null && !id.isBlank()) ? id : null;
 	}
 
 }

@@ -43,6 +43,14 @@ public final class JobDispatch implements SmartLifecycle {
 		return this.dispatcher;
 	}
 
+	/**
+	 * @return the recovery of jobs whose message never left, or {@code null} when job
+	 * messages go through the outbox
+	 */
+	@Nullable JobDispatchRecovery recovery() {
+		return this.recovery;
+	}
+
 	@Override
 	public void start() {
 		if (this.dispatcher != null) {

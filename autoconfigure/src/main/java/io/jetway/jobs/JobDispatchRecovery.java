@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.jetway.jobs.JobDispatchRepository.OldestTransaction;
 import io.jetway.jobs.JobDispatchRepository.Progress;
 import io.jetway.jobs.JobDispatchRepository.Undispatched;
 import io.jetway.jobs.JobMessages.Outcome;
@@ -27,6 +28,13 @@ import org.apache.commons.logging.LogFactory;
  * bound is older than the recovery delay (by then the dispatcher has normally published
  * its jobs), and never again. A transaction that stays open holds the bound back and
  * delays recovery, never skips it.
+ * <p>
+ * Every round (on every instance, lease or not) also reads how long the oldest
+ * transaction still running in the PostgreSQL cluster has been open: that is how far the
+ * recovery is held back ({@link #heldBack()}, the
+ * {@code jetway.jobs.dispatch.recovery.held.back} gauge), and past
+ * {@code jetway.jobs.dispatch.recovery-held-back-warning} a WARN names the session that
+ * holds it.
  */
 public class JobDispatchRecovery {
 
@@ -44,14 +52,35 @@ public class JobDispatchRecovery {
 
 	private final PeriodicTask task;
 
+	private final Duration heldBackWarning;
+
+	private volatile Duration heldBack = Duration.ZERO;
+
+	/** Used by the recovery thread only: the oldest running transaction last seen. */
+	private long heldBackBy = -1;
+
+	private long heldBackSeenAt;
+
+	private boolean heldBackWarned;
+
 	JobDispatchRecovery(JobDispatchRepository repository, JobMessages messages, Connection connection, Duration delay,
-			Duration interval, int batchSize) {
+			Duration interval, int batchSize, Duration heldBackWarning) {
 		this.repository = repository;
 		this.messages = messages;
 		this.connection = connection;
 		this.delay = delay;
 		this.batchSize = batchSize;
-		this.task = new PeriodicTask("jetway-jobs-dispatch-recovery", interval, this::recover);
+		this.heldBackWarning = heldBackWarning;
+		this.task = new PeriodicTask("jetway-jobs-dispatch-recovery", interval, this::recoverAndWatch);
+	}
+
+	/**
+	 * @return how long the oldest transaction still running in the PostgreSQL cluster has
+	 * been open, as of the last round: the recovery cannot check jobs enqueued since it
+	 * began; zero when no transaction runs
+	 */
+	Duration heldBack() {
+		return this.heldBack;
 	}
 
 	void start() {
@@ -60,6 +89,58 @@ public class JobDispatchRecovery {
 
 	void stop() {
 		this.task.stop(Duration.ofSeconds(30));
+	}
+
+	private void recoverAndWatch() {
+		watchHeldBack();
+		recover();
+	}
+
+	/**
+	 * Reads the oldest running transaction. How long it has been open comes from
+	 * pg_stat_activity when this database user may see it, and otherwise from how long
+	 * the recovery has seen it as the oldest.
+	 */
+	void watchHeldBack() {
+		OldestTransaction oldest;
+		try {
+			oldest = this.repository.oldestTransaction();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the oldest running transaction: " + ex);
+			return;
+		}
+		long now = System.nanoTime();
+		long by = oldest.running() ? oldest.xid() : -1;
+		if (by != this.heldBackBy) {
+			if (this.heldBackWarned) {
+				logger.info("The job dispatch recovery is no longer held back by transaction " + this.heldBackBy
+						+ " (held back for " + this.heldBack.toSeconds() + "s)");
+			}
+			this.heldBackBy = by;
+			this.heldBackSeenAt = now;
+			this.heldBackWarned = false;
+		}
+		if (by == -1) {
+			this.heldBack = Duration.ZERO;
+			return;
+		}
+		Duration seen = Duration.ofNanos(now - this.heldBackSeenAt);
+		Duration open = oldest.open();
+		Duration age = (open != null && open.compareTo(seen) > 0) ? open : seen;
+		this.heldBack = age;
+		if (!this.heldBackWarned && age.compareTo(this.heldBackWarning) >= 0) {
+			this.heldBackWarned = true;
+			logger.warn("The job dispatch recovery is held back: transaction " + by + " has been open for "
+					+ age.toSeconds() + "s ("
+					+ ((oldest.session() != null) ? oldest.session()
+							: "its session is not visible to this database user: another role's session, or "
+									+ "look as a superuser")
+					+ "). Jobs enqueued since it began whose message never reached NATS (their instance stopped "
+					+ "right after the commit) wait until it ends; new jobs are not delayed. End that transaction "
+					+ "(or its session), and consider PostgreSQL's idle_in_transaction_session_timeout. "
+					+ "(jetway.jobs.dispatch.recovery-held-back-warning is " + this.heldBackWarning + ")");
+		}
 	}
 
 	/**

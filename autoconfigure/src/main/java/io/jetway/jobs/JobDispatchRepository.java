@@ -1,5 +1,7 @@
 package io.jetway.jobs;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -29,6 +31,22 @@ class JobDispatchRepository {
 			+ "WHERE enqueue_xid IS NOT NULL AND (enqueue_xid, id) > (CAST(? AS xid8), ?) "
 			+ "AND enqueue_xid < CAST(? AS xid8) AND status = 'pending' AND attempts = 0 "
 			+ "ORDER BY enqueue_xid, id LIMIT ?";
+
+	/**
+	 * The oldest running transaction id, whether any runs at all (the snapshot's xmin
+	 * below its xmax), and the session (or prepared transaction) holding it. The 64-bit
+	 * id is matched to the 32-bit ids of pg_stat_activity and pg_prepared_xacts.
+	 */
+	static final String OLDEST_TRANSACTION = "SELECT s.xmin::text AS xmin, s.xmin < s.xmax AS running, "
+			+ "extract(epoch FROM now() - coalesce(a.xact_start, p.prepared)) AS open_seconds, a.pid, a.state, "
+			+ "a.usename, a.datname, a.application_name, a.client_addr::text AS client, p.gid FROM "
+			+ "(SELECT pg_snapshot_xmin(c.snapshot) AS xmin, pg_snapshot_xmax(c.snapshot) AS xmax, "
+			+ "(pg_snapshot_xmin(c.snapshot)::text::numeric % 4294967296)::text AS xid32 "
+			+ "FROM (SELECT pg_current_snapshot() AS snapshot) c) s "
+			+ "LEFT JOIN LATERAL (SELECT pid, state, usename, datname, application_name, client_addr, xact_start "
+			+ "FROM pg_stat_activity WHERE backend_xid::text = s.xid32 LIMIT 1) a ON true "
+			+ "LEFT JOIN LATERAL (SELECT gid, prepared FROM pg_prepared_xacts WHERE transaction::text = s.xid32 "
+			+ "LIMIT 1) p ON true";
 
 	private final JdbcTemplate jdbc;
 
@@ -94,6 +112,36 @@ class JobDispatchRepository {
 				Long.toString(from), afterId, Long.toString(below), limit);
 	}
 
+	/**
+	 * The oldest transaction still running anywhere in the cluster (what
+	 * {@code pg_snapshot_xmin} stops at), with its session or prepared transaction where
+	 * this database user may see it.
+	 */
+	OldestTransaction oldestTransaction() {
+		return this.jdbc.queryForObject(OLDEST_TRANSACTION, (rows, rowNum) -> {
+			double seconds = rows.getDouble("open_seconds");
+			Duration open = rows.wasNull() ? null : Duration.ofMillis((long) (seconds * 1000));
+			return new OldestTransaction(Long.parseLong(rows.getString("xmin")), rows.getBoolean("running"), open,
+					session(rows));
+		});
+	}
+
+	private static @Nullable String session(ResultSet rows) throws SQLException {
+		String gid = rows.getString("gid");
+		if (gid != null) {
+			return "prepared transaction '" + gid + "'";
+		}
+		int pid = rows.getInt("pid");
+		if (rows.wasNull()) {
+			return null;
+		}
+		String state = rows.getString("state");
+		return "pid " + pid
+				+ ((state != null) ? ", state '" + state + "', user " + rows.getString("usename") + ", database "
+						+ rows.getString("datname") + ", application '" + rows.getString("application_name")
+						+ "', client " + rows.getString("client") : ", details hidden from this database user");
+	}
+
 	static UUID firstId() {
 		return FIRST_ID;
 	}
@@ -108,6 +156,18 @@ class JobDispatchRepository {
 	 * @param leaseUntil the lease taken
 	 */
 	record Progress(long checkedBelow, long nextBelow, boolean due, OffsetDateTime leaseUntil) {
+	}
+
+	/**
+	 * The oldest transaction still running in the cluster.
+	 *
+	 * @param xid its 64-bit id, or the next id to be assigned when none runs
+	 * @param running whether any transaction that was given an id is running
+	 * @param open how long it has been open, or {@code null} when this database user
+	 * cannot see its session
+	 * @param session who holds it, for logs, or {@code null} when not visible
+	 */
+	record OldestTransaction(long xid, boolean running, @Nullable Duration open, @Nullable String session) {
 	}
 
 	/**

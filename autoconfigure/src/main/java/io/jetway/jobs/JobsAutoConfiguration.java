@@ -140,11 +140,11 @@ public class JobsAutoConfiguration {
 		checkDispatch(dispatch);
 		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
 		JobMessages messages = new JobMessages(namespace, jetStream, ackTimeout);
-		return JobDispatch
-			.direct(new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
-					new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages,
-							connection, dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(),
-							dispatch.getBatchSize()));
+		return JobDispatch.direct(
+				new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
+				new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages, connection,
+						dispatch.getRecoveryDelay(), dispatch.getRecoveryInterval(), dispatch.getBatchSize(),
+						dispatch.getRecoveryHeldBackWarning()));
 	}
 
 	private static void checkDispatch(JobsProperties.Dispatch dispatch) {
@@ -161,6 +161,11 @@ public class JobsAutoConfiguration {
 			throw new JetwayConfigurationException(
 					"The job dispatch recovery interval is " + dispatch.getRecoveryInterval(),
 					"jetway.jobs.dispatch.recovery-interval", "Set a positive duration (default 5s).", null);
+		}
+		if ((dispatch.getRecoveryHeldBackWarning().isNegative() || dispatch.getRecoveryHeldBackWarning().isZero())) {
+			throw new JetwayConfigurationException(
+					"The job dispatch recovery held-back warning is " + dispatch.getRecoveryHeldBackWarning(),
+					"jetway.jobs.dispatch.recovery-held-back-warning", "Set a positive duration (default 5m).", null);
 		}
 	}
 
@@ -215,6 +220,12 @@ public class JobsAutoConfiguration {
 		@ConditionalOnMissingBean
 		JobMetrics jobMetrics(JobRepository repository) {
 			return new JobMetrics(repository);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobDispatchMetrics jobDispatchMetrics(JobDispatch dispatch) {
+			return new JobDispatchMetrics(dispatch);
 		}
 
 	}

@@ -145,6 +145,15 @@ public class JobsProperties {
 		private Duration recoveryInterval = Duration.ofSeconds(5);
 
 		/**
+		 * How long the oldest transaction still running anywhere in the PostgreSQL
+		 * cluster may hold the recovery back before a WARN names its session. Such a
+		 * transaction (an idle session in a transaction, a long report) delays the
+		 * recovery of jobs enqueued since it began; the held-back time is the
+		 * jetway.jobs.dispatch.recovery.held.back gauge.
+		 */
+		private Duration recoveryHeldBackWarning = Duration.ofMinutes(5);
+
+		/**
 		 * The most job messages published as one batch.
 		 */
 		private int batchSize = 500;
@@ -171,6 +180,14 @@ public class JobsProperties {
 
 		public void setRecoveryInterval(Duration recoveryInterval) {
 			this.recoveryInterval = recoveryInterval;
+		}
+
+		public Duration getRecoveryHeldBackWarning() {
+			return this.recoveryHeldBackWarning;
+		}
+
+		public void setRecoveryHeldBackWarning(Duration recoveryHeldBackWarning) {
+			this.recoveryHeldBackWarning = recoveryHeldBackWarning;
 		}
 
 		public int getBatchSize() {

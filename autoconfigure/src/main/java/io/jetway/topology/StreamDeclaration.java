@@ -1,5 +1,6 @@
 package io.jetway.topology;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +28,11 @@ import java.util.List;
  */
 public record StreamDeclaration(String name, List<String> subjects, StreamSettings settings, String source) {
 
+	/** The longest duration nats-server holds: {@link Long#MAX_VALUE} nanoseconds. */
+	private static final Duration LONGEST_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
 	/**
-	 * Checks the name and every subject.
+	 * Checks the name, every subject, and that the durations fit what nats-server holds.
 	 * @throws TopologyException naming {@code source} and the fault
 	 */
 	public StreamDeclaration {
@@ -42,6 +46,22 @@ public record StreamDeclaration(String name, List<String> subjects, StreamSettin
 			checked.add(Subjects.validate(subjects.get(i), source + ".subjects[" + i + "]"));
 		}
 		subjects = List.copyOf(checked);
+		checkHeldByTheServer(settings.maxAge(), "max-age", name, source);
+		checkHeldByTheServer(settings.duplicateWindow(), "duplicate-window", name, source);
+	}
+
+	/**
+	 * nats-server keeps durations as 64-bit nanoseconds; a longer one would overflow deep
+	 * inside the client when the stream is sent.
+	 */
+	private static void checkHeldByTheServer(Duration duration, String setting, String name, String source) {
+		if (duration.compareTo(LONGEST_DURATION) > 0) {
+			throw new TopologyException(
+					"The " + setting + " of stream " + name + " is " + duration.getSeconds() + "s, longer than "
+							+ "nats-server can hold (at most 292 years: " + LONGEST_DURATION.getSeconds()
+							+ "s, as nanoseconds in 64 bits)",
+					source + "." + setting, "Set a shorter duration, or 0 for no limit.");
+		}
 	}
 
 	/**

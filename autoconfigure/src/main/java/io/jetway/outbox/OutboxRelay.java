@@ -164,6 +164,9 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
+	 * Polls when the poll is due, then publishes a batch of the queue: the poller gets
+	 * its turn however long the queue stays non-empty (due delayed rows, retries and rows
+	 * the queue dropped would otherwise wait for the load to stop).
 	 * @return whether there may be more work right away
 	 */
 	private boolean step() {
@@ -171,18 +174,24 @@ public class OutboxRelay implements SmartLifecycle {
 			this.nextPoll = this.clock.instant().plus(this.properties.getRelay().getPollInterval());
 			return false;
 		}
+		Instant now = this.clock.instant();
+		boolean more = !now.isBefore(this.nextPoll) && poll(now);
 		List<OutboxRecord> fresh = takeQueued(this.properties.getRelay().getBatchSize());
 		if (!fresh.isEmpty()) {
 			this.transactions.executeWithoutResult((status) -> {
 				Set<UUID> locked = this.repository.lockPending(OutboxRepository.ids(fresh));
 				publish(fresh.stream().filter((record) -> locked.contains(record.id())).toList());
 			});
-			return true;
+			more = true;
 		}
-		Instant now = this.clock.instant();
-		if (now.isBefore(this.nextPoll)) {
-			return false;
-		}
+		return more;
+	}
+
+	/**
+	 * Claims and publishes due rows.
+	 * @return whether a full batch was due, so more may be
+	 */
+	private boolean poll(Instant now) {
 		int batchSize = this.properties.getRelay().getBatchSize();
 		Integer claimed = this.transactions.execute((status) -> {
 			List<OutboxRecord> due = this.repository.claimDue(now, batchSize);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.jetway.jobs.JobsTests.TestHandlers;
@@ -136,6 +137,35 @@ class TransactionBufferTests {
 			assertThat(orders(nats.url())).containsExactly("orders.outer A", "orders.outer C");
 			assertThat(jobRows(database)).isEqualTo(1);
 			assertThat(TestHandlers.greeted).containsExactly("outer job");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aSavepointRollbackAfterAReadInsertedTheBufferedJobsKeepsTheJobsEnqueuedBeforeIt(TestDatabase type)
+			throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			TransactionTemplate outer = transactions(context, TransactionDefinition.PROPAGATION_REQUIRED);
+			TransactionTemplate nested = transactions(context, TransactionDefinition.PROPAGATION_NESTED);
+			outer.executeWithoutResult((status) -> {
+				jobs.enqueue("greet", new Greeting("before the savepoint"));
+				try {
+					nested.executeWithoutResult((nestedStatus) -> {
+						UUID inner = jobs.enqueue("greet", new Greeting("after the savepoint"));
+						// the read inserts both buffered jobs, after the savepoint
+						assertThat(jobs.status(inner)).isPresent();
+						throw new IllegalStateException("the nested transaction fails");
+					});
+				}
+				catch (IllegalStateException ex) {
+					// rolled back to the savepoint, with both inserts
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("before the savepoint"));
+			assertThat(jobRows(database)).isEqualTo(1);
+			assertThat(TestHandlers.greeted).containsExactly("before the savepoint");
 		});
 	}
 

@@ -13,7 +13,10 @@ import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
 import io.jetway.consumer.ListenerInvoker;
 import io.nats.client.Message;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import org.springframework.transaction.NestedTransactionNotSupportedException;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -24,10 +27,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * again with a savepoint per message, without the failed message, so a handler that
  * throws rolls back to its savepoint and only its message is redelivered. (Handlers
  * before the failed one run twice then; the database effects of their first run were
- * rolled back.) If the commit fails, every message of the batch is redelivered and the
- * inbox keeps the redeliveries single.
+ * rolled back.) Where the transaction manager refuses savepoints
+ * ({@code JpaTransactionManager} with Hibernate), the rerun is one transaction per
+ * message instead. What the rolled-back handlers published or enqueued is dropped with
+ * their savepoint or transaction. If the commit fails, every message of the batch is
+ * redelivered and the inbox keeps the redeliveries single.
  */
 public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
+
+	private static final Log logger = LogFactory.getLog(BatchInboxDeliveryProcessor.class);
 
 	private final ListenerInvoker invoker;
 
@@ -36,6 +44,8 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
+
+	private volatile boolean savepointsRefused;
 
 	public BatchInboxDeliveryProcessor(ListenerInvoker invoker, InboxRepository repository,
 			TransactionTemplate transactions, Clock clock) {
@@ -80,8 +90,47 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		catch (FirstFailure failure) {
 			Map<Integer, DeliveryOutcome> failed = Map.of(failure.index, DeliveryOutcome.failed(failure.getCause()));
-			return this.transactions.execute((status) -> processInTransaction(messages, entries, status, failed));
+			if (!this.savepointsRefused) {
+				try {
+					return this.transactions
+						.execute((status) -> processInTransaction(messages, entries, status, failed));
+				}
+				catch (NestedTransactionNotSupportedException ex) {
+					this.savepointsRefused = true;
+					logger.info("Consumer " + this.invoker.consumer() + ": the transaction manager refuses savepoints ("
+							+ ex.getMessage() + "); a per-batch transaction in which a handler fails is finished "
+							+ "with one transaction per message");
+				}
+			}
+			return oneTransactionEach(messages, entries, failed);
 		}
+	}
+
+	/**
+	 * Runs each message but the failed ones in a transaction of its own: where savepoints
+	 * are refused (JPA with Hibernate), only this isolates a failing handler.
+	 */
+	private List<DeliveryOutcome> oneTransactionEach(List<Message> messages, List<InboxEntry> entries,
+			Map<Integer, DeliveryOutcome> failed) {
+		List<DeliveryOutcome> outcomes = new ArrayList<>(messages.size());
+		for (int i = 0; i < messages.size(); i++) {
+			DeliveryOutcome earlier = failed.get(i);
+			if (earlier != null) {
+				outcomes.add(earlier);
+				continue;
+			}
+			List<Message> message = List.of(messages.get(i));
+			List<InboxEntry> entry = List.of(entries.get(i));
+			try {
+				outcomes.add(this.transactions
+					.execute((status) -> processInTransaction(message, entry, status, Collections.emptyMap()))
+					.get(0));
+			}
+			catch (FirstFailure failure) {
+				outcomes.add(DeliveryOutcome.failed(failure.getCause()));
+			}
+		}
+		return outcomes;
 	}
 
 	/**

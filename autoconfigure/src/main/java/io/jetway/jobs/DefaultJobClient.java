@@ -12,6 +12,7 @@ import io.jetway.jobs.JobRepository.NewJob;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
 import io.jetway.support.MessageIds;
+import io.jetway.support.SeparateTransactions;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,7 +71,7 @@ public class DefaultJobClient implements JobClient {
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
-		this.pendingInserts = new PendingJobInserts(repository, dispatcher);
+		this.pendingInserts = new PendingJobInserts(repository, dispatcher, SeparateTransactions.of(transactions));
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.jetway.jobs.JobMessages.JobMessage;
 import io.jetway.jobs.JobMessages.Outcome;
+import io.jetway.support.RateLimitedWarning;
 import io.nats.client.Connection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +35,8 @@ public class JobDispatcher {
 	private final int batchSize;
 
 	private final long giveUpNanos;
+
+	private final RateLimitedWarning failureWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
 	private final Object signal = new Object();
 
@@ -171,7 +174,10 @@ public class JobDispatcher {
 			}
 		}
 		if (!retry.isEmpty() || givenUp > 0) {
-			logger.warn(batch.size() - published + " job messages could not be published (no PubAck); " + retry.size()
+			// NATS unreachable, slow, or the jobs stream electing a leader: a lasting
+			// condition that would otherwise log every second; no job attempt is spent
+			this.failureWarning.warn(batch.size() - published + " job messages could not be published (no PubAck: "
+					+ "NATS unreachable or slow, or the jobs stream missing or without a leader); " + retry.size()
 					+ " are retried in 1s"
 					+ ((givenUp > 0) ? ", " + givenUp + " are left to the dispatch recovery" : ""));
 			synchronized (this.signal) {

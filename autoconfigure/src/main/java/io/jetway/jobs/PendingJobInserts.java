@@ -7,8 +7,9 @@ import io.jetway.jobs.JobMessages.JobMessage;
 import io.jetway.jobs.JobRepository.NewJob;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.Ordered;
-import org.springframework.transaction.support.TransactionSynchronization;
+import io.jetway.support.SeparateTransactions;
+import io.jetway.support.TransactionBuffer;
+
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -17,7 +18,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * its connection, as the outbox does with messages. {@link #flush()} writes them earlier,
  * for reads of {@code jetway_jobs} in the same transaction. After the commit, the jobs
  * dispatched directly (not through the outbox) are handed to the {@link JobDispatcher}; a
- * rollback discards them.
+ * rollback discards them. The buffer follows its transaction through suspension
+ * ({@code REQUIRES_NEW}) and savepoint rollbacks ({@code NESTED}, per-batch inbox); a job
+ * enqueued after the commit (from a synchronization's {@code afterCommit}) is inserted in
+ * a transaction of its own (see {@link TransactionBuffer}).
  */
 class PendingJobInserts {
 
@@ -25,9 +29,13 @@ class PendingJobInserts {
 
 	private final @Nullable JobDispatcher dispatcher;
 
-	PendingJobInserts(JobRepository repository, @Nullable JobDispatcher dispatcher) {
+	private final SeparateTransactions separateTransactions;
+
+	PendingJobInserts(JobRepository repository, @Nullable JobDispatcher dispatcher,
+			SeparateTransactions separateTransactions) {
 		this.repository = repository;
 		this.dispatcher = dispatcher;
+		this.separateTransactions = separateTransactions;
 	}
 
 	/**
@@ -41,7 +49,7 @@ class PendingJobInserts {
 	 * Adds a job to the current transaction's batch.
 	 */
 	void add(NewJob job) {
-		Buffer buffer = buffer();
+		Buffer buffer = TransactionBuffer.current(this, Buffer::new);
 		if (buffer == null) {
 			this.repository.insertAll(List.of(job));
 			inserted(job);
@@ -58,12 +66,12 @@ class PendingJobInserts {
 		if (!job.direct() || this.dispatcher == null) {
 			return;
 		}
-		Buffer buffer = buffer();
+		Buffer buffer = TransactionBuffer.current(this, Buffer::new);
 		if (buffer == null) {
 			this.dispatcher.committed(List.of(message(job)));
 		}
 		else {
-			buffer.direct.add(message(job));
+			buffer.addWritten(job);
 		}
 	}
 
@@ -76,76 +84,56 @@ class PendingJobInserts {
 		}
 	}
 
-	private @Nullable Buffer buffer() {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			return null;
-		}
-		Buffer buffer = (Buffer) TransactionSynchronizationManager.getResource(this);
-		if (buffer == null) {
-			buffer = new Buffer();
-			TransactionSynchronizationManager.bindResource(this, buffer);
-			TransactionSynchronizationManager.registerSynchronization(buffer);
-		}
-		return buffer;
-	}
-
 	private static JobMessage message(NewJob job) {
 		return new JobMessage(job.id(), job.type(), job.queue());
 	}
 
-	private final class Buffer implements TransactionSynchronization {
+	private final class Buffer extends TransactionBuffer<NewJob> {
 
-		private final List<NewJob> jobs = new ArrayList<>();
-
-		private final List<JobMessage> direct = new ArrayList<>();
-
-		private boolean committing;
-
-		void add(NewJob job) {
-			this.jobs.add(job);
-			if (job.direct()) {
-				this.direct.add(message(job));
-			}
-			if (this.committing) {
-				// enqueued by another synchronization's beforeCommit after this one ran
-				writePending();
-			}
-		}
-
-		void writePending() {
-			if (!this.jobs.isEmpty()) {
-				PendingJobInserts.this.repository.insertAll(List.copyOf(this.jobs));
-				this.jobs.clear();
-			}
+		Buffer() {
+			super(PendingJobInserts.this);
 		}
 
 		@Override
-		public void beforeCommit(boolean readOnly) {
-			this.committing = true;
-			writePending();
+		protected void add(NewJob job) {
+			super.add(job);
 		}
 
 		@Override
-		public void flush() {
-			writePending();
+		protected void addWritten(NewJob job) {
+			super.addWritten(job);
 		}
 
 		@Override
-		public void afterCommit() {
+		protected void writePending() {
+			super.writePending();
+		}
+
+		@Override
+		protected void write(List<NewJob> jobs) {
+			PendingJobInserts.this.repository.insertAll(jobs);
+		}
+
+		@Override
+		protected void writeSeparately(List<NewJob> jobs) {
+			PendingJobInserts.this.separateTransactions.run(() -> write(jobs));
+		}
+
+		@Override
+		protected void committed(List<NewJob> jobs) {
 			JobDispatcher target = PendingJobInserts.this.dispatcher;
-			if (target != null && !this.direct.isEmpty()) {
-				target.committed(this.direct);
+			if (target == null) {
+				return;
 			}
-		}
-
-		@Override
-		public void afterCompletion(int status) {
-			TransactionSynchronizationManager.unbindResourceIfPossible(PendingJobInserts.this);
-		}
-
-		@Override
-		public int getOrder() {
-			return Ordered.LOWEST_PRECEDENCE;
+			List<JobMessage> direct = new ArrayList<>(jobs.size());
+			for (NewJob job : jobs) {
+				if (job.direct()) {
+					direct.add(message(job));
+				}
+			}
+			if (!direct.isEmpty()) {
+				target.committed(direct);
+			}
 		}
 
 	}

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import io.jetway.connection.NatsConnectionAutoConfiguration;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
+import io.jetway.support.SeparateTransactions;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -60,8 +61,8 @@ public class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TransactionalOutboxWriter transactionalOutboxWriter(OutboxRepository repository, OutboxRelay relay,
-			OutboxProperties properties) {
-		return new TransactionalOutboxWriter(repository, relay, Clock.systemUTC(),
+			DataSource dataSource, OutboxProperties properties) {
+		return new TransactionalOutboxWriter(repository, relay, new SeparateTransactions(dataSource), Clock.systemUTC(),
 				properties.getRelay().getRecoveryDelay());
 	}
 

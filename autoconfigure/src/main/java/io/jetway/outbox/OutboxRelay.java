@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
 import io.jetway.outbox.OutboxRepository.FailedAttempt;
 import io.jetway.outbox.OutboxRepository.SentRow;
 import io.jetway.publish.PublishFailures;
+import io.jetway.publish.PublishOutages;
 import io.jetway.support.Backoff;
+import io.jetway.support.RateLimitedWarning;
 import io.jetway.topology.StreamTopology;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -37,7 +39,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with their stream and sequence when every PubAck is in, all in one short transaction. A
  * recovery poller claims the rest with {@code FOR UPDATE SKIP LOCKED}: delayed rows when
  * due, rows to retry, and rows left behind by a crash once their recovery delay has
- * passed. While NATS is disconnected nothing is attempted.
+ * passed. While NATS is disconnected nothing is attempted. A failure that is NATS's and
+ * not the message's (no PubAck in time, or no responders while a stream that captures the
+ * subject elects a leader, see {@link PublishOutages}) postpones the row without spending
+ * an attempt and is reported by one WARN a minute.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -64,6 +69,10 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final PublishOutages outages;
+
+	private final RateLimitedWarning outageWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
+
 	private final Object signal = new Object();
 
 	private final ArrayDeque<OutboxRecord> queue = new ArrayDeque<>();
@@ -86,6 +95,7 @@ public class OutboxRelay implements SmartLifecycle {
 		this.backoff = properties.getRelay().getBackoff().toBackoff("jetway.outbox.relay.backoff");
 		this.observer = observer;
 		this.clock = clock;
+		this.outages = new PublishOutages(connection);
 	}
 
 	/**
@@ -164,6 +174,9 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
+	 * Polls when the poll is due, then publishes a batch of the queue: the poller gets
+	 * its turn however long the queue stays non-empty (due delayed rows, retries and rows
+	 * the queue dropped would otherwise wait for the load to stop).
 	 * @return whether there may be more work right away
 	 */
 	private boolean step() {
@@ -171,18 +184,24 @@ public class OutboxRelay implements SmartLifecycle {
 			this.nextPoll = this.clock.instant().plus(this.properties.getRelay().getPollInterval());
 			return false;
 		}
+		Instant now = this.clock.instant();
+		boolean more = !now.isBefore(this.nextPoll) && poll(now);
 		List<OutboxRecord> fresh = takeQueued(this.properties.getRelay().getBatchSize());
 		if (!fresh.isEmpty()) {
 			this.transactions.executeWithoutResult((status) -> {
 				Set<UUID> locked = this.repository.lockPending(OutboxRepository.ids(fresh));
 				publish(fresh.stream().filter((record) -> locked.contains(record.id())).toList());
 			});
-			return true;
+			more = true;
 		}
-		Instant now = this.clock.instant();
-		if (now.isBefore(this.nextPoll)) {
-			return false;
-		}
+		return more;
+	}
+
+	/**
+	 * Claims and publishes due rows.
+	 * @return whether a full batch was due, so more may be
+	 */
+	private boolean poll(Instant now) {
 		int batchSize = this.properties.getRelay().getBatchSize();
 		Integer claimed = this.transactions.execute((status) -> {
 			List<OutboxRecord> due = this.repository.claimDue(now, batchSize);
@@ -282,25 +301,45 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private void recordFailures(List<OutboxRecord> records, List<Throwable> failures, Instant now) {
 		if (this.connection.getStatus() != Connection.Status.CONNECTED) {
-			logger.info(records.size() + " outbox messages wait for NATS to reconnect");
+			this.outageWarning.warn(records.size() + " outbox messages wait for NATS to reconnect");
 			return;
 		}
 		int maxAttempts = this.properties.getRelay().getMaxAttempts();
+		PublishOutages.Check outages = this.outages.check();
 		List<FailedAttempt> attempts = new ArrayList<>(records.size());
+		String firstOutage = null;
+		int postponed = 0;
+		String firstError = null;
 		int givenUp = 0;
 		for (int i = 0; i < records.size(); i++) {
 			OutboxRecord record = records.get(i);
+			String outage = outages.outage(record.subject(), failures.get(i));
+			if (outage != null) {
+				// the infrastructure's failure, not the message's: no attempt spent
+				postponed++;
+				firstOutage = (firstOutage != null) ? firstOutage : outage;
+				attempts.add(new FailedAttempt(record.id(), OutboxStatus.PENDING, record.attempts(), outage,
+						now.plus(this.backoff.delayAfter(1))));
+				continue;
+			}
 			int attempt = record.attempts() + 1;
 			OutboxStatus status = (attempt >= maxAttempts) ? OutboxStatus.FAILED : OutboxStatus.PENDING;
 			givenUp += (status == OutboxStatus.FAILED) ? 1 : 0;
-			attempts.add(new FailedAttempt(record.id(), status, attempt,
-					PublishFailures.describe(record.subject(), failures.get(i)),
-					now.plus(this.backoff.delayAfter(attempt))));
+			String error = PublishFailures.describe(record.subject(), failures.get(i));
+			firstError = (firstError != null) ? firstError : error;
+			attempts.add(
+					new FailedAttempt(record.id(), status, attempt, error, now.plus(this.backoff.delayAfter(attempt))));
 		}
 		this.repository.recordFailures(attempts);
-		this.observer.failed(records.size(), givenUp);
-		logger.warn(records.size() + " outbox messages failed to publish (" + givenUp + " gave up after " + maxAttempts
-				+ " attempts, jetway.outbox.relay.max-attempts); first: " + attempts.get(0).error());
+		int counted = records.size() - postponed;
+		if (counted > 0) {
+			this.observer.failed(counted, givenUp);
+			logger.warn(counted + " outbox messages failed to publish (" + givenUp + " gave up after " + maxAttempts
+					+ " attempts, jetway.outbox.relay.max-attempts); first: " + firstError);
+		}
+		if (postponed > 0) {
+			this.outageWarning.warn(postponed + " outbox messages wait for NATS, no attempt counted: " + firstOutage);
+		}
 	}
 
 	private void cleanUpIfDue(Instant now) {

@@ -11,14 +11,19 @@ import io.jetway.publish.EncodedMessage;
 import io.jetway.publish.OutboxWriter;
 import io.jetway.publish.PublishReceipt;
 
-import org.springframework.core.Ordered;
-import org.springframework.transaction.support.TransactionSynchronization;
+import io.jetway.support.SeparateTransactions;
+import io.jetway.support.TransactionBuffer;
+
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Collects the messages a transaction publishes and inserts them as outbox rows in one
  * batch just before it commits, on its connection. After the commit it hands them to the
- * {@link OutboxRelay}, which publishes them at once; a rollback discards them.
+ * {@link OutboxRelay}, which publishes them at once; a rollback discards them. The buffer
+ * follows its transaction through suspension ({@code REQUIRES_NEW}) and savepoint
+ * rollbacks ({@code NESTED}, per-batch inbox); a message published after the commit (from
+ * a synchronization's {@code afterCommit}) is written in a transaction of its own (see
+ * {@link TransactionBuffer}).
  */
 public class TransactionalOutboxWriter implements OutboxWriter {
 
@@ -26,14 +31,17 @@ public class TransactionalOutboxWriter implements OutboxWriter {
 
 	private final OutboxRelay relay;
 
+	private final SeparateTransactions separateTransactions;
+
 	private final Clock clock;
 
 	private final Duration recoveryDelay;
 
-	public TransactionalOutboxWriter(OutboxRepository repository, OutboxRelay relay, Clock clock,
-			Duration recoveryDelay) {
+	public TransactionalOutboxWriter(OutboxRepository repository, OutboxRelay relay,
+			SeparateTransactions separateTransactions, Clock clock, Duration recoveryDelay) {
 		this.repository = repository;
 		this.relay = relay;
+		this.separateTransactions = separateTransactions;
 		this.clock = clock;
 		this.recoveryDelay = recoveryDelay;
 	}
@@ -51,66 +59,49 @@ public class TransactionalOutboxWriter implements OutboxWriter {
 				now);
 		boolean delayed = message.notBefore() != null && message.notBefore().isAfter(now);
 		PendingRow row = new PendingRow(record, delayed ? message.notBefore() : now.plus(this.recoveryDelay));
-		transactionBuffer().add(row, delayed);
+		Buffer buffer = TransactionBuffer.current(this, Buffer::new);
+		if (buffer == null) {
+			throw new IllegalStateException("No transaction synchronization is active: check canWrite() first");
+		}
+		buffer.add(new Buffered(row, delayed));
 		return PublishReceipt.outboxed(message.id(), message.subject());
 	}
 
-	private TransactionBuffer transactionBuffer() {
-		TransactionBuffer buffer = (TransactionBuffer) TransactionSynchronizationManager.getResource(this);
-		if (buffer == null) {
-			buffer = new TransactionBuffer();
-			TransactionSynchronizationManager.bindResource(this, buffer);
-			TransactionSynchronizationManager.registerSynchronization(buffer);
-		}
-		return buffer;
+	private record Buffered(PendingRow row, boolean delayed) {
 	}
 
-	private final class TransactionBuffer implements TransactionSynchronization {
+	private final class Buffer extends TransactionBuffer<Buffered> {
 
-		private final List<PendingRow> rows = new ArrayList<>();
-
-		private final List<OutboxRecord> immediate = new ArrayList<>();
-
-		private boolean flushed;
-
-		void add(PendingRow row, boolean delayed) {
-			if (!delayed) {
-				this.immediate.add(row.record());
-			}
-			if (this.flushed) {
-				// published during another synchronization's beforeCommit (a JPA flush,
-				// for
-				// example), after this buffer was written: insert it on its own
-				TransactionalOutboxWriter.this.repository.insert(List.of(row));
-			}
-			else {
-				this.rows.add(row);
-			}
+		Buffer() {
+			super(TransactionalOutboxWriter.this);
 		}
 
 		@Override
-		public void beforeCommit(boolean readOnly) {
-			if (!this.rows.isEmpty()) {
-				TransactionalOutboxWriter.this.repository.insert(this.rows);
+		protected void add(Buffered item) {
+			super.add(item);
+		}
+
+		@Override
+		protected void write(List<Buffered> items) {
+			TransactionalOutboxWriter.this.repository.insert(items.stream().map(Buffered::row).toList());
+		}
+
+		@Override
+		protected void writeSeparately(List<Buffered> items) {
+			TransactionalOutboxWriter.this.separateTransactions.run(() -> write(items));
+		}
+
+		@Override
+		protected void committed(List<Buffered> items) {
+			List<OutboxRecord> immediate = new ArrayList<>(items.size());
+			for (Buffered item : items) {
+				if (!item.delayed()) {
+					immediate.add(item.row().record());
+				}
 			}
-			this.flushed = true;
-		}
-
-		@Override
-		public void afterCommit() {
-			if (!this.immediate.isEmpty()) {
-				TransactionalOutboxWriter.this.relay.committed(this.immediate);
+			if (!immediate.isEmpty()) {
+				TransactionalOutboxWriter.this.relay.committed(immediate);
 			}
-		}
-
-		@Override
-		public void afterCompletion(int status) {
-			TransactionSynchronizationManager.unbindResourceIfPossible(TransactionalOutboxWriter.this);
-		}
-
-		@Override
-		public int getOrder() {
-			return Ordered.LOWEST_PRECEDENCE;
 		}
 
 	}

@@ -49,12 +49,12 @@ public final class PublishFailures {
 		return "Publishing to subject '" + subject + "' failed: " + cause;
 	}
 
-	private static boolean isNoStream(Throwable cause) {
+	static boolean isNoStream(Throwable cause) {
 		String message = cause.getMessage();
 		return message != null && message.contains("503");
 	}
 
-	private static Throwable unwrap(Throwable failure) {
+	static Throwable unwrap(Throwable failure) {
 		Throwable current = failure;
 		while ((current instanceof CompletionException || current instanceof ExecutionException
 				|| (current.getClass() == RuntimeException.class)) && current.getCause() != null) {

@@ -1,0 +1,269 @@
+package io.jetway.jobs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.jetway.jobs.JobsTests.TestHandlers;
+import io.jetway.jobs.JobsTests.TestHandlers.Greeting;
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.PublishReceipt;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamInfo;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a transaction publishes and enqueues follows that transaction through
+ * {@code REQUIRES_NEW}, {@code NESTED} and its commit: an inner transaction's messages
+ * and jobs commit or roll back with the inner transaction, a savepoint rollback drops
+ * what was added after the savepoint, and what a synchronization adds after the commit is
+ * written in a transaction of its own. PostgreSQL (jobs dispatched directly) and H2 (job
+ * messages through the outbox).
+ */
+class TransactionBufferTests {
+
+	@RegisterExtension
+	static final NatsServerExtension nats = new NatsServerExtension();
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	@BeforeEach
+	void clearHandlers() {
+		TestHandlers.reset();
+	}
+
+	private TestDatabaseInstance database(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = databases.get(type);
+		JobsTests.reset(database, nats.url());
+		return database;
+	}
+
+	static ApplicationContextRunner runner(TestDatabaseInstance database, String natsUrl) {
+		return JobsTests.contextRunner(database, natsUrl)
+			.withPropertyValues("jetway.topology.streams.ORDERS.subjects=orders.>");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void requiresNewWorkCommitsWhenTheOuterTransactionRollsBack(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+			JobClient jobs = context.getBean(JobClient.class);
+			TransactionTemplate outer = transactions(context, TransactionDefinition.PROPAGATION_REQUIRED);
+			TransactionTemplate inner = transactions(context, TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+			assertThatIllegalStateException().isThrownBy(() -> outer.executeWithoutResult((status) -> {
+				publisher.publish("orders.outer", "A");
+				inner.executeWithoutResult((innerStatus) -> {
+					publisher.publish("orders.inner", "B");
+					jobs.enqueue("greet", new Greeting("J"));
+				});
+				throw new IllegalStateException("the outer transaction fails");
+			}));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("J"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> !orders(nats.url()).isEmpty());
+			assertThat(orders(nats.url())).containsExactly("orders.inner B");
+			assertThat(jobRows(database)).isEqualTo(1);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void requiresNewWorkThatFailsIsNeitherPublishedNorRunWhenTheOuterCatchesTheFailure(TestDatabase type)
+			throws Exception {
+		innerFailureCaughtByTheOuterLeavesOnlyTheOuterWork(type, TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void nestedWorkRolledBackToItsSavepointIsNeitherPublishedNorRun(TestDatabase type) throws Exception {
+		innerFailureCaughtByTheOuterLeavesOnlyTheOuterWork(type, TransactionDefinition.PROPAGATION_NESTED);
+	}
+
+	private void innerFailureCaughtByTheOuterLeavesOnlyTheOuterWork(TestDatabase type, int propagation)
+			throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+			JobClient jobs = context.getBean(JobClient.class);
+			TransactionTemplate outer = transactions(context, TransactionDefinition.PROPAGATION_REQUIRED);
+			TransactionTemplate inner = transactions(context, propagation);
+			outer.executeWithoutResult((status) -> {
+				publisher.publish("orders.outer", "A");
+				jobs.enqueue("greet", new Greeting("outer job"));
+				try {
+					inner.executeWithoutResult((innerStatus) -> {
+						publisher.publish("orders.inner", "B");
+						jobs.enqueue("greet", new Greeting("J"));
+						throw new IllegalStateException("the inner transaction fails");
+					});
+				}
+				catch (IllegalStateException ex) {
+					// the outer transaction goes on without the inner work
+				}
+				publisher.publish("orders.outer", "C");
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("outer job"));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> pendingOutboxRows(database) == 0 && orders(nats.url()).size() >= 2);
+			// A, B and C would be one insert and one relay batch: B would be there
+			assertThat(orders(nats.url())).containsExactly("orders.outer A", "orders.outer C");
+			assertThat(jobRows(database)).isEqualTo(1);
+			assertThat(TestHandlers.greeted).containsExactly("outer job");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aSavepointRollbackAfterAReadInsertedTheBufferedJobsKeepsTheJobsEnqueuedBeforeIt(TestDatabase type)
+			throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			TransactionTemplate outer = transactions(context, TransactionDefinition.PROPAGATION_REQUIRED);
+			TransactionTemplate nested = transactions(context, TransactionDefinition.PROPAGATION_NESTED);
+			outer.executeWithoutResult((status) -> {
+				jobs.enqueue("greet", new Greeting("before the savepoint"));
+				try {
+					nested.executeWithoutResult((nestedStatus) -> {
+						UUID inner = jobs.enqueue("greet", new Greeting("after the savepoint"));
+						// the read inserts both buffered jobs, after the savepoint
+						assertThat(jobs.status(inner)).isPresent();
+						throw new IllegalStateException("the nested transaction fails");
+					});
+				}
+				catch (IllegalStateException ex) {
+					// rolled back to the savepoint, with both inserts
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("before the savepoint"));
+			assertThat(jobRows(database)).isEqualTo(1);
+			assertThat(TestHandlers.greeted).containsExactly("before the savepoint");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void publishingAndEnqueueingFromAnAfterCommitCallbackHappenInATransactionOfTheirOwn(TestDatabase type)
+			throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+			JobClient jobs = context.getBean(JobClient.class);
+			TransactionTemplate transactions = transactions(context, TransactionDefinition.PROPAGATION_REQUIRED);
+			AtomicReference<PublishReceipt> first = new AtomicReference<>();
+			AtomicReference<PublishReceipt> second = new AtomicReference<>();
+			// nothing published in the transaction itself
+			transactions.executeWithoutResult((status) -> afterCommit(() -> {
+				first.set(publisher.publish("orders.late", "first"));
+				jobs.enqueue("greet", new Greeting("first job"));
+			}));
+			// published in the transaction, then again after its commit
+			transactions.executeWithoutResult((status) -> {
+				afterCommit(() -> {
+					second.set(publisher.publish("orders.late", "second"));
+					jobs.enqueue("greet", new Greeting("second job"));
+				});
+				publisher.publish("orders.in", "in transaction");
+				jobs.enqueue("greet", new Greeting("job in transaction"));
+			});
+			// the next transaction on this thread is not affected
+			transactions.executeWithoutResult((status) -> {
+				publisher.publish("orders.next", "next");
+				jobs.enqueue("greet", new Greeting("next job"));
+			});
+			assertThat(first.get().outboxed()).isTrue();
+			assertThat(second.get().outboxed()).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> TestHandlers.greeted.size() == 4 && orders(nats.url()).size() == 4);
+			assertThat(orders(nats.url())).containsExactlyInAnyOrder("orders.late first", "orders.in in transaction",
+					"orders.late second", "orders.next next");
+			assertThat(TestHandlers.greeted).containsExactlyInAnyOrder("first job", "second job", "job in transaction",
+					"next job");
+			assertThat(jobRows(database)).isEqualTo(4);
+		});
+	}
+
+	static TransactionTemplate transactions(AssertableApplicationContext context, int propagation) {
+		TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		transactions.setPropagationBehavior(propagation);
+		return transactions;
+	}
+
+	private static void afterCommit(Runnable action) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				action.run();
+			}
+
+		});
+	}
+
+	static long jobRows(TestDatabaseInstance database) {
+		Long count = new JdbcTemplate(database.dataSource()).queryForObject("SELECT COUNT(*) FROM jetway_jobs",
+				Long.class);
+		return (count != null) ? count : 0;
+	}
+
+	static long pendingOutboxRows(TestDatabaseInstance database) {
+		Long count = new JdbcTemplate(database.dataSource())
+			.queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE status = 'pending'", Long.class);
+		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * @return "subject body" of every message in the ORDERS stream, in stream order
+	 */
+	static List<String> orders(String natsUrl) {
+		try (Connection connection = Nats.connect(natsUrl)) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			StreamInfo info = management.getStreamInfo("ORDERS");
+			List<String> messages = new ArrayList<>();
+			if (info.getStreamState().getMsgCount() == 0) {
+				return messages;
+			}
+			for (long seq = info.getStreamState().getFirstSequence(); seq <= info.getStreamState()
+				.getLastSequence(); seq++) {
+				var message = management.getMessage("ORDERS", seq);
+				messages.add(message.getSubject() + " " + new String(message.getData(), StandardCharsets.UTF_8));
+			}
+			return messages;
+		}
+		catch (JetStreamApiException ex) {
+			return List.of();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

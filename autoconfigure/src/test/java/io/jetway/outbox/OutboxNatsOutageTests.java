@@ -1,0 +1,159 @@
+package io.jetway.outbox;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import io.jetway.publish.JetwayHeaders;
+import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.PublishOutages;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerProcess;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.NatsMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static io.jetway.outbox.OutboxTestSupport.contextRunner;
+import static io.jetway.outbox.OutboxTestSupport.countRows;
+import static io.jetway.outbox.OutboxTestSupport.streamCount;
+import static io.jetway.outbox.OutboxTestSupport.streamMessages;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A failure that is NATS's (no PubAck in time, a stream without a leader) spends no
+ * attempt; a subject that no stream captures does. On one real nats-server: a paused
+ * server (SIGSTOP) for the unreachable case, while the client still counts itself
+ * connected; a real 503 "no responders" classified against the server's own answer to
+ * which stream captures the subject.
+ */
+class OutboxNatsOutageTests {
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	private static ApplicationContextRunner runner(TestDatabaseInstance database, NatsServerProcess nats) {
+		return contextRunner(database, nats.url()).withPropertyValues("jetway.outbox.relay.ack-timeout=500ms",
+				"jetway.outbox.relay.max-attempts=2", "jetway.outbox.relay.backoff.initial=200ms",
+				"jetway.outbox.relay.backoff.max=200ms", "jetway.outbox.relay.backoff.jitter=0");
+	}
+
+	@Test
+	void publishesWithoutPubAckFromAPausedServerSpendNoAttempt() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+			runner(database, nats).run((context) -> {
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+				signal(nats, "STOP");
+				try {
+					transactions.executeWithoutResult((status) -> {
+						for (int i = 0; i < 20; i++) {
+							publisher.publish("orders.created", "while paused " + i);
+						}
+					});
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> jdbc.queryForObject(
+								"SELECT COUNT(*) FROM jetway_outbox WHERE last_error IS NOT NULL", Long.class) == 20);
+					// round after round of timeouts, far more than max-attempts (2)
+					// allows
+					await().during(Duration.ofSeconds(3))
+						.atMost(Duration.ofSeconds(5))
+						.until(() -> countRows(database, "failed") == 0
+								&& jdbc.queryForObject("SELECT MAX(attempts) FROM jetway_outbox", Integer.class) == 0);
+				}
+				finally {
+					signal(nats, "CONT");
+				}
+				assertThat(context.getBean(Connection.class).getStatus()).isEqualTo(Connection.Status.CONNECTED);
+				assertThat(countRows(database, "failed")).isZero();
+				assertThat(jdbc.queryForObject("SELECT MAX(attempts) FROM jetway_outbox", Integer.class)).isZero();
+				assertThat(jdbc.queryForList("SELECT last_error FROM jetway_outbox", String.class))
+					.allMatch((error) -> error.contains("no PubAck"));
+				await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "sent") == 20);
+				Set<String> ids = streamMessages(nats.url(), "ORDERS").stream()
+					.map((message) -> message.getHeaders().getFirst(JetwayHeaders.NATS_MSG_ID))
+					.collect(Collectors.toSet());
+				assertThat(ids).hasSize(20);
+				assertThat(streamCount(nats.url(), "ORDERS")).isEqualTo(20);
+			});
+		}
+	}
+
+	@Test
+	void aSubjectNoStreamCapturesSpendsItsAttempts() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			runner(database, nats).run((context) -> {
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				context.getBean(TransactionTemplate.class)
+					.executeWithoutResult((status) -> publisher.publish("unrouted.created", "nowhere"));
+				await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "failed") == 1);
+				String error = new JdbcTemplate(database.dataSource())
+					.queryForObject("SELECT last_error FROM jetway_outbox", String.class);
+				assertThat(error).contains("No JetStream stream captures subject 'unrouted.created'");
+			});
+		}
+	}
+
+	@Test
+	void noRespondersForASubjectAStreamCapturesIsAnOutageAndForOneNoStreamCapturesIsNot() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start(); Connection connection = Nats.connect(nats.url())) {
+			// a real 503 from the server: nothing captures the subject yet
+			CompletableFuture<PublishAck> ack = connection.jetStream()
+				.publishAsync(NatsMessage.builder().subject("later.created").data("x").build());
+			Throwable noResponders = catchThrowable(ack::get);
+			assertThat(noResponders).isInstanceOf(ExecutionException.class);
+			PublishOutages outages = new PublishOutages(connection);
+			assertThat(outages.check().outage("later.created", noResponders)).isNull();
+			// the same answer while a stream captures the subject: it had no leader
+			connection.jetStreamManagement()
+				.addStream(StreamConfiguration.builder()
+					.name("LATER")
+					.subjects("later.>")
+					.storageType(StorageType.Memory)
+					.build());
+			assertThat(outages.check().outage("later.created", noResponders)).contains("[LATER]")
+				.contains("has no leader");
+			// JetStream gone altogether: cannot even say which stream captures it
+			nats.stop();
+			await().atMost(Duration.ofSeconds(5)).until(() -> connection.getStatus() != Connection.Status.CONNECTED);
+			assertThat(outages.check().outage("later.created", noResponders)).contains("not connected");
+		}
+	}
+
+	/**
+	 * Pauses or resumes the server process: a paused server keeps its TCP connections but
+	 * answers nothing, as an overloaded or partitioned one.
+	 */
+	private static void signal(NatsServerProcess nats, String signal) throws Exception {
+		long pid = ProcessHandle.allProcesses()
+			.filter((process) -> process.info()
+				.commandLine()
+				.map((line) -> line.contains(nats.directory().toString()))
+				.orElse(false))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No nats-server process for " + nats.directory()))
+			.pid();
+		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+		assertThat(kill.waitFor()).isZero();
+	}
+
+}

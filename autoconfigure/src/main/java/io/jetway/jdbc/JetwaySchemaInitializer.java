@@ -4,34 +4,37 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
+import org.springframework.core.io.Resource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
 
 /**
  * Creates Jetway's tables from the DDL for the database in use. Spring Boot orders it
  * before anything that depends on database initialization (JPA, for example).
  * <p>
- * Instances that start together against one database take turns: the scripts run while
- * this instance holds a database lock (an advisory lock on PostgreSQL, a named lock on
- * MySQL and MariaDB), because concurrent {@code CREATE TABLE IF NOT EXISTS} statements
- * can fail on PostgreSQL's catalog.
+ * Instances that start together against one database take turns, because concurrent
+ * {@code CREATE TABLE IF NOT EXISTS} statements can fail on PostgreSQL's catalog. On
+ * PostgreSQL the scripts run in one transaction that first takes a transaction-level
+ * advisory lock (released by the commit, so it cannot leak, even behind a pooler in
+ * transaction mode); on MySQL and MariaDB, whose DDL commits on its own, under a named
+ * lock of the connection that runs them. Either wait is bounded by {@link #LOCK_WAIT}.
  */
 public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer {
+
+	static final Duration LOCK_WAIT = Duration.ofMinutes(5);
 
 	/** Identifies Jetway's schema lock among other advisory locks ("jetway" in ASCII). */
 	private static final long POSTGRESQL_LOCK_KEY = 0x6a6574776179L;
 
 	private static final String MYSQL_LOCK_NAME = "jetway_schema";
-
-	private static final int MYSQL_LOCK_TIMEOUT_SECONDS = 300;
 
 	private final DatabaseType databaseType;
 
@@ -50,55 +53,80 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 
 	@Override
 	protected void runScripts(Scripts scripts) {
-		String lock = lockStatement();
-		if (lock == null) {
+		if (this.databaseType == DatabaseType.H2) {
 			super.runScripts(scripts);
 			return;
 		}
-		// the lock belongs to this connection's session; the scripts run on another one
 		try (Connection connection = getDataSource().getConnection()) {
-			acquire(connection, lock);
-			try {
-				super.runScripts(scripts);
+			if (this.databaseType == DatabaseType.POSTGRESQL) {
+				runInLockedTransaction(connection, scripts);
 			}
-			finally {
-				execute(connection, unlockStatement());
+			else {
+				runUnderNamedLock(connection, scripts);
 			}
 		}
 		catch (SQLException ex) {
-			throw new UncategorizedScriptException("Could not take or release Jetway's schema lock (" + lock
-					+ ") for jetway.jdbc.initialize-schema: " + ex.getMessage()
-					+ ". Check that the database user may take locks, or create the schema by hand and set "
-					+ "jetway.jdbc.initialize-schema=never.", ex);
+			throw new UncategorizedScriptException("Could not take Jetway's schema lock for "
+					+ "jetway.jdbc.initialize-schema within " + LOCK_WAIT.toMinutes() + " minutes: " + ex.getMessage()
+					+ ". Another instance may be stuck creating the schema: end its session, or create the schema "
+					+ "by hand (docs/outbox.md, Schema) and set jetway.jdbc.initialize-schema=never.", ex);
 		}
 	}
 
-	private void acquire(Connection connection, String lock) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(lock)) {
-			if (this.databaseType == DatabaseType.MYSQL && (!result.next() || result.getInt(1) != 1)) {
-				throw new SQLException("another instance held the lock '" + MYSQL_LOCK_NAME + "' for more than "
-						+ MYSQL_LOCK_TIMEOUT_SECONDS + " s");
+	private void runInLockedTransaction(Connection connection, Scripts scripts) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		connection.setAutoCommit(false);
+		try {
+			execute(connection, "SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
+			execute(connection, "SELECT pg_advisory_xact_lock(" + POSTGRESQL_LOCK_KEY + ")");
+			execute(connection, "SET LOCAL lock_timeout = DEFAULT");
+			populator(scripts).populate(connection);
+			connection.commit();
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(autoCommit);
+		}
+	}
+
+	private void runUnderNamedLock(Connection connection, Scripts scripts) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet locked = statement
+					.executeQuery("SELECT GET_LOCK('" + MYSQL_LOCK_NAME + "', " + LOCK_WAIT.toSeconds() + ")")) {
+			if (!locked.next() || locked.getInt(1) != 1) {
+				throw new SQLException("the lock '" + MYSQL_LOCK_NAME + "' was held by another session");
 			}
 		}
+		try {
+			populator(scripts).populate(connection);
+		}
+		finally {
+			execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
+		}
+	}
+
+	/** The populator Spring Boot's own {@code runScripts} would build. */
+	private ResourceDatabasePopulator populator(Scripts scripts) {
+		ResourceDatabasePopulator populator = new ResourceDatabasePopulator();
+		populator.setContinueOnError(scripts.isContinueOnError());
+		populator.setSeparator(scripts.getSeparator());
+		if (scripts.getEncoding() != null) {
+			populator.setSqlScriptEncoding(scripts.getEncoding().name());
+		}
+		for (Resource resource : scripts) {
+			populator.addScript(resource);
+		}
+		customize(populator);
+		return populator;
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
-	}
-
-	private @Nullable String lockStatement() {
-		return switch (this.databaseType) {
-			case POSTGRESQL -> "SELECT pg_advisory_lock(" + POSTGRESQL_LOCK_KEY + ")";
-			case MYSQL -> "SELECT GET_LOCK('" + MYSQL_LOCK_NAME + "', " + MYSQL_LOCK_TIMEOUT_SECONDS + ")";
-			case H2 -> null;
-		};
-	}
-
-	private String unlockStatement() {
-		return (this.databaseType == DatabaseType.POSTGRESQL) ? "SELECT pg_advisory_unlock(" + POSTGRESQL_LOCK_KEY + ")"
-				: "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')";
 	}
 
 }

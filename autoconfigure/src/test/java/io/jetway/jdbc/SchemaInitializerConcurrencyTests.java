@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +32,27 @@ class SchemaInitializerConcurrencyTests {
 	private static final int INSTANCES = 4;
 
 	private static final int ROUNDS = 3;
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "POSTGRESQL", "MARIADB" })
+	void aPoolOfOneConnectionIsEnough(TestDatabase type) {
+		try (TestDatabaseInstance database = type.create()) {
+			HikariConfig config = new HikariConfig();
+			config.setJdbcUrl(database.url());
+			config.setUsername(database.username());
+			config.setPassword(database.password());
+			config.setMaximumPoolSize(1);
+			config.setConnectionTimeout(5000);
+			try (HikariDataSource dataSource = new HikariDataSource(config)) {
+				assertThat(new JetwaySchemaInitializer(dataSource, DatabaseType.of(dataSource),
+						DatabaseInitializationMode.ALWAYS)
+					.initializeDatabase()).isTrue();
+				assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM jetway_outbox",
+						Integer.class))
+					.isZero();
+			}
+		}
+	}
 
 	@ParameterizedTest
 	@EnumSource(value = TestDatabase.class, names = { "POSTGRESQL", "MARIADB" })

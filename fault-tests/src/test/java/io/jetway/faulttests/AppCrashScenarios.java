@@ -25,7 +25,7 @@ class AppCrashScenarios {
 				run.awaitProgress(run.operations() * kill / 4);
 				run.fault("kill -9 #" + kill, app::kill, app::start);
 			}
-			run.finish(nats.url()).assertHolds(run.operations());
+			run.finish(nats.url()).assertHolds(run.operations(), run.operations());
 		}
 	}
 
@@ -39,7 +39,7 @@ class AppCrashScenarios {
 			run.awaitProgress(run.operations() / 3);
 			run.fault("kill -9 of a", apps.get(0)::kill, () -> {
 			});
-			run.finish(nats.url()).assertHolds(run.operations());
+			run.finish(nats.url()).assertHolds(run.operations(), run.operations());
 		}
 	}
 

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Counts the workload's operations, effects, jobs and outbox rows with SQL.
  */
@@ -67,26 +69,35 @@ final class EffectLedger {
 	}
 
 	/**
-	 * The longest time, over all faults, from the end of a fault until every operation
-	 * committed before it began had its first job effect.
+	 * The longest time, over all faults, from the end of a fault until the system was
+	 * whole again: every operation committed before the fault ended had its job effect,
+	 * and a job effect was recorded after the fault (the path works end to end again).
 	 */
 	private Duration recovery(List<FaultWindow> faults) {
 		Duration longest = Duration.ZERO;
 		for (FaultWindow fault : faults) {
-			Timestamp[] lastEffect = new Timestamp[1];
-			query("SELECT max(first_effect) FROM (SELECT min(e.created_at) AS first_effect FROM workload_job_effects e "
-					+ "JOIN workload_operations o ON o.id = e.operation_id WHERE o.created_at < ? "
-					+ "GROUP BY e.operation_id) f",
-					(statement) -> statement.setTimestamp(1, Timestamp.from(fault.start())),
-					(rs) -> lastEffect[0] = rs.getTimestamp(1));
-			if (lastEffect[0] != null) {
-				Duration recovery = Duration.between(fault.end(), lastEffect[0].toInstant());
-				if (recovery.compareTo(longest) > 0) {
-					longest = recovery;
+			Timestamp end = Timestamp.from(fault.end());
+			Timestamp backlogDone = timestamp("SELECT max(first_effect) FROM (SELECT min(e.created_at) AS first_effect "
+					+ "FROM workload_job_effects e JOIN workload_operations o ON o.id = e.operation_id "
+					+ "WHERE o.created_at < ? GROUP BY e.operation_id) f", end);
+			Timestamp firstAfter = timestamp("SELECT min(created_at) FROM workload_job_effects WHERE created_at > ?",
+					end);
+			for (Timestamp recovered : new Timestamp[] { backlogDone, firstAfter }) {
+				if (recovered != null) {
+					Duration recovery = Duration.between(fault.end(), recovered.toInstant());
+					if (recovery.compareTo(longest) > 0) {
+						longest = recovery;
+					}
 				}
 			}
 		}
 		return longest;
+	}
+
+	private @Nullable Timestamp timestamp(String sql, Timestamp parameter) {
+		Timestamp[] result = new Timestamp[1];
+		query(sql, (statement) -> statement.setTimestamp(1, parameter), (rs) -> result[0] = rs.getTimestamp(1));
+		return result[0];
 	}
 
 	private long count(String sql) {

@@ -32,7 +32,7 @@ class NatsServerFaultScenarios {
 				WorkloadRun.holdOutage(DOWN, () -> !nats.isRunning());
 				nats.restart();
 			});
-			run.finish(nats.url()).assertHolds(run.operations());
+			run.finish(nats.url()).assertHolds(run.operations(), run.operations());
 		}
 	}
 

@@ -31,7 +31,7 @@ class PostgresFaultScenarios {
 				WorkloadRun.holdOutage(outage, () -> !postgres.isRunning());
 				postgres.restart();
 			});
-			run.finish(nats.url()).assertHolds(run.operations());
+			run.finish(nats.url()).assertHolds(run.operations(), run.operations());
 		}
 	}
 

@@ -10,11 +10,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * Prints each scenario's result line and appends it to the file named by the system
  * property {@code jetway.fault.results} ({@code fault-tests/target/fault-results.csv} in
- * a Maven build), which docs/reliability.md's table is made from.
+ * a Maven build, rewritten by each run), which docs/reliability.md's table is made from.
  */
 final class ResultLines {
 
 	static final String HEADER = "scenario, server, N, effects, lost, duplicated, job effects duplicated, recovery seconds";
+
+	private static boolean started;
 
 	private ResultLines() {
 	}
@@ -30,8 +32,10 @@ final class ResultLines {
 			if (path.getParent() != null) {
 				Files.createDirectories(path.getParent());
 			}
-			if (!Files.exists(path)) {
+			if (!started) {
+				// one file per test run
 				Files.writeString(path, HEADER + "\n", StandardCharsets.UTF_8);
+				started = true;
 			}
 			Files.writeString(path, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 		}

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,8 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ConsumerInfo;
+import javax.sql.DataSource;
+
 import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
@@ -45,6 +49,8 @@ final class WorkloadRun implements AutoCloseable {
 
 	private final Instant deadline;
 
+	private int foreignOperations;
+
 	/**
 	 * @param scenario the scenario's name, the first column of its result line
 	 * @param server the nats-server version, the second column
@@ -66,8 +72,13 @@ final class WorkloadRun implements AutoCloseable {
 		return this.operations;
 	}
 
-	EffectLedger ledger() {
-		return this.ledger;
+	DataSource database() {
+		return this.database.dataSource();
+	}
+
+	/** Records a fault injected by the scenario itself. */
+	void recordFault(FaultWindow fault) {
+		this.faults.add(fault);
 	}
 
 	/** Starts a workload instance that commits its share of the run's operations. */
@@ -87,11 +98,35 @@ final class WorkloadRun implements AutoCloseable {
 
 	/** Starts several instances at once (their JVMs start in parallel). */
 	List<WorkloadInstance> startInstances(String natsServers, String... names) {
-		List<CompletableFuture<WorkloadInstance>> starting = new ArrayList<>();
+		Map<String, String> instances = new LinkedHashMap<>();
 		for (String name : names) {
-			starting.add(CompletableFuture.supplyAsync(() -> startInstance(name, natsServers)));
+			instances.put(name, natsServers);
 		}
+		return startInstances(instances);
+	}
+
+	/**
+	 * Starts several instances at once, each with its own {@code jetway.nats.servers}.
+	 * @param natsServersByName the servers of each instance, by instance name
+	 */
+	List<WorkloadInstance> startInstances(Map<String, String> natsServersByName) {
+		List<CompletableFuture<WorkloadInstance>> starting = new ArrayList<>();
+		natsServersByName.forEach((name, natsServers) -> starting
+			.add(CompletableFuture.supplyAsync(() -> startInstance(name, natsServers))));
 		return starting.stream().map(CompletableFuture::join).toList();
+	}
+
+	/**
+	 * Operations the test commits itself besides the driver's (events of a foreign
+	 * producer); they must have their effects too.
+	 */
+	void expectForeignOperations(int count) {
+		this.foreignOperations += count;
+	}
+
+	/** Every operation that must have its effects: the driver's and the foreign ones. */
+	int expectedOperations() {
+		return this.operations + this.foreignOperations;
 	}
 
 	/**
@@ -159,9 +194,9 @@ final class WorkloadRun implements AutoCloseable {
 	}
 
 	private boolean complete() {
-		return this.ledger.operations() == this.operations
-				&& this.ledger.operationsWithListenerEffect() == this.operations
-				&& this.ledger.operationsWithJobEffect() == this.operations && this.ledger.jobsNotTerminal() == 0
+		int expected = expectedOperations();
+		return this.ledger.operations() == expected && this.ledger.operationsWithListenerEffect() == expected
+				&& this.ledger.operationsWithJobEffect() == expected && this.ledger.jobsNotTerminal() == 0
 				&& this.ledger.outboxNotSent() == 0;
 	}
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -22,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * store, for tests that must not share the machine's server. It can be stopped and
  * started again on the same port with the same store, or killed to simulate a crash.
  * <p>
- * The binary is taken from the {@code JETWAY_NATS_SERVER} or {@code nats_server_path}
- * environment variable, then {@code PATH}, then {@code /usr/sbin/nats-server}.
+ * The binary is {@link NatsServerBinary#DEFAULT} unless the builder names another
+ * ({@link Builder#binary(NatsServerBinary)}).
  */
 public final class NatsServerProcess implements AutoCloseable {
 
@@ -69,6 +68,16 @@ public final class NatsServerProcess implements AutoCloseable {
 
 	public int port() {
 		return this.port;
+	}
+
+	/** The binary this server runs. */
+	public Path binary() {
+		return this.binary;
+	}
+
+	/** The version the server's binary reports, for example {@code 2.9.10}. */
+	public String version() {
+		return NatsServerBinary.versionOf(this.binary);
 	}
 
 	/** The folder holding the configuration, log and JetStream store. */
@@ -181,31 +190,6 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 	}
 
-	static Path findBinary() {
-		for (String variable : List.of("JETWAY_NATS_SERVER", "nats_server_path")) {
-			String value = System.getenv(variable);
-			if (value != null && !value.isBlank() && Files.isExecutable(Path.of(value))) {
-				return Path.of(value);
-			}
-		}
-		String path = System.getenv("PATH");
-		if (path != null) {
-			for (String entry : path.split(java.io.File.pathSeparator)) {
-				Path candidate = Path.of(entry, "nats-server");
-				if (Files.isExecutable(candidate)) {
-					return candidate;
-				}
-			}
-		}
-		Path debian = Path.of("/usr/sbin/nats-server");
-		if (Files.isExecutable(debian)) {
-			return debian;
-		}
-		throw new IllegalStateException("nats-server was not found (looked at $JETWAY_NATS_SERVER, $nats_server_path, "
-				+ "PATH and /usr/sbin/nats-server). Install it with 'apt-get install nats-server' or download it "
-				+ "from the NATS releases, then run the tests again.");
-	}
-
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
@@ -254,6 +238,10 @@ public final class NatsServerProcess implements AutoCloseable {
 
 		private boolean jetStream = true;
 
+		private NatsServerBinary binary = NatsServerBinary.DEFAULT;
+
+		private @Nullable String serverName;
+
 		private final StringBuilder extraConfig = new StringBuilder();
 
 		private Builder() {
@@ -269,6 +257,23 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 
 		/**
+		 * Runs the given binary, for example {@link NatsServerBinary#V2_15}, instead of
+		 * {@link NatsServerBinary#DEFAULT}.
+		 */
+		public Builder binary(NatsServerBinary binary) {
+			this.binary = binary;
+			return this;
+		}
+
+		/**
+		 * The server's name ({@code server_name}), by default {@code jetway_test_<port>}.
+		 */
+		public Builder serverName(String serverName) {
+			this.serverName = serverName;
+			return this;
+		}
+
+		/**
 		 * Appends a block of nats-server configuration, for example {@code authorization
 		 * { token: s3cr3t }}.
 		 */
@@ -278,7 +283,7 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 
 		public NatsServerProcess start() {
-			Path binary = findBinary();
+			Path binary = this.binary.path();
 			Path directory;
 			try {
 				directory = Files.createTempDirectory("jetway-nats-");
@@ -289,7 +294,9 @@ public final class NatsServerProcess implements AutoCloseable {
 			int port = freePort();
 			StringBuilder config = new StringBuilder();
 			config.append("listen: 127.0.0.1:").append(port).append('\n');
-			config.append("server_name: jetway_test_").append(port).append('\n');
+			config.append("server_name: ")
+				.append((this.serverName != null) ? this.serverName : "jetway_test_" + port)
+				.append('\n');
 			if (this.jetStream) {
 				config.append("jetstream {\n  store_dir: \"")
 					.append(directory.resolve("store"))

@@ -29,11 +29,11 @@ final class FaultSettings {
 	}
 
 	/**
-	 * Operations per second each instance commits: a run's driving lasts about eight
+	 * Operations per second each instance commits: a run's driving lasts about six
 	 * seconds plus its faults, so that faults hit relaying, consuming and jobs at once.
 	 */
 	static int rate() {
-		return Math.max(50, Math.min(300, operations() / 8));
+		return Math.max(50, Math.min(300, operations() / 6));
 	}
 
 }

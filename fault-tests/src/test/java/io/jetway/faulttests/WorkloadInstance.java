@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.jetway.faulttests.workload.WorkloadApplication;
@@ -17,6 +18,9 @@ import org.jspecify.annotations.Nullable;
 final class WorkloadInstance implements AutoCloseable {
 
 	private static final Pattern STARTED = Pattern.compile("Started WorkloadApplication in");
+
+	private static final Pattern CONNECTED = Pattern
+		.compile("(?:Connected|Reconnected) to NATS at nats://[^:]+:(\\d+)");
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -90,6 +94,24 @@ final class WorkloadInstance implements AutoCloseable {
 	synchronized int stop() {
 		JavaProcess current = this.process;
 		return (current != null && current.isAlive()) ? current.stop(STOP_TIMEOUT) : 0;
+	}
+
+	/**
+	 * The port of the NATS server this instance is connected to now, from its latest
+	 * "Connected to" or "Reconnected to" log line.
+	 */
+	int connectedNatsPort() {
+		Matcher last = null;
+		for (String line : log().split("\n")) {
+			Matcher matcher = CONNECTED.matcher(line);
+			if (matcher.find()) {
+				last = matcher;
+			}
+		}
+		if (last == null) {
+			throw new IllegalStateException(this.name + " has not logged a connection to NATS:\n" + log());
+		}
+		return Integer.parseInt(last.group(1));
 	}
 
 	/** The log of the latest start, for failure messages. */

@@ -3,6 +3,7 @@ package io.jetway.faulttests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.jetway.faulttests.NatsServers.NatsServer;
 import io.jetway.test.nats.NatsClusterProcess;
@@ -12,6 +13,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.Replica;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,7 +39,7 @@ class ClusterScenarios {
 						server.version(), ScenarioDatabase.shared(), DOWN.multipliedBy(2))) {
 			WorkloadInstance app = run.startInstance("app", cluster.url(), "--jetway.topology.default-replicas=3",
 					"--jetway.topology.streams.OPERATIONS.replicas=3");
-			assertEveryStreamAndConsumerHasThreeReplicas(cluster.url());
+			Map<String, Integer> replicas = replicasOfEveryStreamAndConsumer(cluster.url());
 			run.awaitProgress(run.operations() / 3);
 			int connected = nodeOf(cluster, app.connectedNatsPort());
 			run.fault("kill -9 of node " + connected + " (the app's)", () -> cluster.kill(connected), () -> {
@@ -51,28 +53,33 @@ class ClusterScenarios {
 				cluster.restart(metaLeader);
 			});
 			run.finish(cluster.url()).assertHolds(run.operations(), run.operations());
+			assertThat(replicas).as("replicas of every stream and consumer the application uses")
+				.allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(3));
 		}
 	}
 
-	private static void assertEveryStreamAndConsumerHasThreeReplicas(String servers) throws Exception {
+	private static Map<String, Integer> replicasOfEveryStreamAndConsumer(String servers) throws Exception {
+		Map<String, Integer> replicas = new TreeMap<>();
 		try (Connection connection = Nats.connect(Options.builder().server(servers).build())) {
 			JetStreamManagement management = connection.jetStreamManagement();
 			for (String stream : List.of("OPERATIONS", "JOBS", "JETWAY_DLQ")) {
-				assertThat(management.getStreamInfo(stream).getConfiguration().getReplicas())
-					.as("replicas of stream " + stream)
-					.isEqualTo(3);
+				replicas.put("stream " + stream, peers(management.getStreamInfo(stream).getClusterInfo()));
 			}
 			Map<String, String> consumers = Map.of("OPERATIONS", "effects", "JOBS", "jetway-jobs-effects");
 			for (Map.Entry<String, String> consumer : consumers.entrySet()) {
-				ClusterInfo cluster = management.getConsumerInfo(consumer.getKey(), consumer.getValue())
-					.getClusterInfo();
-				assertThat(cluster).as("cluster info of consumer " + consumer.getValue()).isNotNull();
-				List<Replica> replicas = cluster.getReplicas();
-				assertThat(1 + ((replicas != null) ? replicas.size() : 0))
-					.as("replicas of consumer " + consumer.getValue())
-					.isEqualTo(3);
+				replicas.put("consumer " + consumer.getValue(),
+						peers(management.getConsumerInfo(consumer.getKey(), consumer.getValue()).getClusterInfo()));
 			}
 		}
+		return replicas;
+	}
+
+	private static int peers(@Nullable ClusterInfo cluster) {
+		if (cluster == null) {
+			return 0;
+		}
+		List<Replica> replicas = cluster.getReplicas();
+		return 1 + ((replicas != null) ? replicas.size() : 0);
 	}
 
 	private static int nodeOf(NatsClusterProcess cluster, int port) {

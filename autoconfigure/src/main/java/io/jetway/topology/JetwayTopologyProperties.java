@@ -30,6 +30,15 @@ public class JetwayTopologyProperties {
 	private TopologyMode mode = TopologyMode.ENSURE;
 
 	/**
+	 * Replicas of every stream Jetway creates whose declaration sets none: the jobs
+	 * stream, the dead-letter stream, and streams under jetway.topology.streams or
+	 * StreamDeclaration beans without replicas (1 to 5; 3 for a three-node cluster).
+	 * Consumers take their stream's replicas. An existing stream with more replicas than
+	 * this is kept as it is (and reported); one with fewer is scaled up.
+	 */
+	private int defaultReplicas = 1;
+
+	/**
 	 * Streams by logical name (the stream name before jetway.namespace.stream-prefix).
 	 */
 	private Map<String, Stream> streams = new LinkedHashMap<>();
@@ -40,6 +49,14 @@ public class JetwayTopologyProperties {
 
 	public void setMode(TopologyMode mode) {
 		this.mode = mode;
+	}
+
+	public int getDefaultReplicas() {
+		return this.defaultReplicas;
+	}
+
+	public void setDefaultReplicas(int defaultReplicas) {
+		this.defaultReplicas = defaultReplicas;
 	}
 
 	public Map<String, Stream> getStreams() {
@@ -76,10 +93,13 @@ public class JetwayTopologyProperties {
 		private RetentionPolicy retention = RetentionPolicy.Limits;
 
 		/**
-		 * Copies of each message in a JetStream cluster (1 to 5); a single server only
-		 * supports 1.
+		 * Copies of each message in a JetStream cluster (1 to 5; a single server only
+		 * supports 1). Unset: jetway.topology.default-replicas, and an existing stream
+		 * with more replicas keeps them. Set: followed both ways. Set alone, without
+		 * subjects, under the name of a stream Jetway declares itself (JOBS, JETWAY_DLQ),
+		 * it sets that stream's replicas.
 		 */
-		private int replicas = 1;
+		private @Nullable Integer replicas;
 
 		/**
 		 * Oldest message kept; 0 for no limit.
@@ -142,11 +162,11 @@ public class JetwayTopologyProperties {
 			this.retention = retention;
 		}
 
-		public int getReplicas() {
+		public @Nullable Integer getReplicas() {
 			return this.replicas;
 		}
 
-		public void setReplicas(int replicas) {
+		public void setReplicas(@Nullable Integer replicas) {
 			this.replicas = replicas;
 		}
 

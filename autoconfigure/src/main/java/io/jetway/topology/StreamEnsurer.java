@@ -96,6 +96,7 @@ final class StreamEnsurer {
 			case NONE -> {
 				logSkipped(plan);
 				logDrift(plan);
+				logKeptReplicas(plan);
 				return StreamReport.of(plan, Status.PRESENT, null);
 			}
 			case CREATE -> {
@@ -116,6 +117,8 @@ final class StreamEnsurer {
 				}
 				logSkipped(plan);
 				logDrift(plan);
+				logKeptReplicas(plan);
+				logReplicasChange(plan);
 				logger.info("Updated stream " + name + ": " + changes(plan));
 				return StreamReport.of(this.planner.plan(plan.target(), snapshot), Status.UPDATED, null);
 			}
@@ -166,6 +169,25 @@ final class StreamEnsurer {
 			logger.warn("Stream " + plan.target().streamName() + " has drifted: " + drift.describe()
 					+ ". Change the property to match, or recreate the stream (deleting its messages) to apply it");
 		}
+	}
+
+	private void logKeptReplicas(StreamPlan plan) {
+		if (plan.keptReplicas() > 0) {
+			logger.warn("Stream " + plan.target().streamName() + " has " + plan.keptReplicas()
+					+ " replicas on the server, more than " + TargetStream.DEFAULT_REPLICAS_PROPERTY + " ("
+					+ this.planner.defaultReplicas() + "); kept. Set jetway.topology.streams."
+					+ plan.target().logicalName() + ".replicas to choose its replicas, or raise "
+					+ TargetStream.DEFAULT_REPLICAS_PROPERTY);
+		}
+	}
+
+	private static void logReplicasChange(StreamPlan plan) {
+		plan.differences()
+			.stream()
+			.filter((difference) -> difference.setting().equals("replicas"))
+			.forEach((difference) -> logger
+				.warn("Stream " + plan.target().streamName() + ": replicas " + difference.current() + " -> "
+						+ difference.wanted() + " (" + difference.property().replaceFirst("\\.replicas$", "") + ")"));
 	}
 
 	private boolean refresh(StreamSnapshot snapshot) {

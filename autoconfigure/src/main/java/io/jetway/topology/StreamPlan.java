@@ -10,14 +10,19 @@ import org.jspecify.annotations.Nullable;
  * of the server by {@link TopologyPlanner}.
  *
  * @param target the declared stream
+ * @param settings the settings to apply: the declared ones with the replicas resolved
  * @param current the stream on the server, or {@code null} when it does not exist
  * @param subjects the subjects to send in a create or update
  * @param added the declared subjects the stream does not capture yet and can get
  * @param skipped the declared subjects not added, and why
  * @param differences the settings that differ from the declaration
+ * @param keptReplicas the replicas of the stream on the server when they are more than
+ * {@code jetway.topology.default-replicas} and no declaration sets replicas (they are
+ * kept), otherwise 0
  */
-record StreamPlan(TargetStream target, @Nullable StreamConfiguration current, List<String> subjects, List<String> added,
-		List<SkippedSubject> skipped, List<SettingDifference> differences) {
+record StreamPlan(TargetStream target, StreamSettings settings, @Nullable StreamConfiguration current,
+		List<String> subjects, List<String> added, List<SkippedSubject> skipped, List<SettingDifference> differences,
+		int keptReplicas) {
 
 	Action action() {
 		if (this.current == null) {
@@ -53,7 +58,7 @@ record StreamPlan(TargetStream target, @Nullable StreamConfiguration current, Li
 		StreamConfiguration.Builder builder = StreamConfiguration.builder()
 			.name(this.target.streamName())
 			.subjects(this.subjects);
-		return this.target.settings().applyAll(builder).build();
+		return this.settings.applyAll(builder).build();
 	}
 
 	/**
@@ -66,11 +71,11 @@ record StreamPlan(TargetStream target, @Nullable StreamConfiguration current, Li
 			throw new IllegalStateException("Stream " + this.target.streamName() + " does not exist");
 		}
 		StreamConfiguration.Builder builder = StreamConfiguration.builder(current).subjects(this.subjects);
-		this.target.settings().applyMutable(builder);
+		this.settings.applyMutable(builder);
 		boolean retentionInPlace = this.differences.stream()
 			.anyMatch((difference) -> difference.setting().equals("retention") && difference.changeableInPlace());
 		if (retentionInPlace) {
-			builder.retentionPolicy(this.target.settings().retention());
+			builder.retentionPolicy(this.settings.retention());
 		}
 		return builder.build();
 	}

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param storage where messages are kept; never changes in place
  * @param retention when messages are removed; changes in place only between limits and
  * interest, and only on nats-server 2.10 or later
- * @param replicas copies in a cluster
+ * @param replicas copies in a cluster; {@value #DEFAULT_REPLICAS} for
+ * {@code jetway.topology.default-replicas}, in which case an existing stream with more
+ * replicas keeps them
  * @param maxAge oldest message kept, {@link Duration#ZERO} for no limit
  * @param maxBytes stream size limit in bytes
  * @param maxMsgs message count limit
@@ -28,9 +30,13 @@ public record StreamSettings(StorageType storage, RetentionPolicy retention, int
 		long maxBytes, long maxMsgs, long maxMsgSize, Duration duplicateWindow, DiscardPolicy discard,
 		@Nullable String description) {
 
+	/** The replicas value that stands for {@code jetway.topology.default-replicas}. */
+	public static final int DEFAULT_REPLICAS = 0;
+
 	private static final StreamSettings DEFAULTS = builder().build();
 
 	public StreamSettings {
+		replicas = Math.max(DEFAULT_REPLICAS, replicas);
 		maxAge = (maxAge.isNegative()) ? Duration.ZERO : maxAge;
 		maxBytes = unlimitedIfNotPositive(maxBytes);
 		maxMsgs = unlimitedIfNotPositive(maxMsgs);
@@ -39,8 +45,8 @@ public record StreamSettings(StorageType storage, RetentionPolicy retention, int
 	}
 
 	/**
-	 * @return file storage, limits retention, one replica, no limits, a two-minute
-	 * duplicate window, discard old
+	 * @return file storage, limits retention, the default replicas, no limits, a
+	 * two-minute duplicate window, discard old
 	 */
 	public static StreamSettings defaults() {
 		return DEFAULTS;
@@ -78,13 +84,31 @@ public record StreamSettings(StorageType storage, RetentionPolicy retention, int
 	}
 
 	/**
-	 * Sets every setting that can change in place on an existing stream.
+	 * @return whether the replicas are set rather than left to
+	 * {@code jetway.topology.default-replicas}
+	 */
+	public boolean replicasDeclared() {
+		return this.replicas != DEFAULT_REPLICAS;
+	}
+
+	/**
+	 * @return these settings with the given replicas
+	 */
+	StreamSettings withReplicas(int replicas) {
+		return toBuilder().replicas(replicas).build();
+	}
+
+	/**
+	 * Sets every setting that can change in place on an existing stream (replicas only
+	 * when set: the planner resolves the default before).
 	 * @param builder a builder for a stream's configuration
 	 * @return the builder
 	 */
 	StreamConfiguration.Builder applyMutable(StreamConfiguration.Builder builder) {
-		return builder.replicas(this.replicas)
-			.maxAge(this.maxAge)
+		if (replicasDeclared()) {
+			builder.replicas(this.replicas);
+		}
+		return builder.maxAge(this.maxAge)
 			.maxBytes(this.maxBytes)
 			.maxMessages(this.maxMsgs)
 			.maxMsgSize(this.maxMsgSize)
@@ -115,7 +139,7 @@ public record StreamSettings(StorageType storage, RetentionPolicy retention, int
 
 		private RetentionPolicy retention = RetentionPolicy.Limits;
 
-		private int replicas = 1;
+		private int replicas = DEFAULT_REPLICAS;
 
 		private Duration maxAge = Duration.ZERO;
 

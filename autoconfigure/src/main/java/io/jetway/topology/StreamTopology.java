@@ -51,9 +51,22 @@ public class StreamTopology {
 	 * interest in place (nats-server 2.10 and later)
 	 */
 	public StreamTopology(JetStreamManagement management, Namespace namespace, boolean retentionChangeable) {
+		this(management, namespace, retentionChangeable, 1);
+	}
+
+	/**
+	 * @param management the JetStream management API
+	 * @param namespace the namespace applied to every declaration
+	 * @param retentionChangeable whether the server changes retention between limits and
+	 * interest in place (nats-server 2.10 and later)
+	 * @param defaultReplicas the replicas of a stream whose declaration sets none
+	 * ({@code jetway.topology.default-replicas})
+	 */
+	public StreamTopology(JetStreamManagement management, Namespace namespace, boolean retentionChangeable,
+			int defaultReplicas) {
 		this.management = management;
 		this.namespace = namespace;
-		this.planner = new TopologyPlanner(new StreamSettingsComparison(retentionChangeable));
+		this.planner = new TopologyPlanner(new StreamSettingsComparison(retentionChangeable), defaultReplicas);
 		this.ensurer = new StreamEnsurer(management, this.planner);
 	}
 

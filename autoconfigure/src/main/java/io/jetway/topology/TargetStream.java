@@ -13,10 +13,16 @@ import java.util.Map;
  * @param streamName the name on the server
  * @param source where the (first) declaration comes from
  * @param subjects the subjects on the server, in declaration order
- * @param settings the declared settings
+ * @param settings the declared settings (replicas {@link StreamSettings#DEFAULT_REPLICAS}
+ * when no declaration sets them)
+ * @param replicasProperty the property that sets the replicas, or
+ * {@value #DEFAULT_REPLICAS_PROPERTY}
  */
 record TargetStream(String logicalName, String streamName, String source, List<WantedSubject> subjects,
-		StreamSettings settings) {
+		StreamSettings settings, String replicasProperty) {
+
+	/** The property that gives the replicas of streams whose declarations set none. */
+	static final String DEFAULT_REPLICAS_PROPERTY = "jetway.topology.default-replicas";
 
 	/**
 	 * Where JetStream's API listens; a stream whose subjects overlap it swallows API
@@ -46,25 +52,42 @@ record TargetStream(String logicalName, String streamName, String source, List<W
 				}
 				subjects.add(new WantedSubject(subject, property));
 			}
+			String replicasProperty = declaration.settings().replicasDeclared() ? declaration.source() + ".replicas"
+					: DEFAULT_REPLICAS_PROPERTY;
 			TargetStream target = new TargetStream(declaration.name(), namespace.streamName(declaration.name()),
-					declaration.source(), subjects, declaration.settings());
+					declaration.source(), subjects, declaration.settings(), replicasProperty);
 			targets.merge(declaration.name(), target, TargetStream::merge);
 		}
 		return List.copyOf(targets.values());
 	}
 
+	/**
+	 * Declarations of one stream must agree on every setting, except that one that leaves
+	 * replicas to the default takes the replicas another one sets.
+	 */
 	private TargetStream merge(TargetStream other) {
-		if (!this.settings.equals(other.settings)) {
+		StreamSettings mine = this.settings;
+		StreamSettings theirs = other.settings;
+		boolean replicasAgree = mine.replicas() == theirs.replicas() || !mine.replicasDeclared()
+				|| !theirs.replicasDeclared();
+		if (!replicasAgree || !mine.withReplicas(StreamSettings.DEFAULT_REPLICAS)
+			.equals(theirs.withReplicas(StreamSettings.DEFAULT_REPLICAS))) {
 			throw new TopologyException(
 					"Stream " + this.logicalName + " is declared twice with different settings, by " + this.source
-							+ " (" + this.settings + ") and by " + other.source + " (" + other.settings + ")",
-					other.source, "Give both declarations the same settings, or declare the stream once.");
+							+ " (" + mine + ") and by " + other.source + " (" + theirs + ")",
+					other.source,
+					"Give both declarations the same settings, or declare the stream once. To set only the replicas "
+							+ "of a stream Jetway declares itself (jobs, dead letters), set jetway.topology.streams."
+							+ this.logicalName + ".replicas alone, without subjects or other settings, or set "
+							+ DEFAULT_REPLICAS_PROPERTY + ".");
 		}
 		List<WantedSubject> merged = new ArrayList<>(this.subjects);
 		other.subjects.stream()
 			.filter((wanted) -> merged.stream().noneMatch((existing) -> existing.subject().equals(wanted.subject())))
 			.forEach(merged::add);
-		return new TargetStream(this.logicalName, this.streamName, this.source, merged, this.settings);
+		TargetStream replicasFrom = mine.replicasDeclared() ? this : other;
+		return new TargetStream(this.logicalName, this.streamName, this.source, merged,
+				mine.withReplicas(replicasFrom.settings.replicas()), replicasFrom.replicasProperty);
 	}
 
 	/**

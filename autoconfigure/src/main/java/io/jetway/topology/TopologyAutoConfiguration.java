@@ -35,10 +35,11 @@ public class TopologyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamTopology streamTopology(JetStreamManagement management, Namespace namespace,
-			ObjectProvider<Connection> connection) {
+			ObjectProvider<Connection> connection, JetwayTopologyProperties properties) {
 		Connection current = connection.getIfAvailable();
 		boolean retentionChangeable = current != null && current.getServerInfo().isSameOrNewerThanVersion("2.10.0");
-		return new StreamTopology(management, namespace, retentionChangeable);
+		return new StreamTopology(management, namespace, retentionChangeable,
+				PropertiesStreamDeclarations.defaultReplicas(properties));
 	}
 
 	@Bean

@@ -45,8 +45,16 @@ public class TopologyInitializer implements SmartLifecycle {
 	 */
 	public static List<StreamDeclaration> declarations(JetwayTopologyProperties properties,
 			List<StreamDeclaration> beans) {
-		List<StreamDeclaration> all = new ArrayList<>(PropertiesStreamDeclarations.from(properties));
+		List<StreamDeclaration> all = new ArrayList<>();
+		List<StreamDeclaration> replicasOnly = new ArrayList<>();
+		for (StreamDeclaration declaration : PropertiesStreamDeclarations.from(properties, beans)) {
+			boolean setsReplicasOfABean = beans.stream()
+				.anyMatch((bean) -> bean.name().equals(declaration.name())
+						&& properties.getStreams().get(declaration.name()).getSubjects().isEmpty());
+			(setsReplicasOfABean ? replicasOnly : all).add(declaration);
+		}
 		all.addAll(beans);
+		all.addAll(replicasOnly);
 		return all;
 	}
 

@@ -21,8 +21,23 @@ final class TopologyPlanner {
 
 	private final StreamSettingsComparison comparison;
 
+	private final int defaultReplicas;
+
 	TopologyPlanner(StreamSettingsComparison comparison) {
+		this(comparison, 1);
+	}
+
+	/**
+	 * @param comparison compares settings
+	 * @param defaultReplicas the replicas of a stream whose declaration sets none
+	 */
+	TopologyPlanner(StreamSettingsComparison comparison, int defaultReplicas) {
 		this.comparison = comparison;
+		this.defaultReplicas = defaultReplicas;
+	}
+
+	int defaultReplicas() {
+		return this.defaultReplicas;
 	}
 
 	StreamPlan plan(TargetStream target, StreamSnapshot snapshot) {
@@ -49,10 +64,34 @@ final class TopologyPlanner {
 			.filter((subject) -> added.stream().noneMatch((wider) -> Subjects.covers(wider, subject)))
 			.toList());
 		subjects.addAll(added);
+		StreamSettings wanted = wanted(target, current);
 		List<SettingDifference> differences = (current != null)
-				? this.comparison.differences(StreamSettings.from(current), target.settings(), target.source())
+				? this.comparison.differences(StreamSettings.from(current), wanted, target.source())
+					.stream()
+					.map((difference) -> difference.setting().equals("replicas")
+							? new SettingDifference(target.replicasProperty(), difference.setting(),
+									difference.current(), difference.wanted(), difference.changeableInPlace())
+							: difference)
+					.toList()
 				: List.of();
-		return new StreamPlan(target, current, List.copyOf(subjects), added, List.copyOf(skipped), differences);
+		int keptReplicas = (current != null && !target.settings().replicasDeclared()
+				&& current.getReplicas() > this.defaultReplicas) ? current.getReplicas() : 0;
+		return new StreamPlan(target, wanted, current, List.copyOf(subjects), added, List.copyOf(skipped), differences,
+				keptReplicas);
+	}
+
+	/**
+	 * The declared settings with the replicas to apply: the declared ones; without, the
+	 * default, or more when the stream on the server has more (never scaled down behind
+	 * the application's back).
+	 */
+	private StreamSettings wanted(TargetStream target, @Nullable StreamConfiguration current) {
+		StreamSettings declared = target.settings();
+		if (declared.replicasDeclared()) {
+			return declared;
+		}
+		int replicas = (current != null) ? Math.max(this.defaultReplicas, current.getReplicas()) : this.defaultReplicas;
+		return declared.withReplicas(replicas);
 	}
 
 	private @Nullable SkippedSubject skipReason(TargetStream target, WantedSubject wanted, List<String> own,

@@ -37,8 +37,7 @@ class ClusterScenarios {
 		try (NatsClusterProcess cluster = server.startCluster();
 				WorkloadRun run = new WorkloadRun("3-node cluster R3, kill -9 app's node, meta leader",
 						server.version(), ScenarioDatabase.shared(), DOWN.multipliedBy(2))) {
-			WorkloadInstance app = run.startInstance("app", cluster.url(), "--jetway.topology.default-replicas=3",
-					"--jetway.topology.streams.OPERATIONS.replicas=3");
+			WorkloadInstance app = run.startInstance("app", cluster.url(), "--jetway.topology.default-replicas=3");
 			Map<String, Integer> replicas = replicasOfEveryStreamAndConsumer(cluster.url());
 			run.awaitProgress(run.operations() / 3);
 			int connected = nodeOf(cluster, app.connectedNatsPort());

@@ -113,10 +113,12 @@ final class WorkloadRun implements AutoCloseable {
 
 	/**
 	 * Starts several instances, each with its own {@code jetway.nats.servers}: the first
-	 * alone, the others at once when it is up. Instances starting together on an empty
-	 * database fail: two concurrent runs of Jetway's {@code CREATE TABLE IF NOT EXISTS}
-	 * script collide in PostgreSQL's catalog ({@code pg_type_typname_nsp_index}), a
-	 * defect reported in docs/reliability.md.
+	 * alone, the others at once when it is up: instances starting together on an empty
+	 * PostgreSQL database collide in its catalog running
+	 * {@code CREATE TABLE IF NOT EXISTS} ({@code pg_type_typname_nsp_index}). Jetway's
+	 * schema initializer takes an advisory lock for that
+	 * ({@code JetwaySchemaInitializerTests}); the workload's own {@code schema.sql}, run
+	 * by Spring Boot's initializer, does not.
 	 * @param natsServersByName the servers of each instance, by instance name
 	 */
 	List<WorkloadInstance> startInstances(Map<String, String> natsServersByName) {

@@ -102,7 +102,7 @@ final class WorkloadRun implements AutoCloseable {
 		return instance;
 	}
 
-	/** Starts several instances at once (their JVMs start in parallel). */
+	/** Starts several instances on the same NATS servers (see the overload). */
 	List<WorkloadInstance> startInstances(String natsServers, String... names) {
 		Map<String, String> instances = new LinkedHashMap<>();
 		for (String name : names) {

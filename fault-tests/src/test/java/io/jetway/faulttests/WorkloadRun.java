@@ -117,7 +117,7 @@ final class WorkloadRun implements AutoCloseable {
 	 * PostgreSQL database collide in its catalog running
 	 * {@code CREATE TABLE IF NOT EXISTS} ({@code pg_type_typname_nsp_index}). Jetway's
 	 * schema initializer takes an advisory lock for that
-	 * ({@code JetwaySchemaInitializerTests}); the workload's own {@code schema.sql}, run
+	 * ({@code SchemaInitializerConcurrencyTests}); the workload's own {@code schema.sql}, run
 	 * by Spring Boot's initializer, does not.
 	 * @param natsServersByName the servers of each instance, by instance name
 	 */

@@ -124,28 +124,47 @@ public class JobCompletions {
 		}
 		for (int i = 0; i < batch.size(); i++) {
 			Finished finished = batch.get(i);
-			AttemptOutcome outcome = finished.outcome();
 			if (!applied[i]) {
-				logger.info("Job " + outcome.id() + ": attempt " + outcome.attempt() + " ended after the job was "
-						+ "given to another attempt or cancelled; its outcome is ignored");
+				stale(finished);
 				continue;
 			}
-			try {
-				if (outcome.state() == JobState.PENDING) {
-					finished.message()
-						.nakWithDelay(Duration.between(now, outcome.retryAt()).isNegative() ? Duration.ZERO
-								: Duration.between(now, outcome.retryAt()));
-				}
-				else {
-					finished.message().ack();
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Job " + outcome.id() + ": could not settle its message (" + ex + "); the server "
-						+ "redelivers it and the finished job is acknowledged then");
-			}
-			report(finished);
+			settle(finished, now);
 		}
+	}
+
+	/**
+	 * Reports an attempt whose outcome did not apply: its job was given to a newer
+	 * attempt (or ended) meanwhile. Its message is left to the newer attempt.
+	 */
+	void stale(Finished finished) {
+		AttemptOutcome outcome = finished.outcome();
+		logger.warn("Job " + outcome.id() + " (" + finished.type() + "): attempt " + outcome.attempt() + " ended ("
+				+ outcome.state().columnValue() + ") after the job was given to a newer attempt (or failed as "
+				+ "abandoned); its outcome is ignored, but its handler ran while the newer attempt may have run too");
+		this.observer.staleAttempt(finished.type());
+	}
+
+	/**
+	 * Acknowledges, or hands back for its retry, the message of an attempt whose outcome
+	 * is committed, and reports the outcome.
+	 */
+	void settle(Finished finished, Instant now) {
+		AttemptOutcome outcome = finished.outcome();
+		try {
+			if (outcome.state() == JobState.PENDING) {
+				finished.message()
+					.nakWithDelay(Duration.between(now, outcome.retryAt()).isNegative() ? Duration.ZERO
+							: Duration.between(now, outcome.retryAt()));
+			}
+			else {
+				finished.message().ack();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Job " + outcome.id() + ": could not settle its message (" + ex + "); the server "
+					+ "redelivers it and the finished job is acknowledged then");
+		}
+		report(finished);
 	}
 
 	private void report(Finished finished) {

@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -41,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the jobs of one queue on this instance: a durable pull consumer on the queue's
@@ -89,6 +89,13 @@ public class JobWorker {
 
 	private final InFlightMessages inFlight = new InFlightMessages();
 
+	private final @Nullable TransactionTemplate transactions;
+
+	private final Object poolLock = new Object();
+
+	/** Threads blocked by attempts that ignore their timeout (guarded by poolLock). */
+	private int abandonedThreads;
+
 	private volatile boolean running;
 
 	/** Used by the fetch thread only. */
@@ -105,6 +112,19 @@ public class JobWorker {
 	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
 			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
 			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock) {
+		this(queue, stream, subject, properties, jetStream, ensurer, handlers, repository, completions, events,
+				jsonMapper, paused, clock, null);
+	}
+
+	/**
+	 * @param transactions the application's transactions, in which transactional handlers
+	 * run
+	 */
+	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
+			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
+			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock,
+			@Nullable TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.queue = queue;
 		this.stream = stream;
 		this.subject = subject;
@@ -370,6 +390,8 @@ public class JobWorker {
 	 * A job the claim did not take:
 	 * <ul>
 	 * <li>it ended (or was cancelled): its message is done;</li>
+	 * <li>this redelivery found its last allowed attempt abandoned, and the claim failed
+	 * it: its message is done;</li>
 	 * <li>it runs, claimed by another message of it: this message is a second copy, which
 	 * that attempt does not need;</li>
 	 * <li>it runs, claimed by this very message after all (its redelivery went to another
@@ -386,6 +408,14 @@ public class JobWorker {
 			logger.debug("Job " + job.id() + ": another copy of its message arrived while attempt " + job.attempt()
 					+ " runs; acknowledging the copy");
 			message.ack();
+		}
+		else if (job.abandoned()) {
+			// this redelivery found the last allowed attempt abandoned: the claim failed
+			// the job
+			String error = JobRepository.abandonedError(job.attempt(), job.maxAttempts());
+			logger.warn("Job " + job.id() + " (" + job.type() + ") failed: " + error);
+			message.ack();
+			this.events.transition(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(), error);
 		}
 		else if (job.state().isFinal()) {
 			message.ack();
@@ -423,47 +453,266 @@ public class JobWorker {
 		// here rather than on the fetch thread, which claims the next batch meanwhile
 		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
 		long start = System.nanoTime();
-		AtomicBoolean timedOut = new AtomicBoolean();
-		AtomicBoolean finished = new AtomicBoolean();
-		Thread worker = Thread.currentThread();
-		ScheduledFuture<?> timeout = this.timers.schedule(() -> {
-			synchronized (finished) {
-				if (!finished.get()) {
-					timedOut.set(true);
-					worker.interrupt();
-					// no more signs of life: a handler that ignores the interrupt loses
-					// the
-					// job to a redelivery after the ack wait
-					this.inFlight.remove(message);
-				}
-			}
-		}, this.properties.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		Attempt attempt = new Attempt(job, message);
+		ScheduledFuture<?> timeout = this.timers.schedule(attempt::timeout, this.properties.getTimeout().toMillis(),
+				TimeUnit.MILLISECONDS);
 		AttemptOutcome outcome;
+		Ending ending = Ending.SUBMIT;
 		try {
 			JobHandlerMethod handler = this.handlers.get(job.type());
 			if (handler == null) {
 				throw new NonRetryableException("No @JobHandler handles job type '" + job.type() + "' in this "
 						+ "application (known: " + this.handlers.types() + ")");
 			}
-			String result = handler.invoke(job.payload(), new RunningJob(job));
-			outcome = timedOut.get() ? failure(job, timeoutError())
-					: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
+			if (handler.transactional()) {
+				TransactionalRun run = runInTransaction(handler, job, attempt);
+				outcome = run.outcome();
+				ending = run.ending();
+			}
+			else {
+				String result = handler.invoke(job.payload(), new RunningJob(job));
+				outcome = attempt.timedOut() ? failure(job, timeoutError())
+						: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
+			}
 		}
 		catch (Exception ex) {
-			outcome = failure(job, timedOut.get() ? timeoutError() : ex);
+			outcome = failure(job, attempt.timedOut() ? timeoutError() : ex);
 		}
 		finally {
-			synchronized (finished) {
-				finished.set(true);
-			}
+			boolean holdsSlot = attempt.finish();
 			timeout.cancel(false);
 			// clear an interrupt of the timeout so that it does not hit the next job
 			Thread.interrupted();
 			this.inFlight.remove(message);
-			this.slots.finished(System.nanoTime() - start);
+			if (holdsSlot) {
+				this.slots.finished(System.nanoTime() - start);
+			}
 		}
-		this.completions.submit(
-				new Finished(outcome, message, job.type(), job.queue(), Duration.ofNanos(System.nanoTime() - start)));
+		Finished finished = new Finished(outcome, message, job.type(), job.queue(),
+				Duration.ofNanos(System.nanoTime() - start));
+		switch (ending) {
+			case SUBMIT -> this.completions.submit(finished);
+			case COMMITTED -> this.completions.settle(finished, this.clock.instant());
+			case STALE -> this.completions.stale(finished);
+			case HAND_BACK -> settleQuietly(message, (back) -> back.nakWithDelay(CLAIM_RETRY_DELAY));
+		}
+	}
+
+	/**
+	 * Runs a transactional handler in a transaction that also applies its completion,
+	 * fenced on the attempt: a stale attempt's transaction rolls back. A failing handler
+	 * (or a timeout) rolls back too, and its failure is recorded like any other.
+	 */
+	private TransactionalRun runInTransaction(JobHandlerMethod handler, ClaimedJob job, Attempt attempt)
+			throws Exception {
+		TransactionTemplate transactions = this.transactions;
+		if (transactions == null) {
+			throw new NonRetryableException("Job type '" + job.type() + "' has a transactional @JobHandler ("
+					+ handler.describe() + "), but the application has no transaction manager");
+		}
+		AttemptOutcome[] completed = new AttemptOutcome[1];
+		try {
+			transactions.executeWithoutResult((status) -> {
+				String result;
+				try {
+					result = handler.invoke(job.payload(), new RunningJob(job));
+				}
+				catch (Exception ex) {
+					throw new HandlerFailure(ex);
+				}
+				if (attempt.timedOut()) {
+					throw new HandlerFailure(timeoutError());
+				}
+				completed[0] = new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
+				boolean applied;
+				try {
+					applied = this.repository.finishInCurrentTransaction(completed[0], this.clock.instant());
+				}
+				catch (IllegalStateException ex) {
+					throw new HandlerFailure(new NonRetryableException(ex.getMessage(), ex));
+				}
+				if (!applied) {
+					throw new StaleAttempt();
+				}
+			});
+			return new TransactionalRun(completed[0], Ending.COMMITTED);
+		}
+		catch (HandlerFailure ex) {
+			throw ex.failure;
+		}
+		catch (StaleAttempt ex) {
+			return new TransactionalRun(completed[0], Ending.STALE);
+		}
+		catch (RuntimeException ex) {
+			if (completed[0] == null) {
+				// the transaction did not begin: the handler did not run
+				logger.warn("Job " + job.id() + ": could not begin the transaction of its transactional handler (" + ex
+						+ "); its message is redelivered and the job runs again");
+				return new TransactionalRun(failure(job, ex), Ending.HAND_BACK);
+			}
+			logger.warn("Job " + job.id() + ": the transaction of its transactional handler did not commit (" + ex
+					+ "); its effects are rolled back, its message is redelivered and the job runs again");
+			return new TransactionalRun(completed[0], Ending.HAND_BACK);
+		}
+	}
+
+	/** What is left to do with an attempt's outcome once the handler returned. */
+	private enum Ending {
+
+		/** Record it (the completions commit it, then settle the message). */
+		SUBMIT,
+
+		/** Committed with the handler's transaction: settle the message. */
+		COMMITTED,
+
+		/** The job was given to a newer attempt: report it, leave the message. */
+		STALE,
+
+		/** Nothing was recorded (the database failed): the message comes back. */
+		HAND_BACK
+
+	}
+
+	private record TransactionalRun(AttemptOutcome outcome, Ending ending) {
+	}
+
+	/** Rolls a transactional handler's transaction back for its failure. */
+	private static final class HandlerFailure extends RuntimeException {
+
+		private final Exception failure;
+
+		private HandlerFailure(Exception failure) {
+			super(failure.getMessage(), null, false, false);
+			this.failure = failure;
+		}
+
+	}
+
+	/** Rolls a stale attempt's transaction back. */
+	private static final class StaleAttempt extends RuntimeException {
+
+		private StaleAttempt() {
+			super("stale attempt", null, false, false);
+		}
+
+	}
+
+	/**
+	 * One attempt on a pool thread: its timeout interrupts it and stops its in-progress
+	 * acks; a handler that is still running {@code ack-wait} later (its message is
+	 * redelivered by then, and another attempt may take the job over) gives up its slot,
+	 * and the pool gets a thread in place of the one it blocks, up to the queue's
+	 * concurrency in such threads.
+	 */
+	private final class Attempt {
+
+		private final ClaimedJob job;
+
+		private final Message message;
+
+		private final Thread thread = Thread.currentThread();
+
+		private boolean timedOut;
+
+		private boolean finished;
+
+		private boolean abandoned;
+
+		private Attempt(ClaimedJob job, Message message) {
+			this.job = job;
+			this.message = message;
+		}
+
+		synchronized boolean timedOut() {
+			return this.timedOut;
+		}
+
+		synchronized void timeout() {
+			if (this.finished) {
+				return;
+			}
+			this.timedOut = true;
+			this.thread.interrupt();
+			// no more signs of life: a handler that ignores the interrupt loses the job
+			// to a redelivery after the ack wait
+			JobWorker.this.inFlight.remove(this.message);
+			try {
+				JobWorker.this.timers.schedule(this::abandon, JobWorker.this.properties.getAckWait().toMillis(),
+						TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+
+		private synchronized void abandon() {
+			if (this.finished) {
+				return;
+			}
+			if (!addThread()) {
+				logger.error("Job " + this.job.id() + " (" + this.job.type() + ") attempt " + this.job.attempt()
+						+ " still runs " + JobWorker.this.properties.getAckWait() + " after its timeout of "
+						+ JobWorker.this.properties.getTimeout() + " and ignores interrupts; already "
+						+ JobWorker.this.abandonedThreads + " threads of queue " + JobWorker.this.queue
+						+ " are held like this, so it keeps its slot and the queue runs fewer jobs at once");
+				return;
+			}
+			this.abandoned = true;
+			logger.warn("Job " + this.job.id() + " (" + this.job.type() + ") attempt " + this.job.attempt()
+					+ " still runs " + JobWorker.this.properties.getAckWait() + " after its timeout of "
+					+ JobWorker.this.properties.getTimeout() + " and ignores interrupts: its slot is given up and "
+					+ "the pool of queue " + JobWorker.this.queue + " gets a thread in its place; the job is taken "
+					+ "over by a redelivery of its message, and this attempt's outcome will be stale");
+			JobWorker.this.slots.release(1);
+		}
+
+		/**
+		 * @return whether the attempt still holds its slot (it was not abandoned)
+		 */
+		synchronized boolean finish() {
+			this.finished = true;
+			if (this.abandoned) {
+				removeThread();
+			}
+			return !this.abandoned;
+		}
+
+	}
+
+	/** Grows the pool by a thread for an abandoned attempt, within the bound. */
+	private boolean addThread() {
+		synchronized (this.poolLock) {
+			ThreadPoolExecutor pool = this.executor;
+			if (pool == null || pool.isShutdown() || this.abandonedThreads >= this.properties.getConcurrency()) {
+				return false;
+			}
+			this.abandonedThreads++;
+			pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+			pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+			return true;
+		}
+	}
+
+	/** Shrinks the pool again once an abandoned attempt returned. */
+	private void removeThread() {
+		synchronized (this.poolLock) {
+			ThreadPoolExecutor pool = this.executor;
+			this.abandonedThreads--;
+			if (pool != null && !pool.isShutdown()) {
+				pool.setCorePoolSize(pool.getCorePoolSize() - 1);
+				pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
+			}
+		}
+	}
+
+	private void settleQuietly(Message message, Consumer<Message> action) {
+		try {
+			action.accept(message);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Job queue " + this.queue + ": could not settle a message (" + ex + "); the server "
+					+ "redelivers it after the ack wait");
+		}
 	}
 
 	private Exception timeoutError() {

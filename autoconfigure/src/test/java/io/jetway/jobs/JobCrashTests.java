@@ -117,6 +117,9 @@ class JobCrashTests {
 		all.addAll(List.of(arguments));
 		return JavaProcess.builder(JobChildApplication.class)
 			.jvmOption("-Xmx256m")
+			// starts faster: the child runs for seconds only
+			.jvmOption("-XX:TieredStopAtLevel=1")
+			.jvmOption("-XX:+UseSerialGC")
 			.args(all.toArray(String[]::new))
 			.start();
 	}

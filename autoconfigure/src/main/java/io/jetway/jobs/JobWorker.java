@@ -548,7 +548,9 @@ public class JobWorker {
 				// the transaction did not begin: the handler did not run
 				logger.warn("Job " + job.id() + ": could not begin the transaction of its transactional handler (" + ex
 						+ "); its message is redelivered and the job runs again");
-				return new TransactionalRun(failure(job, ex), Ending.HAND_BACK);
+				return new TransactionalRun(
+						new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, ex.toString(), null),
+						Ending.HAND_BACK);
 			}
 			logger.warn("Job " + job.id() + ": the transaction of its transactional handler did not commit (" + ex
 					+ "); its effects are rolled back, its message is redelivered and the job runs again");

@@ -251,7 +251,9 @@ public class JobRepository {
 	 * scheduled or pending, or when it is running and the message is a redelivery of the
 	 * one that claimed it (its stream sequence, stored with the claim): the worker that
 	 * ran it stopped or lost its delivery. Any other message of a running job is a second
-	 * copy of its message (see {@link JobDispatchRecovery}) and claims nothing.
+	 * copy of its message (see {@link JobDispatchRecovery}) and claims nothing. A
+	 * take-over is an attempt: when the abandoned attempt was the job's last allowed one,
+	 * the claim fails the job instead ({@link ClaimedJob#abandoned()}).
 	 * <p>
 	 * The claim's commit does not wait for its WAL flush on PostgreSQL: a claim lost in a
 	 * database crash leaves the job pending or at its previous attempt, and its message

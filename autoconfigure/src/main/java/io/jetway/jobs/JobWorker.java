@@ -454,8 +454,6 @@ public class JobWorker {
 		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
 		long start = System.nanoTime();
 		Attempt attempt = new Attempt(job, message);
-		ScheduledFuture<?> timeout = this.timers.schedule(attempt::timeout, this.properties.getTimeout().toMillis(),
-				TimeUnit.MILLISECONDS);
 		AttemptOutcome outcome;
 		Ending ending = Ending.SUBMIT;
 		try {
@@ -470,6 +468,7 @@ public class JobWorker {
 				ending = run.ending();
 			}
 			else {
+				attempt.startClock();
 				String result = handler.invoke(job.payload(), new RunningJob(job));
 				outcome = attempt.timedOut() ? failure(job, timeoutError())
 						: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
@@ -480,28 +479,35 @@ public class JobWorker {
 		}
 		finally {
 			boolean holdsSlot = attempt.finish();
-			timeout.cancel(false);
 			// clear an interrupt of the timeout so that it does not hit the next job
 			Thread.interrupted();
-			this.inFlight.remove(message);
+			// kept alive until its outcome is stored, however long the database is away
+			// (back after a timeout stopped it: the handler returned after all)
+			this.inFlight.add(message);
 			if (holdsSlot) {
 				this.slots.finished(System.nanoTime() - start);
 			}
 		}
 		Finished finished = new Finished(outcome, message, job.type(), job.queue(),
-				Duration.ofNanos(System.nanoTime() - start));
+				Duration.ofNanos(System.nanoTime() - start), () -> this.inFlight.remove(message));
 		switch (ending) {
 			case SUBMIT -> this.completions.submit(finished);
 			case COMMITTED -> this.completions.settle(finished, this.clock.instant());
 			case STALE -> this.completions.stale(finished);
-			case HAND_BACK -> settleQuietly(message, (back) -> back.nakWithDelay(CLAIM_RETRY_DELAY));
+			case HAND_BACK -> {
+				this.inFlight.remove(message);
+				settleQuietly(message, (back) -> back.nakWithDelay(CLAIM_RETRY_DELAY));
+			}
 		}
 	}
 
 	/**
 	 * Runs a transactional handler in a transaction that also applies its completion,
 	 * fenced on the attempt: a stale attempt's transaction rolls back. A failing handler
-	 * (or a timeout) rolls back too, and its failure is recorded like any other.
+	 * (or a timeout) rolls back too, and its failure is recorded like any other. While
+	 * the transaction cannot begin because the database cannot be reached, the handler
+	 * has not run: the attempt waits for the database (its message kept alive, its
+	 * timeout not started) instead of failing.
 	 */
 	private TransactionalRun runInTransaction(JobHandlerMethod handler, ClaimedJob job, Attempt attempt)
 			throws Exception {
@@ -510,9 +516,37 @@ public class JobWorker {
 			throw new NonRetryableException("Job type '" + job.type() + "' has a transactional @JobHandler ("
 					+ handler.describe() + "), but the application has no transaction manager");
 		}
+		for (int unreachable = 1;; unreachable++) {
+			TransactionalRun run = tryInTransaction(transactions, handler, job, attempt);
+			if (run != null) {
+				return run;
+			}
+			Duration pause = UnreachableDatabase.RETRY.delayAfter(unreachable);
+			try {
+				Thread.sleep(pause.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				logger.warn("Job " + job.id() + ": stopped while waiting for the database; its message is "
+						+ "redelivered and the job runs again");
+				return new TransactionalRun(new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null,
+						"stopped while the database could not be reached", null), Ending.HAND_BACK);
+			}
+		}
+	}
+
+	/**
+	 * @return how the run ended, or {@code null} when its transaction could not begin
+	 * because the database cannot be reached and it is to be tried again
+	 */
+	private @Nullable TransactionalRun tryInTransaction(TransactionTemplate transactions, JobHandlerMethod handler,
+			ClaimedJob job, Attempt attempt) throws Exception {
 		AttemptOutcome[] completed = new AttemptOutcome[1];
+		boolean[] began = new boolean[1];
 		try {
 			transactions.executeWithoutResult((status) -> {
+				began[0] = true;
+				attempt.startClock();
 				String result;
 				try {
 					result = handler.invoke(job.payload(), new RunningJob(job));
@@ -544,13 +578,22 @@ public class JobWorker {
 			return new TransactionalRun(completed[0], Ending.STALE);
 		}
 		catch (RuntimeException ex) {
-			if (completed[0] == null) {
-				// the transaction did not begin: the handler did not run
+			if (!began[0]) {
+				// the handler did not run
+				if (this.running && !Thread.currentThread().isInterrupted() && UnreachableDatabase.causes(ex)) {
+					logger.warn("Job " + job.id() + ": could not begin the transaction of its transactional handler: "
+							+ "the database cannot be reached (" + ex + "); attempt " + job.attempt()
+							+ " waits for it");
+					return null;
+				}
 				logger.warn("Job " + job.id() + ": could not begin the transaction of its transactional handler (" + ex
 						+ "); its message is redelivered and the job runs again");
 				return new TransactionalRun(
 						new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, ex.toString(), null),
 						Ending.HAND_BACK);
+			}
+			if (completed[0] == null) {
+				throw ex;
 			}
 			logger.warn("Job " + job.id() + ": the transaction of its transactional handler did not commit (" + ex
 					+ "); its effects are rolled back, its message is redelivered and the job runs again");
@@ -620,9 +663,24 @@ public class JobWorker {
 
 		private boolean abandoned;
 
+		private @Nullable ScheduledFuture<?> clock;
+
 		private Attempt(ClaimedJob job, Message message) {
 			this.job = job;
 			this.message = message;
+		}
+
+		/** Starts the attempt's timeout, once: when its handler starts. */
+		synchronized void startClock() {
+			if (this.clock == null && !this.finished) {
+				try {
+					this.clock = JobWorker.this.timers.schedule(this::timeout,
+							JobWorker.this.properties.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					// stopping: the handler is interrupted when the shutdown timeout ends
+				}
+			}
 		}
 
 		synchronized boolean timedOut() {
@@ -673,6 +731,9 @@ public class JobWorker {
 		 */
 		synchronized boolean finish() {
 			this.finished = true;
+			if (this.clock != null) {
+				this.clock.cancel(false);
+			}
 			if (this.abandoned) {
 				removeThread();
 			}

@@ -86,6 +86,29 @@ class JobDatabaseOutageTests {
 	}
 
 	@Test
+	void progressThatCannotBeStoredDoesNotFailTheAttempt() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		JobsTests.reset(database, nats.url());
+		OutageHandlers.reset();
+		try (FaultProxy proxy = proxyTo(database)) {
+			runner(database, proxy).run((context) -> {
+				JobClient jobs = context.getBean(JobClient.class);
+				UUID id = jobs.enqueue("outage-with-progress", "x");
+				assertThat(OutageHandlers.started.await(10, TimeUnit.SECONDS)).isTrue();
+				proxy.cut();
+				OutageHandlers.release.countDown();
+				await().atMost(Duration.ofSeconds(10)).until(() -> OutageHandlers.progressed.get() == 1);
+				proxy.heal();
+				await().atMost(Duration.ofSeconds(20))
+					.ignoreExceptions()
+					.until(() -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.COMPLETED);
+				assertThat(jobs.status(id).orElseThrow().attempts()).as("attempts").isEqualTo(1);
+				assertThat(OutageHandlers.calls.get()).as("handler calls").isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
 	void aTransactionalHandlerWhoseTransactionCannotBeginRunsOnceTheDatabaseIsBackAsTheSameAttempt() throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		JobsTests.reset(database, nats.url());
@@ -138,6 +161,8 @@ class JobDatabaseOutageTests {
 
 		static final AtomicInteger calls = new AtomicInteger();
 
+		static final AtomicInteger progressed = new AtomicInteger();
+
 		static final AtomicBoolean cutOnce = new AtomicBoolean();
 
 		static volatile @Nullable FaultProxy proxy;
@@ -147,6 +172,7 @@ class JobDatabaseOutageTests {
 			release = new CountDownLatch(1);
 			cut = new CountDownLatch(1);
 			calls.set(0);
+			progressed.set(0);
 			cutOnce.set(false);
 		}
 
@@ -179,6 +205,15 @@ class JobDatabaseOutageTests {
 			if (input.contains("fail")) {
 				throw new NonRetryableException("refused by the handler");
 			}
+		}
+
+		@JobHandler(type = "outage-with-progress", queue = "outage")
+		void outageWithProgress(String input, JobContext context) throws InterruptedException {
+			calls.incrementAndGet();
+			started.countDown();
+			release.await(30, TimeUnit.SECONDS);
+			context.progress(0.5, "half way, while the database is away");
+			progressed.incrementAndGet();
 		}
 
 		@JobHandler(type = "outage-in-transaction", queue = "outage", transactional = true)

@@ -93,8 +93,7 @@ public class DefaultJobClient implements JobClient {
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();
 		Instant now = this.clock.instant();
-		Instant runAt = (options.runAt() != null) ? options.runAt()
-				: (options.delay() != null) ? now.plus(options.delay()) : now;
+		Instant runAt = options.runAt(now);
 		boolean delayed = runAt.isAfter(now);
 		// the dispatcher takes a job after the commit, so only where the transaction can
 		// say when that is (the outbox writer needs the same)

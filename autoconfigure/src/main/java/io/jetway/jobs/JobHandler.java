@@ -33,4 +33,14 @@ public @interface JobHandler {
 	 */
 	String queue() default "default";
 
+	/**
+	 * Runs the handler in a transaction of the application's transaction manager (on
+	 * Jetway's DataSource) that also commits the job's completion, fenced on the attempt:
+	 * a stale attempt's transaction rolls back. A handler whose effects are all in that
+	 * database then has them exactly once. A handler that throws has its transaction
+	 * rolled back and is retried as usual.
+	 * @return whether the handler runs in the completing transaction
+	 */
+	boolean transactional() default false;
+
 }

@@ -26,6 +26,8 @@ public final class JobHandlerMethod {
 
 	private final String queue;
 
+	private final boolean transactional;
+
 	private final JsonMapper jsonMapper;
 
 	private final @Nullable JavaType payloadType;
@@ -35,7 +37,13 @@ public final class JobHandlerMethod {
 	private final int contextIndex;
 
 	JobHandlerMethod(Object bean, Method method, String type, String queue, JsonMapper jsonMapper) {
+		this(bean, method, type, queue, false, jsonMapper);
+	}
+
+	JobHandlerMethod(Object bean, Method method, String type, String queue, boolean transactional,
+			JsonMapper jsonMapper) {
 		this.bean = bean;
+		this.transactional = transactional;
 		this.method = method;
 		this.type = type;
 		this.queue = queue;
@@ -70,6 +78,13 @@ public final class JobHandlerMethod {
 
 	public String queue() {
 		return this.queue;
+	}
+
+	/**
+	 * @return whether the handler runs in the transaction that completes its job
+	 */
+	public boolean transactional() {
+		return this.transactional;
 	}
 
 	public String describe() {

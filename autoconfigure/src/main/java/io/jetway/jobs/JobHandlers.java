@@ -42,7 +42,7 @@ public class JobHandlers implements SmartInitializingSingleton {
 		for (int i = this.resolved; i < found.size(); i++) {
 			AnnotatedMethod<JobHandler> each = found.get(i);
 			register(new JobHandlerMethod(each.bean(), each.method(), each.annotation().type(),
-					each.annotation().queue(), this.jsonMapper));
+					each.annotation().queue(), each.annotation().transactional(), this.jsonMapper));
 		}
 		this.resolved = found.size();
 	}

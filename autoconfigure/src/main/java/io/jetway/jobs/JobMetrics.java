@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer meters of jobs: {@code jetway.jobs} gauge per {@code state} (read from the
  * table at most every 5 seconds), {@code jetway.jobs.enqueued},
- * {@code jetway.jobs.completed} and {@code jetway.jobs.failed} counters and the
+ * {@code jetway.jobs.completed}, {@code jetway.jobs.failed} and {@code jetway.jobs.stale}
+ * (attempts that ended after their job was given to a newer attempt) counters and the
  * {@code jetway.jobs.duration} timer, all per {@code type}.
  */
 public class JobMetrics implements MeterBinder, JobObserver {
@@ -69,6 +70,18 @@ public class JobMetrics implements MeterBinder, JobObserver {
 				.register(current)
 				.increment();
 			Timer.builder("jetway.jobs.duration").tag("type", type).register(current).record(duration);
+		}
+	}
+
+	@Override
+	public void staleAttempt(String type) {
+		MeterRegistry current = this.registry;
+		if (current != null) {
+			Counter.builder("jetway.jobs.stale")
+				.description("Job attempts that ended after their job was given to a newer attempt")
+				.tag("type", type)
+				.register(current)
+				.increment();
 		}
 	}
 

@@ -24,4 +24,13 @@ public interface JobObserver {
 	default void failed(String type, Duration duration, boolean retrying) {
 	}
 
+	/**
+	 * An attempt ended after its job was given to a newer attempt (its worker lost its
+	 * delivery, for example cut off from NATS for longer than the ack wait): its outcome
+	 * changed nothing, but its handler ran while the newer attempt may have run too.
+	 * @param type the job type
+	 */
+	default void staleAttempt(String type) {
+	}
+
 }

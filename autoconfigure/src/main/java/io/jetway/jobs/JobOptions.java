@@ -21,6 +21,47 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 
 	public static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null);
 
+	/**
+	 * The latest run time a job can have: the end of year 9999, the last instant every
+	 * supported database stores.
+	 */
+	public static final Instant LATEST_RUN_AT = Instant.parse("9999-12-31T23:59:59Z");
+
+	public JobOptions {
+		if (delay != null) {
+			if (delay.isNegative()) {
+				throw new IllegalArgumentException(
+						"The job delay is negative (" + delay + "); give a delay of zero or more");
+			}
+			if (delay.compareTo(Duration.between(Instant.now(), LATEST_RUN_AT)) > 0) {
+				throw new IllegalArgumentException("The job delay " + delay + " ends after " + LATEST_RUN_AT
+						+ ", the latest run time a job can have; give a shorter delay");
+			}
+		}
+		if (runAt != null && runAt.isAfter(LATEST_RUN_AT)) {
+			throw new IllegalArgumentException("The job runAt " + runAt + " is after " + LATEST_RUN_AT
+					+ ", the latest run time a job can have (year 9999); give an earlier instant");
+		}
+	}
+
+	/**
+	 * When a job enqueued at {@code now} with these options is due.
+	 * @throws IllegalArgumentException when that is after {@link #LATEST_RUN_AT}
+	 */
+	Instant runAt(Instant now) {
+		if (this.runAt != null) {
+			return this.runAt;
+		}
+		if (this.delay == null) {
+			return now;
+		}
+		if (this.delay.compareTo(Duration.between(now, LATEST_RUN_AT)) > 0) {
+			throw new IllegalArgumentException("The job delay " + this.delay + " ends after " + LATEST_RUN_AT
+					+ ", the latest run time a job can have; give a shorter delay");
+		}
+		return now.plus(this.delay);
+	}
+
 	public static Builder builder() {
 		return new Builder();
 	}

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -75,17 +77,57 @@ public class JobRepository {
 			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running' RETURNING j.id, j.attempts";
 
 	/**
-	 * Claims jobs (started at, updated at, then arrays of ids and the stream sequences of
-	 * their messages, then the time before which a job must be due) and returns those it
-	 * claimed. A running job is taken over only through a redelivery of the message that
-	 * claimed it; a scheduled or pending job only once it is due (a second copy of its
-	 * message does not skip a retry's backoff).
+	 * Claims jobs (now, then arrays of ids and the stream sequences of their messages,
+	 * then the time before which a job must be due) and returns those it changed. A
+	 * running job is taken over only through a redelivery of the message that claimed it;
+	 * a scheduled or pending job only once it is due (a second copy of its message does
+	 * not skip a retry's backoff). A take-over is an attempt like any other: a running
+	 * job whose last attempt was abandoned with max-attempts reached fails instead (its
+	 * row comes back {@code failed}).
 	 */
-	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs j SET status = 'running', attempts = j.attempts + 1, "
-			+ "started_at = ?, updated_at = ?, claim_seq = r.seq FROM unnest(?::uuid[], ?::int8[]) AS r(id, seq) "
+	static final String POSTGRESQL_CLAIM = "UPDATE jetway_jobs j SET " + "status = CASE WHEN " + Sql.EXHAUSTED
+			+ " THEN 'failed' ELSE 'running' END, " + "attempts = CASE WHEN " + Sql.EXHAUSTED
+			+ " THEN j.attempts ELSE j.attempts + 1 END, " + "error = CASE WHEN " + Sql.EXHAUSTED
+			+ " THEN 'attempt ' || j.attempts || '" + Sql.ABANDONED_MIDDLE + "' || j.max_attempts || '"
+			+ Sql.ABANDONED_END + "' ELSE j.error END, " + "completed_at = CASE WHEN " + Sql.EXHAUSTED
+			+ " THEN n.now ELSE j.completed_at END, " + "started_at = CASE WHEN " + Sql.EXHAUSTED
+			+ " THEN j.started_at ELSE n.now END, " + "webhook_status = CASE WHEN " + Sql.EXHAUSTED
+			+ " AND j.webhook_url IS NOT NULL THEN 'pending' " + "ELSE j.webhook_status END, "
+			+ "webhook_next_at = CASE WHEN " + Sql.EXHAUSTED + " AND j.webhook_url IS NOT NULL THEN n.now "
+			+ "ELSE j.webhook_next_at END, " + "updated_at = n.now, claim_seq = r.seq "
+			+ "FROM (SELECT ?::timestamptz AS now) n, unnest(?::uuid[], ?::int8[]) AS r(id, seq) "
 			+ "WHERE j.id = r.id AND ((j.status IN ('scheduled', 'pending') AND j.run_at <= ?) "
 			+ "OR (j.status = 'running' AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
 			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload, j.claim_seq, j.run_at";
+
+	/** Parts of the claim statement. */
+	private static final class Sql {
+
+		/**
+		 * The job runs an attempt that was abandoned, and it was the last one allowed.
+		 */
+		static final String EXHAUSTED = "(j.status = 'running' AND j.attempts >= j.max_attempts)";
+
+		static final String ABANDONED_MIDDLE = " was abandoned (worker died or lost NATS) and max-attempts ";
+
+		static final String ABANDONED_END = " is reached";
+
+	}
+
+	/**
+	 * The error of a job failed because its last allowed attempt was abandoned.
+	 */
+	static String abandonedError(int attempt, int maxAttempts) {
+		return "attempt " + attempt + Sql.ABANDONED_MIDDLE + maxAttempts + Sql.ABANDONED_END;
+	}
+
+	/** Applies one outcome if the job still runs that attempt. */
+	private static final String FINISH_ONE = "UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
+			+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
+			+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
+			+ "webhook_status = CASE WHEN webhook_url IS NOT NULL AND ? THEN 'pending' ELSE webhook_status END, "
+			+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL AND ? THEN ? ELSE webhook_next_at END "
+			+ "WHERE id = ? AND attempts = ? AND status = 'running'";
 
 	private final JdbcTemplate jdbc;
 
@@ -93,10 +135,15 @@ public class JobRepository {
 
 	private final TransactionTemplate transactions;
 
+	/** A transaction of its own even inside another one. */
+	private final TransactionTemplate ownTransactions;
+
 	public JobRepository(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
 		this.transactions = transactions;
+		this.ownTransactions = new TransactionTemplate(transactions.getTransactionManager());
+		this.ownTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	/**
@@ -204,7 +251,9 @@ public class JobRepository {
 	 * scheduled or pending, or when it is running and the message is a redelivery of the
 	 * one that claimed it (its stream sequence, stored with the claim): the worker that
 	 * ran it stopped or lost its delivery. Any other message of a running job is a second
-	 * copy of its message (see {@link JobDispatchRecovery}) and claims nothing.
+	 * copy of its message (see {@link JobDispatchRecovery}) and claims nothing. A
+	 * take-over is an attempt: when the abandoned attempt was the job's last allowed one,
+	 * the claim fails the job instead ({@link ClaimedJob#abandoned()}).
 	 * <p>
 	 * The claim's commit does not wait for its WAL flush on PostgreSQL: a claim lost in a
 	 * database crash leaves the job pending or at its previous attempt, and its message
@@ -229,30 +278,52 @@ public class JobRepository {
 			Instant dueBefore = now.plus(RUN_AT_TOLERANCE);
 			List<ClaimedJob> result = new ArrayList<>(current.size());
 			List<ClaimedJob> claimable = new ArrayList<>();
+			List<ClaimedJob> exhausted = new ArrayList<>();
 			for (ClaimedJob job : current) {
 				Long sequence = messages.get(job.id());
-				boolean claim = ((job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING)
-						&& (job.runAt() == null || !job.runAt().isAfter(dueBefore)))
-						|| (job.state() == JobState.RUNNING
-								&& (job.claimSeq() == null || job.claimSeq().equals(sequence)));
-				result.add(claim ? new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING,
-						job.attempt() + 1, job.maxAttempts(), job.payload(), true, sequence, job.runAt()) : job);
-				if (claim) {
+				boolean due = (job.state() == JobState.SCHEDULED || job.state() == JobState.PENDING)
+						&& (job.runAt() == null || !job.runAt().isAfter(dueBefore));
+				boolean takeOver = job.state() == JobState.RUNNING
+						&& (job.claimSeq() == null || job.claimSeq().equals(sequence));
+				if (takeOver && job.attempt() >= job.maxAttempts()) {
+					exhausted.add(job);
+					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(),
+							job.maxAttempts(), job.payload(), false, sequence, job.runAt(), true));
+				}
+				else if (due || takeOver) {
 					claimable.add(job);
+					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt() + 1,
+							job.maxAttempts(), job.payload(), true, sequence, job.runAt(), false));
+				}
+				else {
+					result.add(job);
 				}
 			}
-			if (claimable.isEmpty()) {
-				return result;
+			if (!claimable.isEmpty()) {
+				this.jdbc.batchUpdate(
+						"UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+								+ "started_at = ?, updated_at = ?, claim_seq = ? WHERE id = ?",
+						claimable, claimable.size(), (statement, job) -> {
+							this.databaseType.setInstant(statement, 1, now);
+							this.databaseType.setInstant(statement, 2, now);
+							statement.setLong(3, messages.get(job.id()));
+							this.databaseType.setUuid(statement, 4, job.id());
+						});
 			}
-			this.jdbc.batchUpdate(
-					"UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
-							+ "started_at = ?, updated_at = ?, claim_seq = ? WHERE id = ?",
-					claimable, claimable.size(), (statement, job) -> {
-						this.databaseType.setInstant(statement, 1, now);
-						this.databaseType.setInstant(statement, 2, now);
-						statement.setLong(3, messages.get(job.id()));
-						this.databaseType.setUuid(statement, 4, job.id());
-					});
+			if (!exhausted.isEmpty()) {
+				this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = 'failed', error = ?, completed_at = ?, "
+						+ "updated_at = ?, claim_seq = ?, "
+						+ "webhook_status = CASE WHEN webhook_url IS NOT NULL THEN 'pending' ELSE webhook_status END, "
+						+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL THEN ? ELSE webhook_next_at END "
+						+ "WHERE id = ?", exhausted, exhausted.size(), (statement, job) -> {
+							statement.setString(1, abandonedError(job.attempt(), job.maxAttempts()));
+							this.databaseType.setInstant(statement, 2, now);
+							this.databaseType.setInstant(statement, 3, now);
+							statement.setLong(4, messages.get(job.id()));
+							this.databaseType.setInstant(statement, 5, now);
+							this.databaseType.setUuid(statement, 6, job.id());
+						});
+			}
 			return result;
 		});
 	}
@@ -267,11 +338,10 @@ public class JobRepository {
 		List<ClaimedJob> claimed = new ArrayList<>(
 				KeyedBatchStatements.run(this.jdbc, true, POSTGRESQL_CLAIM, (statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					statement.setArray(3, statement.getConnection().createArrayOf("uuid", messages.keySet().toArray()));
-					statement.setArray(4, statement.getConnection().createArrayOf("int8", messages.values().toArray()));
-					this.databaseType.setInstant(statement, 5, now.plus(RUN_AT_TOLERANCE));
-				}, (rows, rowNum) -> claimedJob(rows, true)));
+					statement.setArray(2, statement.getConnection().createArrayOf("uuid", messages.keySet().toArray()));
+					statement.setArray(3, statement.getConnection().createArrayOf("int8", messages.values().toArray()));
+					this.databaseType.setInstant(statement, 4, now.plus(RUN_AT_TOLERANCE));
+				}, (rows, rowNum) -> changedByClaim(rows)));
 		if (claimed.size() < messages.size()) {
 			Set<UUID> missing = new HashSet<>(messages.keySet());
 			claimed.forEach((job) -> missing.remove(job.id()));
@@ -285,12 +355,25 @@ public class JobRepository {
 		return claimed;
 	}
 
+	/**
+	 * A row the claim changed: claimed, or failed because its last attempt was abandoned.
+	 */
+	private ClaimedJob changedByClaim(ResultSet rows) throws SQLException {
+		boolean claimed = JobState.fromColumn(rows.getString("status")) == JobState.RUNNING;
+		return claimedJob(rows, claimed, !claimed);
+	}
+
 	private ClaimedJob claimedJob(ResultSet rows, boolean claimed) throws SQLException {
+		return claimedJob(rows, claimed, false);
+	}
+
+	private ClaimedJob claimedJob(ResultSet rows, boolean claimed, boolean abandoned) throws SQLException {
 		long claimSeq = rows.getLong("claim_seq");
 		Long claimSequence = rows.wasNull() ? null : claimSeq;
 		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
 				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
-				rows.getString("payload"), claimed, claimSequence, this.databaseType.getInstant(rows, "run_at"));
+				rows.getString("payload"), claimed, claimSequence, this.databaseType.getInstant(rows, "run_at"),
+				abandoned);
 	}
 
 	/**
@@ -302,28 +385,8 @@ public class JobRepository {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
 			return finishAll(outcomes, now);
 		}
-		int[][] counts = this.transactions
-			.execute((status) -> this.jdbc.batchUpdate("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
-					+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
-					+ "progress_percent = CASE WHEN ? THEN 1.0 ELSE progress_percent END, "
-					+ "webhook_status = CASE WHEN webhook_url IS NOT NULL AND ? THEN 'pending' ELSE webhook_status END, "
-					+ "webhook_next_at = CASE WHEN webhook_url IS NOT NULL AND ? THEN ? ELSE webhook_next_at END "
-					+ "WHERE id = ? AND attempts = ? AND status = 'running'", outcomes, outcomes.size(),
-					(statement, outcome) -> {
-						boolean ended = outcome.state().isFinal();
-						statement.setString(1, outcome.state().columnValue());
-						statement.setString(2, outcome.result());
-						statement.setString(3, truncate(outcome.error()));
-						this.databaseType.setInstant(statement, 4, ended ? now : null);
-						this.databaseType.setInstant(statement, 5, outcome.retryAt());
-						this.databaseType.setInstant(statement, 6, now);
-						statement.setBoolean(7, outcome.state() == JobState.COMPLETED);
-						statement.setBoolean(8, ended);
-						statement.setBoolean(9, ended);
-						this.databaseType.setInstant(statement, 10, now);
-						this.databaseType.setUuid(statement, 11, outcome.id());
-						statement.setInt(12, outcome.attempt());
-					}));
+		int[][] counts = this.transactions.execute((status) -> this.jdbc.batchUpdate(FINISH_ONE, outcomes,
+				outcomes.size(), (statement, outcome) -> bindOutcome(statement, outcome, now)));
 		boolean[] applied = new boolean[outcomes.size()];
 		int index = 0;
 		for (int[] batch : counts) {
@@ -332,6 +395,39 @@ public class JobRepository {
 			}
 		}
 		return applied;
+	}
+
+	/**
+	 * Applies one attempt's outcome in the caller's transaction (a transactional
+	 * handler's), only if the job still runs that attempt.
+	 * @return whether it applied; when not, the caller rolls its transaction back
+	 * @throws IllegalStateException when no transaction on Jetway's DataSource is active
+	 * (the outcome would commit on its own, apart from the handler's work)
+	 */
+	boolean finishInCurrentTransaction(AttemptOutcome outcome, Instant now) {
+		if (this.jdbc.getDataSource() == null
+				|| TransactionSynchronizationManager.getResource(this.jdbc.getDataSource()) == null) {
+			throw new IllegalStateException("A transactional job handler runs without a transaction on Jetway's "
+					+ "DataSource: the application's transaction manager manages another resource. Give Jetway "
+					+ "the DataSource your transaction manager uses, or drop transactional = true");
+		}
+		return this.jdbc.update(FINISH_ONE, (statement) -> bindOutcome(statement, outcome, now)) == 1;
+	}
+
+	private void bindOutcome(PreparedStatement statement, AttemptOutcome outcome, Instant now) throws SQLException {
+		boolean ended = outcome.state().isFinal();
+		statement.setString(1, outcome.state().columnValue());
+		statement.setString(2, outcome.result());
+		statement.setString(3, truncate(outcome.error()));
+		this.databaseType.setInstant(statement, 4, ended ? now : null);
+		this.databaseType.setInstant(statement, 5, outcome.retryAt());
+		this.databaseType.setInstant(statement, 6, now);
+		statement.setBoolean(7, outcome.state() == JobState.COMPLETED);
+		statement.setBoolean(8, ended);
+		statement.setBoolean(9, ended);
+		this.databaseType.setInstant(statement, 10, now);
+		this.databaseType.setUuid(statement, 11, outcome.id());
+		statement.setInt(12, outcome.attempt());
 	}
 
 	/**
@@ -385,6 +481,17 @@ public class JobRepository {
 	}
 
 	void updateProgress(UUID id, int attempt, double fraction, String message, Instant now) {
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			// a transactional handler's: committed at once, so that the job's row is not
+			// locked until the handler's transaction ends
+			this.ownTransactions.executeWithoutResult((status) -> writeProgress(id, attempt, fraction, message, now));
+		}
+		else {
+			writeProgress(id, attempt, fraction, message, now);
+		}
+	}
+
+	private void writeProgress(UUID id, int attempt, double fraction, String message, Instant now) {
 		this.jdbc.update("UPDATE jetway_jobs SET progress_percent = ?, progress_message = ?, updated_at = ? "
 				+ "WHERE id = ? AND attempts = ? AND status = 'running'", (statement) -> {
 					statement.setDouble(1, fraction);
@@ -483,7 +590,11 @@ public class JobRepository {
 	}
 
 	/**
-	 * Takes a due webhook delivery for {@code until}, unless another instance took it.
+	 * Takes a due webhook delivery until {@code until}, unless another instance holds it.
+	 * The lease's end is its fencing token: a delivery can be leased again only once
+	 * {@code now} passed it, so every later lease ends later, and {@link #recordWebhook}
+	 * applies only while the delivery is still leased with it.
+	 * @param until the lease's end, in microseconds (what every database stores)
 	 */
 	boolean leaseWebhook(UUID id, Instant now, Instant until) {
 		return this.jdbc.update("UPDATE jetway_jobs SET webhook_next_at = ? WHERE id = ? AND "
@@ -494,15 +605,23 @@ public class JobRepository {
 				}) == 1;
 	}
 
-	void recordWebhook(UUID id, String status, int attempts, @Nullable String error, @Nullable Instant nextAt) {
-		this.jdbc.update("UPDATE jetway_jobs SET webhook_status = ?, webhook_attempts = ?, webhook_last_error = ?, "
-				+ "webhook_next_at = ? WHERE id = ?", (statement) -> {
+	/**
+	 * Records a webhook delivery attempt made under the lease that ends at {@code lease}.
+	 * @return whether it applied: {@code false} when the lease had expired and another
+	 * instance took the delivery over
+	 */
+	boolean recordWebhook(UUID id, Instant lease, String status, int attempts, @Nullable String error,
+			@Nullable Instant nextAt) {
+		return this.jdbc.update("UPDATE jetway_jobs SET webhook_status = ?, webhook_attempts = ?, "
+				+ "webhook_last_error = ?, webhook_next_at = ? WHERE id = ? AND webhook_status = 'pending' "
+				+ "AND webhook_next_at = ?", (statement) -> {
 					statement.setString(1, status);
 					statement.setInt(2, attempts);
 					statement.setString(3, truncate(error));
 					this.databaseType.setInstant(statement, 4, nextAt);
 					this.databaseType.setUuid(statement, 5, id);
-				});
+					this.databaseType.setInstant(statement, 6, lease);
+				}) == 1;
 	}
 
 	private void bindIds(PreparedStatement statement, int first, Collection<UUID> ids) throws SQLException {
@@ -553,9 +672,11 @@ public class JobRepository {
 	 * @param claimSeq the stream sequence of the message that claimed its current
 	 * attempt, if any
 	 * @param runAt when it is due
+	 * @param abandoned whether the claim failed the job: it was a take-over of an
+	 * abandoned attempt with max-attempts reached
 	 */
 	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts, String payload,
-			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt) {
+			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt, boolean abandoned) {
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import io.jetway.webhook.WebhookDeliveryResult;
 import io.jetway.webhook.WebhookSender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
@@ -67,11 +69,14 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 	 * @return how many attempts were made
 	 */
 	public int deliverDue() {
-		Instant now = this.clock.instant();
-		List<UUID> due = this.repository.dueWebhooks(now, BATCH);
+		List<UUID> due = this.repository.dueWebhooks(this.clock.instant(), BATCH);
 		int attempts = 0;
 		for (UUID id : due) {
-			if (!this.repository.leaseWebhook(id, now, now.plus(this.lease))) {
+			// the lease starts now, not when the batch was read: the sends before it may
+			// have taken a while
+			Instant now = this.clock.instant();
+			Instant lease = now.plus(this.lease).truncatedTo(ChronoUnit.MICROS);
+			if (!this.repository.leaseWebhook(id, now, lease)) {
 				continue;
 			}
 			Optional<JobStatus> job = this.repository.findById(id);
@@ -79,30 +84,41 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 				continue;
 			}
 			attempts++;
-			deliver(job.get());
+			deliver(job.get(), lease);
 		}
 		return attempts;
 	}
 
-	private void deliver(JobStatus job) {
+	private void deliver(JobStatus job, Instant lease) {
 		int attempt = job.webhookAttempts() + 1;
 		WebhookDeliveryResult result = this.sender.send(job.webhookUrl(), body(job), job.id() + ":webhook");
 		Instant now = this.clock.instant();
 		if (result.isDelivered()) {
-			this.repository.recordWebhook(job.id(), "delivered", attempt, null, null);
+			record(job, lease, "delivered", attempt, null, null);
 			return;
 		}
 		Optional<Duration> retry = this.backoff.nextDelay(attempt, result);
 		String error = result.error();
 		if (retry.isPresent()) {
-			this.repository.recordWebhook(job.id(), "pending", attempt, error, now.plus(retry.get()));
-			logger.info("Webhook of job " + job.id() + " attempt " + attempt + " failed (" + error + "); retrying in "
-					+ retry.get());
+			if (record(job, lease, "pending", attempt, error, now.plus(retry.get()))) {
+				logger.info("Webhook of job " + job.id() + " attempt " + attempt + " failed (" + error
+						+ "); retrying in " + retry.get());
+			}
 		}
-		else {
-			this.repository.recordWebhook(job.id(), "failed", attempt, error, null);
+		else if (record(job, lease, "failed", attempt, error, null)) {
 			logger.warn("Webhook of job " + job.id() + " failed for good after " + attempt + " attempts: " + error);
 		}
+	}
+
+	private boolean record(JobStatus job, Instant lease, String status, int attempt, @Nullable String error,
+			@Nullable Instant nextAt) {
+		if (this.repository.recordWebhook(job.id(), lease, status, attempt, error, nextAt)) {
+			return true;
+		}
+		logger.warn("Webhook of job " + job.id() + ": attempt " + attempt + " took longer than its lease of "
+				+ this.lease + " and the delivery was taken over meanwhile; its result (" + status + ") is not "
+				+ "recorded and the receiver may see the delivery twice (same X-Jetway-Delivery-Id)");
+		return false;
 	}
 
 	byte[] body(JobStatus job) {

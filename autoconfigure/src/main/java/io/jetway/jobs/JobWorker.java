@@ -1,31 +1,16 @@
 package io.jetway.jobs;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.consumer.InFlightMessages;
-import io.jetway.consumer.NonRetryableException;
 import io.jetway.consumer.PullFetcher;
-import io.jetway.jobs.JobCompletions.Finished;
-import io.jetway.jobs.JobRepository.AttemptOutcome;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.jetway.support.Backoff;
@@ -37,29 +22,24 @@ import io.nats.client.api.DeliverPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the jobs of one queue on this instance: a durable pull consumer on the queue's
  * subject, never more than the queue's concurrency handlers at once (while handlers are
  * short, the next batch is fetched and claimed while the current one runs: see
- * {@link JobSlots}). A fetched batch is marked running in one statement (each job with
- * its next attempt number); handlers run with the queue's timeout and keep their message
- * alive with in-progress acks; outcomes go to {@link JobCompletions}, which commits them
- * in groups and then acknowledges or redelivers each message.
+ * {@link JobSlots}). A fetched batch is claimed in one statement ({@link JobClaimer});
+ * each claimed job runs on the queue's {@link JobThreadPool} ({@link JobAttemptRunner})
+ * and keeps its message alive with in-progress acks; outcomes go to
+ * {@link JobCompletions}, which commits them in groups and then acknowledges or
+ * redelivers each message.
  */
 public class JobWorker {
 
 	private static final Log logger = LogFactory.getLog(JobWorker.class);
-
-	private static final byte[] JOB_ID_START = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
-
-	private static final int JOB_ID_END = JOB_ID_START.length + 36;
-
-	private static final Duration CLAIM_RETRY_DELAY = Duration.ofSeconds(1);
 
 	private final String queue;
 
@@ -81,13 +61,15 @@ public class JobWorker {
 
 	private final JobEvents events;
 
-	private final JsonMapper jsonMapper;
+	private final JobMessageIds ids;
 
 	private final Predicate<String> paused;
 
 	private final Clock clock;
 
 	private final InFlightMessages inFlight = new InFlightMessages();
+
+	private final @Nullable TransactionTemplate transactions;
 
 	private volatile boolean running;
 
@@ -98,13 +80,30 @@ public class JobWorker {
 
 	private @Nullable Thread fetchThread;
 
-	private @Nullable ThreadPoolExecutor executor;
+	private @Nullable JobThreadPool pool;
 
 	private @Nullable ScheduledThreadPoolExecutor timers;
+
+	private @Nullable JobClaimer claimer;
+
+	private @Nullable JobAttemptRunner runner;
 
 	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
 			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
 			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock) {
+		this(queue, stream, subject, properties, jetStream, ensurer, handlers, repository, completions, events,
+				jsonMapper, paused, clock, null);
+	}
+
+	/**
+	 * @param transactions the application's transactions, in which transactional handlers
+	 * run
+	 */
+	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
+			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
+			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock,
+			@Nullable TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.queue = queue;
 		this.stream = stream;
 		this.subject = subject;
@@ -116,7 +115,7 @@ public class JobWorker {
 		this.repository = repository;
 		this.completions = completions;
 		this.events = events;
-		this.jsonMapper = jsonMapper;
+		this.ids = new JobMessageIds(queue, jsonMapper);
 		this.paused = paused;
 		this.clock = clock;
 	}
@@ -147,14 +146,22 @@ public class JobWorker {
 					+ "stream " + this.stream + ": " + ex.getMessage(), ex);
 		}
 		int concurrency = Math.max(1, this.properties.getConcurrency());
-		this.slots = new JobSlots(concurrency);
-		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-jobs-" + this.queue + "-"));
-		this.timers = new ScheduledThreadPoolExecutor(1,
+		JobSlots slots = new JobSlots(concurrency);
+		this.slots = slots;
+		JobThreadPool pool = new JobThreadPool(this.queue, concurrency);
+		this.pool = pool;
+		ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("jetway-jobs-" + this.queue + "-timer-"));
-		this.timers.setRemoveOnCancelPolicy(true);
+		timers.setRemoveOnCancelPolicy(true);
+		this.timers = timers;
 		long heartbeat = Math.max(200, this.properties.getAckWait().toMillis() / 3);
-		this.timers.scheduleAtFixedRate(this.inFlight::sendInProgress, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		timers.scheduleAtFixedRate(this.inFlight::sendInProgress, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		this.claimer = new JobClaimer(this.queue, this.repository, this.events, this.clock, this.ids, slots);
+		TransactionalJobRunner transactional = new TransactionalJobRunner(this.transactions, this.repository,
+				this.events, this.clock, () -> this.running,
+				() -> JobTimeoutException.after(this.properties.getTimeout(), this.queue));
+		this.runner = new JobAttemptRunner(this.queue, this.properties, this.backoff, this.handlers, this.repository,
+				this.completions, this.events, this.clock, this.inFlight, slots, pool, timers, transactional);
 		this.running = true;
 		Thread thread = new Thread(this::fetchLoop, "jetway-jobs-" + this.queue + "-fetch");
 		this.fetchThread = thread;
@@ -179,19 +186,9 @@ public class JobWorker {
 				Thread.currentThread().interrupt();
 			}
 		}
-		ThreadPoolExecutor pool = this.executor;
+		JobThreadPool pool = this.pool;
 		if (pool != null) {
-			pool.shutdown();
-			try {
-				if (!pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-					handBack(pool.shutdownNow());
-					pool.awaitTermination(5, TimeUnit.SECONDS);
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				handBack(pool.shutdownNow());
-			}
+			pool.stop(timeout, this::handBack);
 		}
 		if (this.timers != null) {
 			this.timers.shutdownNow();
@@ -207,7 +204,7 @@ public class JobWorker {
 		for (Runnable task : neverStarted) {
 			if (task instanceof HeldJob held) {
 				this.inFlight.remove(held.message);
-				settle(held.message, Message::nak);
+				this.claimer.settle(held.message, Message::nak);
 			}
 		}
 	}
@@ -271,66 +268,14 @@ public class JobWorker {
 		if (messages.isEmpty()) {
 			return;
 		}
+		JobClaimer claimer = this.claimer;
 		if (this.paused.test(this.queue)) {
 			// paused while this pull waited: hand the jobs back untouched
-			messages.forEach((message) -> settle(message, (handedBack) -> handedBack.nakWithDelay(CLAIM_RETRY_DELAY)));
+			messages.forEach((message) -> claimer.settle(message,
+					(handedBack) -> handedBack.nakWithDelay(JobClaimer.RETRY_DELAY)));
 			return;
 		}
-		Map<UUID, Message> byJob = new LinkedHashMap<>();
-		Map<UUID, Long> sequences = new LinkedHashMap<>();
-		for (Message message : messages) {
-			UUID id = jobId(message);
-			if (id == null) {
-				settle(message, Message::term);
-			}
-			else if (byJob.containsKey(id)) {
-				// two messages of one job in one batch: the claim decides with the first,
-				// the other comes back shortly and is decided then
-				settle(message, (later) -> later.nakWithDelay(CLAIM_RETRY_DELAY));
-			}
-			else {
-				long sequence;
-				try {
-					sequence = message.metaData().streamSequence();
-				}
-				catch (RuntimeException ex) {
-					logger.error("Job queue " + this.queue + ": a message on " + message.getSubject() + " has no "
-							+ "JetStream metadata (" + ex + "); terminating it");
-					settle(message, Message::term);
-					continue;
-				}
-				byJob.put(id, message);
-				sequences.put(id, sequence);
-			}
-		}
-		List<ClaimedJob> claimed;
-		try {
-			claimed = this.repository.claim(sequences, this.clock.instant());
-		}
-		catch (RuntimeException ex) {
-			// handed back at once: their slots are free again and the fetch loop backs
-			// off
-			byJob.values().forEach((message) -> settle(message, (back) -> back.nakWithDelay(CLAIM_RETRY_DELAY)));
-			throw ex;
-		}
-		Set<UUID> known = new HashSet<>();
-		for (ClaimedJob job : claimed) {
-			known.add(job.id());
-			Message message = byJob.get(job.id());
-			if (job.claimed()) {
-				start(job, message);
-			}
-			else {
-				settle(message, (unclaimed) -> settleUnclaimed(job, unclaimed, sequences.get(job.id())));
-			}
-		}
-		byJob.forEach((id, message) -> {
-			if (!known.contains(id)) {
-				logger.warn("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs "
-						+ "(its enqueue was rolled back or the row deleted); dropping it");
-				settle(message, Message::term);
-			}
-		});
+		claimer.claim(messages, this::start);
 	}
 
 	/**
@@ -341,214 +286,23 @@ public class JobWorker {
 		// kept alive from now: it may wait for a thread behind the jobs running now
 		this.inFlight.add(message);
 		try {
-			this.executor.execute(new HeldJob(job, message));
+			this.pool.execute(new HeldJob(job, message, this.runner));
 		}
 		catch (RejectedExecutionException ex) {
 			// stopping: handed back for another instance or the next start
 			this.inFlight.remove(message);
-			settle(message, Message::nak);
-		}
-	}
-
-	/**
-	 * Settles a message that will not run here and frees its slot, whatever happens.
-	 */
-	private void settle(Message message, Consumer<Message> action) {
-		try {
-			action.accept(message);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Job queue " + this.queue + ": could not settle a message (" + ex + "); the server "
-					+ "redelivers it after the ack wait");
-		}
-		finally {
-			this.slots.release(1);
-		}
-	}
-
-	/**
-	 * A job the claim did not take:
-	 * <ul>
-	 * <li>it ended (or was cancelled): its message is done;</li>
-	 * <li>it runs, claimed by another message of it: this message is a second copy, which
-	 * that attempt does not need;</li>
-	 * <li>it runs, claimed by this very message after all (its redelivery went to another
-	 * worker while this claim was under way): left alone, that worker settles it;</li>
-	 * <li>it is not due yet (a retry's backoff, or a clock a little behind): back when it
-	 * is.</li>
-	 * </ul>
-	 */
-	private void settleUnclaimed(ClaimedJob job, Message message, long sequence) {
-		if (job.state() == JobState.RUNNING) {
-			if (job.claimSeq() != null && job.claimSeq() == sequence) {
-				return;
-			}
-			logger.debug("Job " + job.id() + ": another copy of its message arrived while attempt " + job.attempt()
-					+ " runs; acknowledging the copy");
-			message.ack();
-		}
-		else if (job.state().isFinal()) {
-			message.ack();
-		}
-		else {
-			Instant now = this.clock.instant();
-			Duration untilDue = (job.runAt() != null && job.runAt().isAfter(now)) ? Duration.between(now, job.runAt())
-					: Duration.ZERO;
-			message.nakWithDelay(untilDue.compareTo(CLAIM_RETRY_DELAY) > 0 ? untilDue : CLAIM_RETRY_DELAY);
+			this.claimer.settle(message, Message::nak);
 		}
 	}
 
 	/**
 	 * A claimed job waiting for, or running on, a thread of the pool.
 	 */
-	private final class HeldJob implements Runnable {
-
-		private final ClaimedJob job;
-
-		private final Message message;
-
-		private HeldJob(ClaimedJob job, Message message) {
-			this.job = job;
-			this.message = message;
-		}
+	private record HeldJob(ClaimedJob job, Message message, JobAttemptRunner runner) implements Runnable {
 
 		@Override
 		public void run() {
-			JobWorker.this.run(this.job, this.message);
-		}
-
-	}
-
-	private void run(ClaimedJob job, Message message) {
-		// here rather than on the fetch thread, which claims the next batch meanwhile
-		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
-		long start = System.nanoTime();
-		AtomicBoolean timedOut = new AtomicBoolean();
-		AtomicBoolean finished = new AtomicBoolean();
-		Thread worker = Thread.currentThread();
-		ScheduledFuture<?> timeout = this.timers.schedule(() -> {
-			synchronized (finished) {
-				if (!finished.get()) {
-					timedOut.set(true);
-					worker.interrupt();
-					// no more signs of life: a handler that ignores the interrupt loses
-					// the
-					// job to a redelivery after the ack wait
-					this.inFlight.remove(message);
-				}
-			}
-		}, this.properties.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		AttemptOutcome outcome;
-		try {
-			JobHandlerMethod handler = this.handlers.get(job.type());
-			if (handler == null) {
-				throw new NonRetryableException("No @JobHandler handles job type '" + job.type() + "' in this "
-						+ "application (known: " + this.handlers.types() + ")");
-			}
-			String result = handler.invoke(job.payload(), new RunningJob(job));
-			outcome = timedOut.get() ? failure(job, timeoutError())
-					: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
-		}
-		catch (Exception ex) {
-			outcome = failure(job, timedOut.get() ? timeoutError() : ex);
-		}
-		finally {
-			synchronized (finished) {
-				finished.set(true);
-			}
-			timeout.cancel(false);
-			// clear an interrupt of the timeout so that it does not hit the next job
-			Thread.interrupted();
-			this.inFlight.remove(message);
-			this.slots.finished(System.nanoTime() - start);
-		}
-		this.completions.submit(
-				new Finished(outcome, message, job.type(), job.queue(), Duration.ofNanos(System.nanoTime() - start)));
-	}
-
-	private Exception timeoutError() {
-		return new JobTimeoutException(
-				"The attempt ran longer than the queue's timeout of " + this.properties.getTimeout()
-						+ " (jetway.jobs.queues." + this.queue + ".timeout) and was interrupted");
-	}
-
-	private AttemptOutcome failure(ClaimedJob job, Exception failure) {
-		String error = failure.getClass().getName() + ": " + failure.getMessage();
-		boolean retry = !(failure instanceof NonRetryableException) && job.attempt() < job.maxAttempts();
-		logger.warn("Job " + job.id() + " (" + job.type() + ") attempt " + job.attempt() + " of " + job.maxAttempts()
-				+ " failed" + (retry ? ", retrying" : ", giving up") + ": " + error);
-		if (retry) {
-			return new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, error,
-					this.clock.instant().plus(this.backoff.delayAfter(job.attempt())));
-		}
-		return new AttemptOutcome(job.id(), job.attempt(), JobState.FAILED, null, error, null);
-	}
-
-	private @Nullable UUID jobId(Message message) {
-		byte[] data = message.getData();
-		// the body DefaultJobClient writes starts with the id: {"id":"<uuid>",...
-		if (data.length > JOB_ID_END && data[JOB_ID_END] == '"' && startsWith(data, JOB_ID_START)) {
-			try {
-				return UUID.fromString(new String(data, JOB_ID_START.length, 36, StandardCharsets.ISO_8859_1));
-			}
-			catch (IllegalArgumentException ex) {
-				// not a UUID after all: the general parse below decides
-			}
-		}
-		try {
-			JsonNode body = this.jsonMapper.readTree(message.getData());
-			return UUID.fromString(body.path("id").asString());
-		}
-		catch (RuntimeException ex) {
-			logger.error("Job queue " + this.queue + ": a message on " + message.getSubject() + " is not a Jetway job "
-					+ "message; terminating it");
-			return null;
-		}
-	}
-
-	private static boolean startsWith(byte[] data, byte[] prefix) {
-		for (int i = 0; i < prefix.length; i++) {
-			if (data[i] != prefix[i]) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private final class RunningJob implements JobContext {
-
-		private final ClaimedJob job;
-
-		private RunningJob(ClaimedJob job) {
-			this.job = job;
-		}
-
-		@Override
-		public UUID id() {
-			return this.job.id();
-		}
-
-		@Override
-		public String type() {
-			return this.job.type();
-		}
-
-		@Override
-		public String queue() {
-			return this.job.queue();
-		}
-
-		@Override
-		public int attempt() {
-			return this.job.attempt();
-		}
-
-		@Override
-		public void progress(double fraction, String message) {
-			double bounded = Math.max(0, Math.min(1, fraction));
-			JobWorker.this.repository.updateProgress(this.job.id(), this.job.attempt(), bounded, message,
-					JobWorker.this.clock.instant());
-			JobWorker.this.events.progress(this.job.id(), bounded, message);
+			this.runner.run(this.job, this.message);
 		}
 
 	}

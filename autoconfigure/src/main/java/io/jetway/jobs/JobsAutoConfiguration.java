@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -54,6 +55,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnBooleanProperty(name = "jetway.jobs.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(JobsProperties.class)
 public class JobsAutoConfiguration {
+
+	/** The longest timeout, ack wait or backoff a queue can have. */
+	static final Duration MAX_QUEUE_DURATION = Duration.ofDays(36_500);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -194,13 +198,37 @@ public class JobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobWorkers jobWorkers(JobHandlers handlers, JobsProperties properties, Namespace namespace, JetStream jetStream,
 			ConsumerEnsurer ensurer, JobRepository repository, JobCompletions completions, JobEvents events,
-			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused) {
+			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		checkQueueDurations("jetway.jobs.defaults", properties.getDefaults());
+		properties.getQueues()
+			.forEach((queue, settings) -> checkQueueDurations("jetway.jobs.queues." + queue, settings));
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		String stream = namespace.streamName(properties.getStream());
 		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
 				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
-				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC()), completions,
-				listenerProperties.getShutdownTimeout());
+				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC(),
+				new TransactionTemplate(
+						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)))),
+				completions, listenerProperties.getShutdownTimeout());
+	}
+
+	/**
+	 * Refuses durations that cannot be computed with (a timeout is scheduled in
+	 * milliseconds, a retry time is now plus the backoff) with the property at fault.
+	 */
+	private static void checkQueueDurations(String prefix, JobsProperties.QueueProperties settings) {
+		checkQueueDuration(prefix + ".timeout", settings.getTimeout());
+		checkQueueDuration(prefix + ".ack-wait", settings.getAckWait());
+		checkQueueDuration(prefix + ".backoff.initial", settings.getBackoff().getInitial());
+		checkQueueDuration(prefix + ".backoff.max", settings.getBackoff().getMax());
+	}
+
+	private static void checkQueueDuration(String property, Duration value) {
+		if (value.isNegative() || value.compareTo(MAX_QUEUE_DURATION) > 0) {
+			throw new JetwayConfigurationException("The duration " + value + " is out of range", property,
+					"Set a duration from 0 to " + MAX_QUEUE_DURATION.toDays() + " days.", null);
+		}
 	}
 
 	@Bean

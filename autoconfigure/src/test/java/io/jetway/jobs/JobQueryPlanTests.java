@@ -22,12 +22,11 @@ class JobQueryPlanTests {
 	@Test
 	void claimProbesThePrimaryKeyEvenWhenPreparedOnAnEmptyTable() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			postgres.prepare("claim", List.of("timestamptz", "timestamptz", "uuid[]", "int8[]", "timestamptz"),
+			postgres.prepare("claim", List.of("timestamptz", "uuid[]", "int8[]", "timestamptz"),
 					JobRepository.POSTGRESQL_CLAIM);
 			List<String> ids = fill(postgres, "completed", 20);
 			String sequences = String.join(",", java.util.Collections.nCopies(ids.size(), "7"));
-			String execute = "EXECUTE claim(now(), now(), '{" + String.join(",", ids) + "}', '{" + sequences
-					+ "}', now())";
+			String execute = "EXECUTE claim(now(), '{" + String.join(",", ids) + "}', '{" + sequences + "}', now())";
 			assertProbesPrimaryKey(postgres, execute, true);
 		}
 	}

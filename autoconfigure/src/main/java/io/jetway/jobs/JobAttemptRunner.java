@@ -1,0 +1,156 @@
+package io.jetway.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.jetway.consumer.InFlightMessages;
+import io.jetway.consumer.NonRetryableException;
+import io.jetway.jobs.JobCompletions.Finished;
+import io.jetway.jobs.JobRepository.AttemptOutcome;
+import io.jetway.jobs.JobRepository.ClaimedJob;
+import io.jetway.jobs.JobsProperties.QueueProperties;
+import io.jetway.jobs.TransactionalJobRunner.Ending;
+import io.jetway.support.Backoff;
+import io.nats.client.Message;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Runs one attempt of a claimed job on the calling pool thread: its handler, with the
+ * queue's timeout (see {@link JobAttempt}), in a transaction for a transactional handler
+ * (see {@link TransactionalJobRunner}); then frees its slot and hands the outcome to
+ * {@link JobCompletions}, keeping the message alive until the outcome is stored.
+ */
+final class JobAttemptRunner {
+
+	private static final Log logger = LogFactory.getLog(JobAttemptRunner.class);
+
+	private static final Duration HAND_BACK_DELAY = Duration.ofSeconds(1);
+
+	private final String queue;
+
+	private final QueueProperties properties;
+
+	private final Backoff backoff;
+
+	private final JobHandlers handlers;
+
+	private final JobRepository repository;
+
+	private final JobCompletions completions;
+
+	private final JobEvents events;
+
+	private final Clock clock;
+
+	private final InFlightMessages inFlight;
+
+	private final JobSlots slots;
+
+	private final JobThreadPool pool;
+
+	private final ScheduledExecutorService timers;
+
+	private final TransactionalJobRunner transactional;
+
+	JobAttemptRunner(String queue, QueueProperties properties, Backoff backoff, JobHandlers handlers,
+			JobRepository repository, JobCompletions completions, JobEvents events, Clock clock,
+			InFlightMessages inFlight, JobSlots slots, JobThreadPool pool, ScheduledExecutorService timers,
+			TransactionalJobRunner transactional) {
+		this.queue = queue;
+		this.properties = properties;
+		this.backoff = backoff;
+		this.handlers = handlers;
+		this.repository = repository;
+		this.completions = completions;
+		this.events = events;
+		this.clock = clock;
+		this.inFlight = inFlight;
+		this.slots = slots;
+		this.pool = pool;
+		this.timers = timers;
+		this.transactional = transactional;
+	}
+
+	void run(ClaimedJob job, Message message) {
+		// here rather than on the fetch thread, which claims the next batch meanwhile
+		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
+		long start = System.nanoTime();
+		JobAttempt attempt = new JobAttempt(job, message, this.queue, this.properties, this.timers, this.inFlight,
+				this.slots, this.pool);
+		AttemptOutcome outcome;
+		Ending ending = Ending.SUBMIT;
+		try {
+			JobHandlerMethod handler = this.handlers.get(job.type());
+			if (handler == null) {
+				throw new NonRetryableException("No @JobHandler handles job type '" + job.type() + "' in this "
+						+ "application (known: " + this.handlers.types() + ")");
+			}
+			if (handler.transactional()) {
+				TransactionalJobRunner.Run run = this.transactional.run(handler, job, attempt);
+				outcome = run.outcome();
+				ending = run.ending();
+			}
+			else {
+				attempt.startClock();
+				String result = handler.invoke(job.payload(),
+						new RunningJobContext(job, this.repository, this.events, this.clock));
+				outcome = attempt.timedOut() ? failure(job, timeoutError())
+						: new AttemptOutcome(job.id(), job.attempt(), JobState.COMPLETED, result, null, null);
+			}
+		}
+		catch (Exception ex) {
+			outcome = failure(job, attempt.timedOut() ? timeoutError() : ex);
+		}
+		finally {
+			boolean holdsSlot = attempt.finish();
+			// clear an interrupt of the timeout so that it does not hit the next job
+			Thread.interrupted();
+			// kept alive until its outcome is stored, however long the database is away
+			// (back after a timeout stopped it: the handler returned after all)
+			this.inFlight.add(message);
+			if (holdsSlot) {
+				this.slots.finished(System.nanoTime() - start);
+			}
+		}
+		Finished finished = new Finished(outcome, message, job.type(), job.queue(),
+				Duration.ofNanos(System.nanoTime() - start), () -> this.inFlight.remove(message));
+		switch (ending) {
+			case SUBMIT -> this.completions.submit(finished);
+			case COMMITTED -> this.completions.settle(finished, this.clock.instant());
+			case STALE -> this.completions.stale(finished);
+			case HAND_BACK -> {
+				this.inFlight.remove(message);
+				handBack(message);
+			}
+		}
+	}
+
+	private void handBack(Message message) {
+		try {
+			message.nakWithDelay(HAND_BACK_DELAY);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Job queue " + this.queue + ": could not settle a message (" + ex + "); the server "
+					+ "redelivers it after the ack wait");
+		}
+	}
+
+	Exception timeoutError() {
+		return JobTimeoutException.after(this.properties.getTimeout(), this.queue);
+	}
+
+	private AttemptOutcome failure(ClaimedJob job, Exception failure) {
+		String error = failure.getClass().getName() + ": " + failure.getMessage();
+		boolean retry = !(failure instanceof NonRetryableException) && job.attempt() < job.maxAttempts();
+		logger.warn("Job " + job.id() + " (" + job.type() + ") attempt " + job.attempt() + " of " + job.maxAttempts()
+				+ " failed" + (retry ? ", retrying" : ", giving up") + ": " + error);
+		if (retry) {
+			return new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, error,
+					this.clock.instant().plus(this.backoff.delayAfter(job.attempt())));
+		}
+		return new AttemptOutcome(job.id(), job.attempt(), JobState.FAILED, null, error, null);
+	}
+
+}

@@ -117,8 +117,8 @@ final class WorkloadRun implements AutoCloseable {
 	 * PostgreSQL database collide in its catalog running
 	 * {@code CREATE TABLE IF NOT EXISTS} ({@code pg_type_typname_nsp_index}). Jetway's
 	 * schema initializer takes an advisory lock for that
-	 * ({@code SchemaInitializerConcurrencyTests}); the workload's own {@code schema.sql}, run
-	 * by Spring Boot's initializer, does not.
+	 * ({@code SchemaInitializerConcurrencyTests}); the workload's own {@code schema.sql},
+	 * run by Spring Boot's initializer, does not.
 	 * @param natsServersByName the servers of each instance, by instance name
 	 */
 	List<WorkloadInstance> startInstances(Map<String, String> natsServersByName) {

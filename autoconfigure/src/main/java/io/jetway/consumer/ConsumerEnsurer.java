@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import io.jetway.support.JetwayConfigurationException;
 import io.jetway.topology.SkippedSubject;
@@ -74,6 +75,15 @@ public class ConsumerEnsurer {
 	 */
 	public ConsumerInfo ensure(String stream, ConsumerConfiguration wanted, @Nullable String properties)
 			throws IOException, JetStreamApiException {
+		// nats-server 2.10+ accepts a filter subject outside the stream's subjects (2.9
+		// refuses it): a consumer of a subject another stream owns would wait forever
+		String filter = emptyToNull(wanted.getFilterSubject());
+		SkippedSubject owned = (filter != null)
+				? skippedSubject(stream, (skip) -> !skip.isCaptured() && Subjects.covers(skip.subject(), filter))
+				: null;
+		if (owned != null) {
+			throw skippedSubjectFailure(stream, wanted, properties, owned, "it would never receive a message", null);
+		}
 		try {
 			return ensureDurable(stream, wanted);
 		}
@@ -119,32 +129,44 @@ public class ConsumerEnsurer {
 
 	private @Nullable JetwayConfigurationException explainSkippedSubject(String stream, ConsumerConfiguration wanted,
 			@Nullable String properties, JetStreamApiException refusal) {
+		String filter = emptyToNull(wanted.getFilterSubject());
+		SkippedSubject skipped = skippedSubject(stream,
+				(skip) -> !skip.isCaptured() && (filter == null || Subjects.overlaps(filter, skip.subject())));
+		if (skipped == null) {
+			return null;
+		}
+		return skippedSubjectFailure(stream, wanted, properties, skipped,
+				"nats-server refused the consumer: " + refusal.getMessage(), refusal);
+	}
+
+	private @Nullable SkippedSubject skippedSubject(String stream, Predicate<SkippedSubject> relevant) {
 		if (this.topology == null) {
 			return null;
 		}
-		String filter = emptyToNull(wanted.getFilterSubject());
-		SkippedSubject skipped;
 		try {
-			skipped = this.topology.report()
+			return this.topology.report()
 				.streams()
 				.stream()
 				.filter((report) -> report.streamName().equals(stream))
 				.flatMap((report) -> report.skipped().stream())
-				.filter((skip) -> !skip.isCaptured() && (filter == null || Subjects.overlaps(filter, skip.subject())))
+				.filter(relevant)
 				.findFirst()
 				.orElse(null);
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not read the topology to explain a refused consumer: " + ex);
+			logger.debug("Could not read the topology to check a consumer's filter subject: " + ex);
 			return null;
 		}
-		if (skipped == null) {
-			return null;
-		}
+	}
+
+	private JetwayConfigurationException skippedSubjectFailure(String stream, ConsumerConfiguration wanted,
+			@Nullable String properties, SkippedSubject skipped, String consequence,
+			@Nullable JetStreamApiException refusal) {
+		String filter = emptyToNull(wanted.getFilterSubject());
 		String problem = "Durable consumer '" + wanted.getDurable() + "' on stream " + stream
 				+ ((filter != null) ? " cannot consume '" + filter + "'" : " cannot be created")
 				+ ": the topology did not add subject '" + skipped.subject() + "' to the stream, because "
-				+ skipped.describe() + ". nats-server refused the consumer: " + refusal.getMessage();
+				+ skipped.describe() + "; " + consequence;
 		String streamProperty = (properties != null) ? properties + ".stream" : "the consumer's stream";
 		String filterProperty = (properties != null) ? properties + ".filter-subject" : "the filter subject";
 		String action = (skipped.reason() == SkippedSubject.Reason.OVERLAPS_OTHER)

@@ -1,11 +1,15 @@
 package io.jetway.consumer;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
@@ -29,6 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -118,6 +123,38 @@ class DeadLetterReplayTests {
 			assertThat(management.getStreamInfo("ORDERS").getStreamState().getMsgCount()).isEqualTo(2);
 			assertThat(new String(management.getMessage("ORDERS", 2).getData(), StandardCharsets.UTF_8))
 				.isEqualTo("second");
+			assertThat(deadLetters.list(10)).isEmpty();
+		}
+	}
+
+	@Test
+	void aDeadLetterRepublishedAgainAfterItsDeletionFailedIsStoredOnceAndThenDeleted() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
+			management.addStream(StreamConfiguration.builder().name("TEST_DLQ").subjects("test-dlq.>").build());
+			AtomicBoolean deletionFails = new AtomicBoolean(true);
+			JetStreamManagement failingOnce = (JetStreamManagement) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { JetStreamManagement.class }, (proxy, method, arguments) -> {
+						if (method.getName().equals("deleteMessage") && deletionFails.getAndSet(false)) {
+							throw new IOException("connection lost before the deletion");
+						}
+						try {
+							return method.invoke(management, arguments);
+						}
+						catch (InvocationTargetException ex) {
+							throw ex.getCause();
+						}
+					});
+			DeadLetters deadLetters = new DeadLetters(failingOnce, connection.jetStream(), "TEST_DLQ");
+			deadLetter(connection, "only");
+			assertThatIllegalStateException().isThrownBy(() -> deadLetters.republish(1))
+				.withMessageContaining("Could not republish dead letter 1");
+			assertThat(deadLetters.list(10)).extracting(DeadLetter::sequence).containsExactly(1L);
+
+			assertThat(deadLetters.republish(1)).isTrue();
+
+			assertThat(management.getStreamInfo("ORDERS").getStreamState().getMsgCount()).isEqualTo(1);
 			assertThat(deadLetters.list(10)).isEmpty();
 		}
 	}

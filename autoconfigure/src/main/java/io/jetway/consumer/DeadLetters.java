@@ -1,7 +1,12 @@
 package io.jetway.consumer;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -10,9 +15,12 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,10 +31,14 @@ import org.jspecify.annotations.Nullable;
  * acknowledges it without running its handler. The copy keeps the message id consumers
  * knew the original by ({@link DeadLetterHeaders#REPLAY_MESSAGE_ID}), so the inbox
  * recognises it, and gets a {@code Nats-Msg-Id} of its own derived from its dead-letter
- * sequence, so the stream neither drops it as a duplicate of the original nor stores it
- * twice when it is republished twice within the duplicate window.
+ * sequence and a digest of its content (headers, failure time, body), so the stream
+ * neither drops it as a duplicate of the original nor stores it twice when it is
+ * republished twice within the duplicate window, and a different dead letter that got the
+ * same sequence in a recreated dead-letter stream is not taken for an earlier replay.
  */
 public class DeadLetters {
+
+	private static final Log logger = LogFactory.getLog(DeadLetters.class);
 
 	private static final int NO_MESSAGE_FOUND = 10037;
 
@@ -110,20 +122,57 @@ public class DeadLetters {
 		if (!deadLetter.consumer().isEmpty()) {
 			headers.put(DeadLetterHeaders.REPLAY_CONSUMER, deadLetter.consumer());
 		}
-		// new to the stream's duplicate window (the original id may still be in it), and
-		// the same for a second republish of this dead letter
-		headers.put(JetwayHeaders.NATS_MSG_ID, "replay:" + this.stream + ":" + deadLetter.sequence());
+		headers.put(JetwayHeaders.NATS_MSG_ID, replayId(deadLetter));
 		try {
-			this.jetStream.publish(NatsMessage.builder()
+			PublishAck ack = this.jetStream.publish(NatsMessage.builder()
 				.subject(deadLetter.originalSubject())
 				.headers(headers)
 				.data(deadLetter.body())
 				.build());
+			// a duplicate is a copy of this very dead letter (same sequence and content)
+			// published earlier, whose deletion did not happen: it is stored, so the dead
+			// letter can go
+			logDuplicate(ack, deadLetter);
 			this.management.deleteMessage(this.stream, deadLetter.sequence());
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not republish dead letter " + deadLetter.sequence() + " to '"
 					+ deadLetter.originalSubject() + "': " + ex, ex);
+		}
+	}
+
+	/**
+	 * New to the target stream's duplicate window (the original id may still be in it),
+	 * the same for a second republish of this dead letter, and different for another dead
+	 * letter stored under the same sequence after the dead-letter stream was recreated.
+	 */
+	private String replayId(DeadLetter deadLetter) {
+		MessageDigest digest = sha256();
+		List<String> keys = new ArrayList<>(deadLetter.headers().keySet());
+		Collections.sort(keys);
+		for (String key : keys) {
+			List<String> values = deadLetter.headers().get(key);
+			digest.update((key + "\0" + ((values != null) ? String.join("\0", values) : "") + "\n")
+				.getBytes(StandardCharsets.UTF_8));
+		}
+		digest.update(deadLetter.body());
+		String content = Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()).substring(0, 22);
+		return "replay:" + this.stream + ":" + deadLetter.sequence() + ":" + content;
+	}
+
+	private static void logDuplicate(PublishAck ack, DeadLetter deadLetter) {
+		if (ack.isDuplicate() && logger.isInfoEnabled()) {
+			logger.info("Dead letter " + deadLetter.sequence() + " had been republished before (stream "
+					+ ack.getStream() + " sequence " + ack.getSeqno() + "); removing it from the dead-letter stream");
+		}
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
 		}
 	}
 

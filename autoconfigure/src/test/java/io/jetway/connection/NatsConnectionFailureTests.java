@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.jetway.test.nats.NatsServerExtension;
+import io.jetway.test.net.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,11 +26,7 @@ class NatsConnectionFailureTests {
 
 	@Test
 	void unreachableServerFailsWithinTheConnectTimeoutNamingTheUrl() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		String url = "nats://127.0.0.1:" + port;
+		String url = "nats://127.0.0.1:" + FreePort.find();
 		long start = System.nanoTime();
 		this.contextRunner.withPropertyValues("jetway.nats.servers=" + url, "jetway.nats.connect-timeout=1s")
 			.run((context) -> {
@@ -63,11 +60,15 @@ class NatsConnectionFailureTests {
 
 	@Test
 	void malformedUrlNamesTheProperty() {
-		this.contextRunner.withPropertyValues("jetway.nats.servers=nats://127.0.0.1:4222,http://example:80")
+		// a private server's URL beside the malformed one, never the machine's server on
+		// 4222: the second surefire run tests another nats-server version
+		this.contextRunner
+			.withPropertyValues("jetway.nats.servers=" + natsWithoutJetStream.url() + ",http://example:80")
 			.run((context) -> assertThat(failure(context.getStartupFailure()).getMessage())
 				.contains("Malformed NATS server URL 'http://example:80'")
 				.contains("jetway.nats.servers[1]"));
-		this.contextRunner.withPropertyValues("jetway.nats.servers=nats://exa mple:4222")
+		this.contextRunner
+			.withPropertyValues("jetway.nats.servers=nats://exa mple:" + natsWithoutJetStream.server().port())
 			.run((context) -> assertThat(failure(context.getStartupFailure()).getMessage())
 				.contains("jetway.nats.servers[0]"));
 	}

@@ -1,9 +1,15 @@
 package io.jetway.consumer;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
@@ -11,8 +17,13 @@ import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -86,6 +98,80 @@ class DeadLetterReplayTests {
 					.containsExactly("batched", "failing");
 				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_inbox", Integer.class)).isEqualTo(2);
 			});
+	}
+
+	@Test
+	void aDeadLetterUnderTheSequenceOfAnEarlierReplayInARecreatedDeadLetterStreamIsRepublished() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
+			StreamConfiguration deadLetterStream = StreamConfiguration.builder()
+				.name("TEST_DLQ")
+				.subjects("test-dlq.>")
+				.build();
+			management.addStream(deadLetterStream);
+			DeadLetters deadLetters = new DeadLetters(management, connection.jetStream(), "TEST_DLQ");
+			deadLetter(connection, "first");
+			assertThat(deadLetters.republish(1)).isTrue();
+			management.deleteStream("TEST_DLQ");
+			management.addStream(deadLetterStream);
+			deadLetter(connection, "second");
+			assertThat(deadLetters.list(10)).extracting(DeadLetter::sequence).containsExactly(1L);
+
+			assertThat(deadLetters.republish(1)).isTrue();
+
+			assertThat(management.getStreamInfo("ORDERS").getStreamState().getMsgCount()).isEqualTo(2);
+			assertThat(new String(management.getMessage("ORDERS", 2).getData(), StandardCharsets.UTF_8))
+				.isEqualTo("second");
+			assertThat(deadLetters.list(10)).isEmpty();
+		}
+	}
+
+	@Test
+	void aDeadLetterRepublishedAgainAfterItsDeletionFailedIsStoredOnceAndThenDeleted() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
+			management.addStream(StreamConfiguration.builder().name("TEST_DLQ").subjects("test-dlq.>").build());
+			AtomicBoolean deletionFails = new AtomicBoolean(true);
+			JetStreamManagement failingOnce = (JetStreamManagement) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { JetStreamManagement.class }, (proxy, method, arguments) -> {
+						if (method.getName().equals("deleteMessage") && deletionFails.getAndSet(false)) {
+							throw new IOException("connection lost before the deletion");
+						}
+						try {
+							return method.invoke(management, arguments);
+						}
+						catch (InvocationTargetException ex) {
+							throw ex.getCause();
+						}
+					});
+			DeadLetters deadLetters = new DeadLetters(failingOnce, connection.jetStream(), "TEST_DLQ");
+			deadLetter(connection, "only");
+			assertThatIllegalStateException().isThrownBy(() -> deadLetters.republish(1))
+				.withMessageContaining("Could not republish dead letter 1");
+			assertThat(deadLetters.list(10)).extracting(DeadLetter::sequence).containsExactly(1L);
+
+			assertThat(deadLetters.republish(1)).isTrue();
+
+			assertThat(management.getStreamInfo("ORDERS").getStreamState().getMsgCount()).isEqualTo(1);
+			assertThat(deadLetters.list(10)).isEmpty();
+		}
+	}
+
+	private static void deadLetter(Connection connection, String body) throws Exception {
+		Headers headers = new Headers().put(DeadLetterHeaders.ORIGINAL_SUBJECT, "orders.created")
+			.put(DeadLetterHeaders.ORIGINAL_STREAM, "ORDERS")
+			.put(DeadLetterHeaders.ORIGINAL_SEQUENCE, "1")
+			.put(DeadLetterHeaders.CONSUMER, "failing")
+			.put(DeadLetterHeaders.MESSAGE_ID, UUID.randomUUID().toString())
+			.put(DeadLetterHeaders.FAILED_AT, Instant.now().toString());
+		connection.jetStream()
+			.publish(NatsMessage.builder()
+				.subject("test-dlq.orders")
+				.headers(headers)
+				.data(body.getBytes(StandardCharsets.UTF_8))
+				.build());
 	}
 
 	private static ConsumerInfo info(ApplicationContext context, String consumer) throws Exception {

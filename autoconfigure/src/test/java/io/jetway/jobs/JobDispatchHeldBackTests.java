@@ -1,16 +1,17 @@
 package io.jetway.jobs;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 
-import io.jetway.test.jdbc.TestDatabase;
-import io.jetway.test.jdbc.TestDatabaseInstance;
-import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.jdbc.PostgresServerProcess;
 import io.jetway.test.nats.NatsServerExtension;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A transaction left open anywhere in the PostgreSQL cluster holds the job dispatch
  * recovery back: how long shows as a gauge, and past a threshold as a WARN naming the
- * session. Real nats-server and PostgreSQL.
+ * session. Real nats-server and a private PostgreSQL server, so that no other test's
+ * transaction is the oldest one.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class JobDispatchHeldBackTests {
@@ -37,14 +39,21 @@ class JobDispatchHeldBackTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = new NatsServerExtension();
 
-	@RegisterExtension
-	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+	private static PostgresServerProcess postgres;
+
+	@BeforeAll
+	static void startPostgres() {
+		postgres = PostgresServerProcess.start();
+	}
+
+	@AfterAll
+	static void stopPostgres() {
+		postgres.close();
+	}
 
 	@Test
 	void anIdleTransactionShowsAsAGrowingHeldBackAgeAndAWarning(CapturedOutput output) throws Exception {
-		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		JobsTests.reset(database, nats.url());
-		contextRunner(database, nats.url())
+		contextRunner(postgres.jdbcUrl(), postgres.username(), "", nats.url())
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.withPropertyValues("jetway.jobs.dispatch.recovery-delay=1s",
@@ -57,7 +66,7 @@ class JobDispatchHeldBackTests {
 				Gauge heldBack = registry.get("jetway.jobs.dispatch.recovery.held.back").gauge();
 				assertThat(heldBack.getId().getBaseUnit()).isEqualTo("seconds");
 				int pid;
-				try (Connection idle = database.dataSource().getConnection()) {
+				try (Connection idle = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "")) {
 					idle.setAutoCommit(false);
 					try (Statement statement = idle.createStatement();
 							ResultSet rows = statement.executeQuery("SELECT pg_current_xact_id(), pg_backend_pid()")) {
@@ -68,14 +77,11 @@ class JobDispatchHeldBackTests {
 					await().atMost(Duration.ofSeconds(5)).until(() -> heldBack.value() >= 1);
 					double first = heldBack.value();
 					await().atMost(Duration.ofSeconds(5)).until(() -> heldBack.value() >= first + 1);
-					// named once it passed the threshold (an older transaction elsewhere
-					// in the
-					// cluster may be named first)
+					// named once it passed the threshold: the only open transaction
 					await().atMost(Duration.ofSeconds(10))
-						.until(() -> output.getAll()
-							.lines()
-							.anyMatch((line) -> line.contains("The job dispatch recovery is held back")
-									&& line.contains("pid " + pid) && line.contains("idle in transaction")));
+						.until(() -> output.getAll().contains("The job dispatch recovery is held back"));
+					assertThat(output.getAll().lines().filter((line) -> line.contains("is held back")))
+						.allSatisfy((line) -> assertThat(line).contains("pid " + pid).contains("idle in transaction"));
 					idle.rollback();
 				}
 				await().atMost(Duration.ofSeconds(10)).until(() -> heldBack.value() < 1);

@@ -69,11 +69,14 @@ class JobsTests {
 			JobsAutoConfiguration.class);
 
 	static ApplicationContextRunner contextRunner(TestDatabaseInstance database, String natsUrl) {
+		return contextRunner(database.url(), database.username(), database.password(), natsUrl);
+	}
+
+	static ApplicationContextRunner contextRunner(String jdbcUrl, String username, String password, String natsUrl) {
 		return new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATIONS)
 			.withUserConfiguration(TestHandlers.class)
-			.withPropertyValues("spring.datasource.url=" + database.url(),
-					"spring.datasource.username=" + database.username(),
-					"spring.datasource.password=" + database.password(), "jetway.nats.servers=" + natsUrl,
+			.withPropertyValues("spring.datasource.url=" + jdbcUrl, "spring.datasource.username=" + username,
+					"spring.datasource.password=" + password, "jetway.nats.servers=" + natsUrl,
 					"jetway.jdbc.initialize-schema=always", "jetway.outbox.relay.poll-interval=100ms",
 					"jetway.jobs.poll-interval=100ms", "jetway.jobs.defaults.max-attempts=3",
 					"jetway.jobs.defaults.backoff.initial=100ms", "jetway.jobs.defaults.backoff.multiplier=1",

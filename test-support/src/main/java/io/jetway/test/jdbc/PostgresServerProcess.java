@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import io.jetway.test.net.FreePort;
+import io.jetway.test.process.ProcessFiles;
 
 /**
  * A private PostgreSQL server ({@code initdb} + {@code pg_ctl}) on a free loopback port
@@ -179,17 +180,12 @@ public final class PostgresServerProcess implements AutoCloseable {
 				kill();
 			}
 		}
-		deleteRecursively(this.directory);
+		ProcessFiles.deleteRecursively(this.directory);
 	}
 
 	/** What the server logged so far, for failure messages. */
 	public String log() {
-		try {
-			return Files.exists(this.logFile) ? Files.readString(this.logFile, StandardCharsets.UTF_8) : "";
-		}
-		catch (IOException ex) {
-			return "(log unreadable: " + ex.getMessage() + ")";
-		}
+		return ProcessFiles.log(this.logFile);
 	}
 
 	private void initialize() {
@@ -338,18 +334,6 @@ public final class PostgresServerProcess implements AutoCloseable {
 			throw new IOException("The tests run as root, so PostgreSQL must run as the 'postgres' user, which could "
 					+ "not own " + directory + " (" + ex.getMessage() + "). Create the user (apt-get install "
 					+ "postgresql does) or run the tests as a non-root user.", ex);
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

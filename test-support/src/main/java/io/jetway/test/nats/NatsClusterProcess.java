@@ -170,9 +170,12 @@ public final class NatsClusterProcess implements AutoCloseable {
 				.connectionTimeout(Duration.ofSeconds(2))
 				.maxReconnects(0)
 				.build())) {
+				// a leaderless stream does not answer: ask again soon, so that a test
+				// sees
+				// a new leader within about half a second of its election
 				ClusterInfo cluster = connection
 					.jetStreamManagement(
-							io.nats.client.JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build())
+							io.nats.client.JetStreamOptions.builder().requestTimeout(Duration.ofMillis(500)).build())
 					.getStreamInfo(stream)
 					.getClusterInfo();
 				String leader = (cluster != null) ? cluster.getLeader() : null;

@@ -3,17 +3,16 @@ package io.jetway.test.nats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
+import io.jetway.test.net.FreePort;
+import io.jetway.test.process.ProcessFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,17 +124,12 @@ public final class NatsServerProcess implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		terminate(false);
-		deleteRecursively(this.directory);
+		ProcessFiles.deleteRecursively(this.directory);
 	}
 
 	/** What the server logged so far, for failure messages. */
 	public String log() {
-		try {
-			return Files.exists(this.logFile) ? Files.readString(this.logFile, StandardCharsets.UTF_8) : "";
-		}
-		catch (IOException ex) {
-			return "(log unreadable: " + ex.getMessage() + ")";
-		}
+		return ProcessFiles.log(this.logFile);
 	}
 
 	private void terminate(boolean kill) {
@@ -190,16 +184,6 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
 	private static long size(Path file) {
 		try {
 			return Files.exists(file) ? Files.size(file) : 0;
@@ -212,18 +196,6 @@ public final class NatsServerProcess implements AutoCloseable {
 	private static void write(Path file, String content) {
 		try {
 			Files.writeString(file, content, StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -291,7 +263,7 @@ public final class NatsServerProcess implements AutoCloseable {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-			int port = freePort();
+			int port = FreePort.find();
 			StringBuilder config = new StringBuilder();
 			config.append("listen: 127.0.0.1:").append(port).append('\n');
 			config.append("server_name: ")

@@ -79,12 +79,7 @@ public final class JavaProcess implements AutoCloseable {
 
 	/** What the child printed so far. */
 	public String log() {
-		try {
-			return Files.exists(this.logFile) ? Files.readString(this.logFile, StandardCharsets.UTF_8) : "";
-		}
-		catch (IOException ex) {
-			return "(log unreadable: " + ex.getMessage() + ")";
-		}
+		return ProcessFiles.log(this.logFile);
 	}
 
 	/**

@@ -67,9 +67,10 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		catch (RuntimeException ex) {
 			// the transaction could not start, the inbox could not be read or written, or
-			// the commit failed: held back while the database cannot be reached
-			DeliveryOutcome outcome = DatabaseOutages.isOutage(ex, this.repository) ? DeliveryOutcome.unavailable(ex)
-					: DeliveryOutcome.failed(ex);
+			// the commit failed (handler failures never get here: they are outcomes):
+			// held back while the database cannot be reached
+			DeliveryOutcome outcome = DatabaseOutages.isOutage(ex, false, this.repository)
+					? DeliveryOutcome.unavailable(ex) : DeliveryOutcome.failed(ex);
 			List<DeliveryOutcome> failed = new ArrayList<>(messages.size());
 			messages.forEach((message) -> failed.add(outcome));
 			return failed;

@@ -71,7 +71,10 @@ public class ListenerContainer {
 
 	private final HandlerWatchdog watchdog;
 
-	private final InfrastructureOutage outage;
+	/**
+	 * A new one each run, so that nothing of an earlier run can keep fetching stopped.
+	 */
+	private volatile InfrastructureOutage outage;
 
 	private final ConsumerObserver observer;
 
@@ -183,6 +186,7 @@ public class ListenerContainer {
 		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
 		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
 		this.activeBatches.set(0);
+		this.outage = new InfrastructureOutage(this.name);
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
@@ -352,6 +356,11 @@ public class ListenerContainer {
 		pool.execute(batch);
 	}
 
+	/** Whether fetching is stopped because processing cannot reach the database. */
+	boolean isHeldByOutage() {
+		return this.outage.isActive();
+	}
+
 	private boolean isPerBatch() {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
@@ -459,6 +468,9 @@ public class ListenerContainer {
 
 		private final int permits;
 
+		/** The outage of the run the batch belongs to. */
+		private final InfrastructureOutage outage = ListenerContainer.this.outage;
+
 		/** Messages not settled yet. */
 		private final Set<Message> unsettled;
 
@@ -529,43 +541,54 @@ public class ListenerContainer {
 					pending.add(message);
 				}
 			}
+			InfrastructureOutage outage = this.outage;
 			int attempts = 0;
-			while (!pending.isEmpty()) {
-				long start = System.nanoTime();
-				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
-				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
-						Duration.ofNanos(System.nanoTime() - start), pending.size());
-				if (isAbandoned()) {
-					// settled when it was given up on
-					return;
-				}
-				List<Message> unavailable = new ArrayList<>();
-				Throwable cause = null;
-				for (int i = 0; i < pending.size(); i++) {
-					Message message = pending.get(i);
-					DeliveryOutcome outcome = outcomes.get(i);
-					if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
-						unavailable.add(message);
-						cause = outcome.failure();
+			boolean recovered = false;
+			try {
+				while (!pending.isEmpty()) {
+					long start = System.nanoTime();
+					List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
+					ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
+							Duration.ofNanos(System.nanoTime() - start), pending.size());
+					if (isAbandoned()) {
+						// settled when it was given up on
+						return;
 					}
-					else {
-						settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
+					List<Message> unavailable = new ArrayList<>();
+					Throwable cause = null;
+					for (int i = 0; i < pending.size(); i++) {
+						Message message = pending.get(i);
+						DeliveryOutcome outcome = outcomes.get(i);
+						if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
+							unavailable.add(message);
+							cause = outcome.failure();
+						}
+						else {
+							settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
+						}
 					}
+					if (unavailable.isEmpty()) {
+						recovered = true;
+						return;
+					}
+					if (attempts == 0) {
+						outage.enter();
+					}
+					attempts++;
+					outage.unavailable((cause != null) ? cause : new IllegalStateException("unreachable"),
+							ListenerContainer.this.inFlight.size());
+					if (isAbandoned() || !waitUnlessStopped(outage.retryDelay(attempts))) {
+						// stopping: handed back for another instance or the next start
+						unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
+						return;
+					}
+					pending = unavailable;
 				}
-				if (unavailable.isEmpty()) {
-					ListenerContainer.this.outage.recovered();
-					return;
+			}
+			finally {
+				if (attempts > 0) {
+					outage.leave(recovered);
 				}
-				attempts++;
-				ListenerContainer.this.outage.unavailable(
-						(cause != null) ? cause : new IllegalStateException("unreachable"),
-						ListenerContainer.this.inFlight.size());
-				if (isAbandoned() || !waitUnlessStopped(ListenerContainer.this.outage.retryDelay(attempts))) {
-					// stopping: handed back for another instance or the next start
-					unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
-					return;
-				}
-				pending = unavailable;
 			}
 		}
 

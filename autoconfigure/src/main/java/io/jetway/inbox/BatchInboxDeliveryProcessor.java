@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.EarlierDeliveries;
 import io.jetway.consumer.ListenerInvoker;
 import io.nats.client.Message;
 import org.apache.commons.logging.Log;
@@ -190,6 +191,12 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 			this.index = index;
 		}
 
+	}
+
+	@Override
+	public EarlierDeliveries earlierDeliveries(Message message) {
+		return this.repository
+			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
 }

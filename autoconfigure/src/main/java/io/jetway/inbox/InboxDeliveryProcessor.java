@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.EarlierDeliveries;
 import io.jetway.consumer.ListenerInvoker;
 import io.jetway.inbox.InboxRepository.InboxClaim;
 import io.nats.client.Message;
@@ -77,6 +78,12 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 			InboxFailures.record(this.repository, this.transactions, entry, failure, this.clock);
 			return DeliveryOutcome.failed(failure);
 		}
+	}
+
+	@Override
+	public EarlierDeliveries earlierDeliveries(Message message) {
+		return this.repository
+			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
 }

@@ -55,9 +55,14 @@ class DeadLetterOutageTests {
 				context.getBean(JetwayPublisher.class).publish("orders.created", "{\"id\":\"doomed\"}");
 				AlwaysFailingListener listener = context.getBean(AlwaysFailingListener.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> listener.calls.get() == 2);
-				// the last delivery failed and its dead letter could not be stored; wait
-				// several ack waits before the dead-letter stream comes back
-				await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+				// the last delivery failed and its dead letter could not be stored; the
+				// message is delivered (and its dead letter tried) three more times
+				// before
+				// the dead-letter stream comes back
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> management.getConsumerInfo("ORDERS", "always-failing")
+						.getDelivered()
+						.getConsumerSequence() >= 5);
 				management.addStream(deadLetterStream);
 				await().atMost(Duration.ofSeconds(15)).until(() -> messages(management, "JETWAY_DLQ") == 1);
 				await().atMost(Duration.ofSeconds(10))

@@ -109,6 +109,28 @@ class DeadLetterOutageTests {
 			});
 	}
 
+	@Test
+	void deadLetterTooLargeForTheDeadLetterStreamIsStoredWithoutItsBody() {
+		contextRunner(this.database, nats.url()).withUserConfiguration(AlwaysFailingListener.class)
+			.withPropertyValues("jetway.consumers.always-failing.stream=ORDERS",
+					"jetway.consumers.always-failing.max-deliver=1", "jetway.consumers.always-failing.ack-wait=1s")
+			.run((context) -> {
+				JetStreamManagement management = context.getBean(JetStreamManagement.class);
+				StreamConfiguration deadLetterStream = management.getStreamInfo("JETWAY_DLQ").getConfiguration();
+				management.updateStream(StreamConfiguration.builder(deadLetterStream).maxMsgSize(2000).build());
+				String body = "\"" + "x".repeat(1998) + "\"";
+				context.getBean(JetwayPublisher.class).publish("orders.created", body);
+				await().atMost(Duration.ofSeconds(10)).until(() -> messages(management, "JETWAY_DLQ") == 1);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> management.getConsumerInfo("ORDERS", "always-failing").getNumAckPending() == 0);
+				DeadLetter deadLetter = context.getBean(DeadLetters.class).list(10).get(0);
+				assertThat(deadLetter.body()).isEmpty();
+				assertThat(deadLetter.headers().getFirst(DeadLetterHeaders.BODY_OMITTED)).isEqualTo("2000");
+				assertThat(deadLetter.exception()).isEqualTo(IllegalStateException.class.getName());
+				assertThat(context.getBean(AlwaysFailingListener.class).calls.get()).isEqualTo(1);
+			});
+	}
+
 	private static long messages(JetStreamManagement management, String stream) {
 		try {
 			StreamInfo info = management.getStreamInfo(stream);

@@ -2,7 +2,7 @@ package io.jetway.inbox;
 
 import java.time.Duration;
 
-import io.jetway.consumer.ConnectivityFailures;
+import io.jetway.support.ConnectivityFailures;
 
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;

@@ -49,6 +49,13 @@ public final class DeadLetterHeaders {
 	 */
 	public static final String REPLAY_CONSUMER = "Jetway-Replay-Consumer";
 
+	/**
+	 * On a dead letter stored without the original body, because with it the dead letter
+	 * was too large for the server's {@code max_payload} or the dead-letter stream's
+	 * maximum message size: the original body's size in bytes.
+	 */
+	public static final String BODY_OMITTED = "Jetway-Dlq-Body-Omitted";
+
 	private DeadLetterHeaders() {
 	}
 

@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public class DeadLetterPublisher {
 
+	/** JetStream's "message size exceeds maximum allowed". */
+	private static final int MESSAGE_EXCEEDS_MAXIMUM = 10054;
+
 	private final JetStream jetStream;
 
 	private final Clock clock;
@@ -58,9 +61,18 @@ public class DeadLetterPublisher {
 		headers.put(DeadLetterHeaders.ERROR, oneLine(error));
 		headers.put(DeadLetterHeaders.FAILED_AT, this.clock.instant().toString());
 		try {
-			this.jetStream.publish(
-					NatsMessage.builder().subject(deadLetterSubject).headers(headers).data(failed.body()).build(),
-					PublishOptions.builder().streamTimeout(Duration.ofSeconds(5)).build());
+			try {
+				store(deadLetterSubject, headers, failed.body());
+			}
+			catch (IOException | JetStreamApiException | RuntimeException ex) {
+				if (!isTooLarge(ex) || failed.body().length == 0) {
+					throw ex;
+				}
+				// never storable with its body: a stub, so that the message can be
+				// terminated instead of being redelivered forever
+				headers.put(DeadLetterHeaders.BODY_OMITTED, Integer.toString(failed.body().length));
+				store(deadLetterSubject, headers, new byte[0]);
+			}
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
 			throw new DeadLetterException("Could not dead-letter message " + failed.stream() + ":" + failed.sequence()
@@ -68,6 +80,26 @@ public class DeadLetterPublisher {
 					+ ". Check that a stream captures the dead-letter subject (Jetway declares JETWAY_DLQ for "
 					+ "the default subjects).", ex);
 		}
+	}
+
+	private void store(String subject, Headers headers, byte[] body) throws IOException, JetStreamApiException {
+		this.jetStream.publish(NatsMessage.builder().subject(subject).headers(headers).data(body).build(),
+				PublishOptions.builder().streamTimeout(Duration.ofSeconds(5)).build());
+	}
+
+	/**
+	 * Whether the dead letter failed for its size: larger than the server's
+	 * {@code max_payload} (refused by the client) or than the stream's maximum message
+	 * size (JetStream error 10054).
+	 */
+	private static boolean isTooLarge(Exception failure) {
+		if (failure instanceof JetStreamApiException api) {
+			return api.getApiErrorCode() == MESSAGE_EXCEEDS_MAXIMUM
+					|| String.valueOf(api.getErrorDescription()).contains("message size exceeds maximum");
+		}
+		String message = String.valueOf(failure.getMessage());
+		return failure instanceof IllegalArgumentException && message.contains("payload size exceed")
+				|| message.contains("Maximum Payload Violation");
 	}
 
 	private static String oneLine(String text) {

@@ -56,6 +56,13 @@ final class DeadLetterReplayFilter implements DeliveryProcessor {
 		return Arrays.asList(outcomes);
 	}
 
+	@Override
+	public EarlierDeliveries earlierDeliveries(Message message) {
+		// another consumer's replay is never this consumer's to dead-letter
+		return isForAnotherConsumer(message) ? new EarlierDeliveries(true, null)
+				: this.delegate.earlierDeliveries(message);
+	}
+
 	private boolean isForAnotherConsumer(Message message) {
 		Headers headers = message.getHeaders();
 		if (headers == null) {

@@ -17,4 +17,15 @@ public interface DeliveryProcessor {
 	 */
 	List<DeliveryOutcome> process(List<Message> messages);
 
+	/**
+	 * @param message a message delivered beyond max-deliver, about to be dead-lettered
+	 * without its handler
+	 * @return what was recorded of its earlier deliveries
+	 * @throws RuntimeException when the record cannot be read now (the message is then
+	 * redelivered later, without a dead letter)
+	 */
+	default EarlierDeliveries earlierDeliveries(Message message) {
+		return EarlierDeliveries.UNKNOWN;
+	}
+
 }

@@ -97,13 +97,22 @@ final class DeliverySettler {
 		return this.maxDeliver > 0 && message.metaData().deliveredCount() > this.maxDeliver;
 	}
 
-	void deadLetterExhausted(Message message) {
+	/**
+	 * Dead-letters a message delivered beyond max-deliver, with the failure its last
+	 * failed delivery recorded when there is one.
+	 */
+	void deadLetterExhausted(Message message, @Nullable String lastError) {
 		long deliveries = message.metaData().deliveredCount();
+		String reason = "out of deliveries (" + deliveries + " of " + this.maxDeliver + ")";
+		int separator = (lastError != null) ? lastError.indexOf(": ") : -1;
+		if (lastError != null && separator > 0) {
+			deadLetter(message, reason, lastError.substring(0, separator), lastError.substring(separator + 2), null);
+			return;
+		}
 		String error = "The message was delivered " + deliveries + " times, more than max-deliver " + this.maxDeliver
 				+ ", without an outcome (a handler that hung past the ack wait, "
 				+ "an instance that stopped, or a dead letter that could not be stored)";
-		deadLetter(message, "out of deliveries (" + deliveries + " of " + this.maxDeliver + ")",
-				MAX_DELIVERIES_EXCEEDED, error, null);
+		deadLetter(message, reason, MAX_DELIVERIES_EXCEEDED, error, null);
 	}
 
 	private void deadLetter(Message message, String reason, String exceptionType, String error,

@@ -2,6 +2,7 @@ package io.jetway.consumer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.nats.client.Message;
@@ -33,6 +34,13 @@ final class HandlerWatchdog {
 	private final long abandonNanos;
 
 	private final Map<Thread, Run> runs = new ConcurrentHashMap<>();
+
+	/**
+	 * Threads whose batch was given up on: no handler starts on them until that batch has
+	 * ended (a per-batch processor's savepoint re-run must not call the other handlers,
+	 * whose messages were handed back, again).
+	 */
+	private final Set<Thread> cancelled = ConcurrentHashMap.newKeySet();
 
 	private volatile Abandoner abandoner = (thread, message) -> {
 	};
@@ -67,8 +75,15 @@ final class HandlerWatchdog {
 		this.abandoner = abandoner;
 	}
 
-	/** A handler starts on the current thread. */
+	/**
+	 * A handler starts on the current thread.
+	 * @throws HandlerTimeoutException when the thread's batch was given up on
+	 */
 	Run started(Message message) {
+		if (this.cancelled.contains(Thread.currentThread())) {
+			throw new HandlerTimeoutException(this.consumer, this.timeout,
+					new IllegalStateException("its batch was given up on; not run"));
+		}
 		Run run = new Run(Thread.currentThread(), message, System.nanoTime());
 		if (isEnabled()) {
 			this.runs.put(run.thread, run);
@@ -126,18 +141,28 @@ final class HandlerWatchdog {
 	}
 
 	private void abandon(Run run) {
+		// under the run's lock: its handler cannot finish, and its thread cannot move on
+		// to another batch, before the container has marked this run's batch given up on
 		synchronized (run) {
 			if (run.finished || run.abandoned) {
 				return;
 			}
 			run.abandoned = true;
+			this.cancelled.add(run.thread);
+			this.abandoner.abandon(run.thread, run.message);
 		}
 		this.runs.remove(run.thread, run);
 		logger.error("Consumer " + this.consumer + ": the handler of message " + MessageContext.messageId(run.message)
 				+ " ignored the interrupt and still runs on thread " + run.thread.getName()
 				+ "; giving up on it: the delivery counts as failed, and a new thread takes its place. "
 				+ "Make the handler respond to interruption (or bound its blocking calls).");
-		this.abandoner.abandon(run.thread, run.message);
+	}
+
+	/**
+	 * The batch of a thread given up on has ended: the thread may run handlers again.
+	 */
+	void batchEnded(Thread thread) {
+		this.cancelled.remove(thread);
 	}
 
 	/**

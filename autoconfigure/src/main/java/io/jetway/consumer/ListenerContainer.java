@@ -53,6 +53,11 @@ public class ListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(ListenerContainer.class);
 
+	/**
+	 * When a message beyond max-deliver whose inbox row cannot be read is tried again.
+	 */
+	private static final Duration EXHAUSTED_RETRY_DELAY = Duration.ofSeconds(5);
+
 	private final String name;
 
 	private final String stream;
@@ -71,7 +76,10 @@ public class ListenerContainer {
 
 	private final HandlerWatchdog watchdog;
 
-	private final InfrastructureOutage outage;
+	/**
+	 * A new one each run, so that nothing of an earlier run can keep fetching stopped.
+	 */
+	private volatile InfrastructureOutage outage;
 
 	private final ConsumerObserver observer;
 
@@ -80,6 +88,11 @@ public class ListenerContainer {
 	private final Object pauseLock = new Object();
 
 	private final Object poolLock = new Object();
+
+	/**
+	 * Worker threads added in place of hung ones that have not returned; under poolLock.
+	 */
+	private int replacements;
 
 	/** The batch each worker thread runs, for the watchdog. */
 	private final Map<Thread, Batch> runningBatches = new ConcurrentHashMap<>();
@@ -183,6 +196,7 @@ public class ListenerContainer {
 		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
 		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
 		this.activeBatches.set(0);
+		this.outage = new InfrastructureOutage(this.name);
 		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
@@ -352,33 +366,54 @@ public class ListenerContainer {
 		pool.execute(batch);
 	}
 
+	/** Whether fetching is stopped because processing cannot reach the database. */
+	boolean isHeldByOutage() {
+		return this.outage.isActive();
+	}
+
 	private boolean isPerBatch() {
 		return this.properties.isInbox() && this.properties.getTransaction() == TransactionMode.PER_BATCH;
 	}
 
 	/**
-	 * Gives up on the batch whose handler on {@code thread} ignored its interrupt: on a
-	 * thread of its own, since settling may publish a dead letter.
+	 * Gives up on the batch whose handler on {@code thread} ignored its interrupt. Called
+	 * under the watchdog's lock of that handler's run, so the thread is still in that
+	 * batch; the settling runs on a thread of its own, since it may publish a dead
+	 * letter.
 	 */
 	private void abandon(Thread thread, Message message) {
 		Batch batch = this.runningBatches.get(thread);
-		if (batch == null) {
+		if (batch == null || !batch.markAbandoned(message)) {
 			return;
 		}
-		Thread settler = new Thread(() -> batch.abandon(message), "jetway-consumer-" + this.name + "-abandon");
+		Thread settler = new Thread(batch::settleAbandoned, "jetway-consumer-" + this.name + "-abandon");
 		settler.setDaemon(true);
 		settler.start();
 	}
 
-	/** A worker thread was given up on: another takes its place. */
-	private void addWorker() {
+	/**
+	 * A worker thread was given up on: another takes its place, up to {@code concurrency}
+	 * replacements at a time.
+	 * @return whether a worker was added
+	 */
+	private boolean addWorker() {
 		ThreadPoolExecutor pool = this.workers;
 		if (pool == null) {
-			return;
+			return false;
 		}
 		synchronized (this.poolLock) {
+			int concurrency = Math.max(1, this.properties.getConcurrency());
+			if (this.replacements >= concurrency) {
+				logger.error("Consumer " + this.name + ": " + this.replacements
+						+ " handler threads given up on still run; no further thread replaces a hung one, so the "
+						+ "consumer runs with fewer workers until they return (jetway.consumers." + this.name
+						+ ".handler-timeout). Make the handler respond to interruption (or bound its blocking calls).");
+				return false;
+			}
+			this.replacements++;
 			pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
 			pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+			return true;
 		}
 	}
 
@@ -389,6 +424,7 @@ public class ListenerContainer {
 			return;
 		}
 		synchronized (this.poolLock) {
+			this.replacements--;
 			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
 			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
 		}
@@ -459,13 +495,19 @@ public class ListenerContainer {
 
 		private final int permits;
 
+		/** The outage of the run the batch belongs to. */
+		private final InfrastructureOutage outage = ListenerContainer.this.outage;
+
 		/** Messages not settled yet. */
 		private final Set<Message> unsettled;
 
 		private boolean abandoned;
 
 		/** The message whose handler was given up on. */
-		private @Nullable Message hung;
+		private volatile @Nullable Message hung;
+
+		/** A worker thread was added in place of this batch's hung one. */
+		private boolean replaced;
 
 		/** Its worker is done with it: too late to give up on it. */
 		private boolean finished;
@@ -499,10 +541,13 @@ public class ListenerContainer {
 					this.finished = true;
 					wasAbandoned = this.abandoned;
 				}
+				ListenerContainer.this.watchdog.batchEnded(thread);
 				if (wasAbandoned) {
 					// clear the interrupt of the timeout before the thread leaves
 					Thread.interrupted();
-					removeWorker();
+					if (this.replaced) {
+						removeWorker();
+					}
 					Message hungMessage = this.hung;
 					if (hungMessage != null) {
 						ListenerContainer.this.stillRunning.remove(hungMessage.metaData().streamSequence());
@@ -516,7 +561,7 @@ public class ListenerContainer {
 			List<Message> pending = new ArrayList<>(this.messages.size());
 			for (Message message : this.messages) {
 				if (ListenerContainer.this.settler.isExhausted(message)) {
-					settleOnce(message, ListenerContainer.this.settler::deadLetterExhausted);
+					settleExhausted(message);
 				}
 				else if (ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
 					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
@@ -529,43 +574,80 @@ public class ListenerContainer {
 					pending.add(message);
 				}
 			}
+			InfrastructureOutage outage = this.outage;
 			int attempts = 0;
-			while (!pending.isEmpty()) {
-				long start = System.nanoTime();
-				List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
-				ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
-						Duration.ofNanos(System.nanoTime() - start), pending.size());
-				if (isAbandoned()) {
-					// settled when it was given up on
-					return;
-				}
-				List<Message> unavailable = new ArrayList<>();
-				Throwable cause = null;
-				for (int i = 0; i < pending.size(); i++) {
-					Message message = pending.get(i);
-					DeliveryOutcome outcome = outcomes.get(i);
-					if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
-						unavailable.add(message);
-						cause = outcome.failure();
+			boolean recovered = false;
+			try {
+				while (!pending.isEmpty()) {
+					long start = System.nanoTime();
+					List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
+					ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
+							Duration.ofNanos(System.nanoTime() - start), pending.size());
+					if (isAbandoned()) {
+						// settled when it was given up on
+						return;
 					}
-					else {
-						settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
+					List<Message> unavailable = new ArrayList<>();
+					Throwable cause = null;
+					for (int i = 0; i < pending.size(); i++) {
+						Message message = pending.get(i);
+						DeliveryOutcome outcome = outcomes.get(i);
+						if (outcome.kind() == DeliveryOutcome.Kind.UNAVAILABLE) {
+							unavailable.add(message);
+							cause = outcome.failure();
+						}
+						else {
+							settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled, outcome));
+						}
 					}
+					if (unavailable.isEmpty()) {
+						recovered = true;
+						return;
+					}
+					if (attempts == 0) {
+						outage.enter();
+					}
+					attempts++;
+					outage.unavailable((cause != null) ? cause : new IllegalStateException("unreachable"),
+							ListenerContainer.this.inFlight.size());
+					if (isAbandoned() || !waitUnlessStopped(outage.retryDelay(attempts))) {
+						// stopping: handed back for another instance or the next start
+						unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
+						return;
+					}
+					pending = unavailable;
 				}
-				if (unavailable.isEmpty()) {
-					ListenerContainer.this.outage.recovered();
-					return;
+			}
+			finally {
+				if (attempts > 0) {
+					outage.leave(recovered);
 				}
-				attempts++;
-				ListenerContainer.this.outage.unavailable(
-						(cause != null) ? cause : new IllegalStateException("unreachable"),
-						ListenerContainer.this.inFlight.size());
-				if (isAbandoned() || !waitUnlessStopped(ListenerContainer.this.outage.retryDelay(attempts))) {
-					// stopping: handed back for another instance or the next start
-					unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
-					return;
-				}
-				pending = unavailable;
+			}
+		}
+
+		/**
+		 * A message delivered beyond max-deliver: acknowledged if the inbox says it was
+		 * processed (its ack was lost), otherwise dead-lettered without its handler.
+		 */
+		private void settleExhausted(Message message) {
+			EarlierDeliveries earlier;
+			try {
+				earlier = ListenerContainer.this.processor.earlierDeliveries(message);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Consumer " + ListenerContainer.this.name + ": cannot tell whether message "
+						+ MessageContext.messageId(message) + ", delivered beyond max-deliver, was processed (" + ex
+						+ "); redelivering it in " + EXHAUSTED_RETRY_DELAY);
+				settleOnce(message, (settled) -> settled.nakWithDelay(EXHAUSTED_RETRY_DELAY));
+				return;
+			}
+			if (earlier.processed()) {
+				settleOnce(message,
+						(settled) -> ListenerContainer.this.settler.settle(settled, DeliveryOutcome.DUPLICATE));
+			}
+			else {
+				settleOnce(message,
+						(settled) -> ListenerContainer.this.settler.deadLetterExhausted(settled, earlier.lastError()));
 			}
 		}
 
@@ -578,22 +660,41 @@ public class ListenerContainer {
 		}
 
 		/**
-		 * The handler of {@code hung} ignored its timeout's interrupt: it fails, the rest
-		 * of the batch is handed back, and the worker's place goes to a new thread.
+		 * The handler of {@code hung} ignored its timeout's interrupt: the batch is given
+		 * up on, unless its worker is done with it or the message is not this batch's.
+		 * @return whether it was
 		 */
-		private void abandon(Message hung) {
+		private boolean markAbandoned(Message hung) {
 			synchronized (this) {
-				if (this.abandoned || this.finished || this.released) {
-					return;
+				if (this.abandoned || this.finished || this.released || !holds(hung)) {
+					return false;
 				}
 				this.abandoned = true;
 				this.hung = hung;
 				ListenerContainer.this.stillRunning.add(hung.metaData().streamSequence());
 				// before its worker can see it given up on and shrink the pool again
-				addWorker();
+				this.replaced = addWorker();
+				return true;
 			}
+		}
+
+		private boolean holds(Message message) {
+			for (Message own : this.messages) {
+				if (own == message) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * Settles a batch given up on: the hung message fails, the rest of the batch is
+		 * handed back.
+		 */
+		private void settleAbandoned() {
+			Message hungMessage = this.hung;
 			for (Message message : this.messages) {
-				if (message == hung) {
+				if (message == hungMessage) {
 					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
 							ListenerContainer.this.watchdog.timeout(), null);
 					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.EarlierDeliveries;
 import io.jetway.consumer.ListenerInvoker;
 import io.nats.client.Message;
 import org.apache.commons.logging.Log;
@@ -67,9 +68,10 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		catch (RuntimeException ex) {
 			// the transaction could not start, the inbox could not be read or written, or
-			// the commit failed: held back while the database cannot be reached
-			DeliveryOutcome outcome = DatabaseOutages.isOutage(ex, this.repository) ? DeliveryOutcome.unavailable(ex)
-					: DeliveryOutcome.failed(ex);
+			// the commit failed (handler failures never get here: they are outcomes):
+			// held back while the database cannot be reached
+			DeliveryOutcome outcome = DatabaseOutages.isOutage(ex, false, this.repository)
+					? DeliveryOutcome.unavailable(ex) : DeliveryOutcome.failed(ex);
 			List<DeliveryOutcome> failed = new ArrayList<>(messages.size());
 			messages.forEach((message) -> failed.add(outcome));
 			return failed;
@@ -189,6 +191,12 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 			this.index = index;
 		}
 
+	}
+
+	@Override
+	public EarlierDeliveries earlierDeliveries(Message message) {
+		return this.repository
+			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
 }

@@ -2,7 +2,7 @@ package io.jetway.inbox;
 
 import java.time.Duration;
 
-import io.jetway.consumer.ConnectivityFailures;
+import io.jetway.support.ConnectivityFailures;
 
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -12,7 +12,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * and retried without spending a delivery) from one that failed for its own reasons (a
  * handler failure: redelivered with backoff, dead-lettered on the last delivery).
  * <p>
- * The rule: no connection could be had for the transaction
+ * The rule: the inbox's own transaction could not begin for want of a connection
  * ({@link CannotCreateTransactionException}, {@link CannotGetJdbcConnectionException}: no
  * handler ran, so there is nothing to count); or the failure, or one of its causes, is a
  * connectivity failure ({@link ConnectivityFailures}) and the database then fails a probe
@@ -32,11 +32,19 @@ final class DatabaseOutages {
 	private DatabaseOutages() {
 	}
 
-	static boolean isOutage(Throwable failure, InboxRepository repository) {
+	/**
+	 * @param failure what failed
+	 * @param inboxTransactionBegan whether the inbox's transaction had begun: once it
+	 * has, a missing connection (a handler's own data source or its own
+	 * {@code REQUIRES_NEW} transaction) is an outage only if the probe fails too
+	 * @param repository the inbox, to probe its database
+	 * @return whether to hold the delivery back as a database outage
+	 */
+	static boolean isOutage(Throwable failure, boolean inboxTransactionBegan, InboxRepository repository) {
 		if (!ConnectivityFailures.isConnectivityFailure(failure)) {
 			return false;
 		}
-		if (noConnection(failure)) {
+		if (!inboxTransactionBegan && noConnection(failure)) {
 			// the transaction never started, so no handler ran: nothing to count
 			return true;
 		}

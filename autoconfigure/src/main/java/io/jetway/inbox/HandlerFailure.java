@@ -1,8 +1,8 @@
 package io.jetway.inbox;
 
 /**
- * Carries a checked exception of a handler out of a transaction callback, so that the
- * transaction rolls back.
+ * Carries any exception of a handler out of a transaction callback, so that the
+ * transaction rolls back and the failure is known to be the handler's.
  */
 class HandlerFailure extends RuntimeException {
 

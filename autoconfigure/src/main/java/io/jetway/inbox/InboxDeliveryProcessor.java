@@ -3,9 +3,11 @@ package io.jetway.inbox;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jetway.consumer.DeliveryOutcome;
 import io.jetway.consumer.DeliveryProcessor;
+import io.jetway.consumer.EarlierDeliveries;
 import io.jetway.consumer.ListenerInvoker;
 import io.jetway.inbox.InboxRepository.InboxClaim;
 import io.nats.client.Message;
@@ -48,8 +50,10 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 
 	private DeliveryOutcome processOne(Message message) {
 		InboxEntry entry = InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message);
+		AtomicBoolean began = new AtomicBoolean();
 		try {
 			return this.transactions.execute((status) -> {
+				began.set(true);
 				InboxClaim claim = this.repository.claim(entry, this.clock.instant());
 				if (claim == InboxClaim.ALREADY_PROCESSED) {
 					return DeliveryOutcome.DUPLICATE;
@@ -57,10 +61,9 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 				try {
 					this.invoker.invoke(message);
 				}
-				catch (RuntimeException ex) {
-					throw ex;
-				}
 				catch (Exception ex) {
+					// the handler's own failure, whatever it looks like: never taken for
+					// the inbox's transaction failing to begin
 					throw new HandlerFailure(ex);
 				}
 				this.repository.complete(entry, claim, this.clock.instant());
@@ -69,12 +72,18 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 		}
 		catch (RuntimeException ex) {
 			Throwable failure = (ex instanceof HandlerFailure) ? ex.getCause() : ex;
-			if (DatabaseOutages.isOutage(ex, this.repository)) {
+			if (DatabaseOutages.isOutage(ex, began.get(), this.repository)) {
 				return DeliveryOutcome.unavailable(failure);
 			}
 			InboxFailures.record(this.repository, this.transactions, entry, failure, this.clock);
 			return DeliveryOutcome.failed(failure);
 		}
+	}
+
+	@Override
+	public EarlierDeliveries earlierDeliveries(Message message) {
+		return this.repository
+			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.jetway.consumer.EarlierDeliveries;
 import io.jetway.jdbc.DatabaseType;
 import org.jspecify.annotations.Nullable;
 
@@ -111,6 +112,17 @@ public class InboxRepository {
 		this.jdbc.query("SELECT message_id, status FROM jetway_inbox WHERE consumer = ? AND message_id IN ("
 				+ placeholders + ")", collect, arguments);
 		return statuses;
+	}
+
+	/**
+	 * @return what the inbox row of {@code entry} says of its earlier deliveries
+	 */
+	EarlierDeliveries earlierDeliveries(InboxEntry entry) {
+		List<EarlierDeliveries> rows = this.jdbc.query(
+				"SELECT status, last_error FROM jetway_inbox WHERE message_id = ? AND consumer = ?",
+				(row, index) -> new EarlierDeliveries("processed".equals(row.getString(1)), row.getString(2)),
+				entry.messageId(), entry.consumer());
+		return rows.isEmpty() ? EarlierDeliveries.UNKNOWN : rows.get(0);
 	}
 
 	/**

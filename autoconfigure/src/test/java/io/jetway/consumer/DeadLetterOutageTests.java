@@ -55,9 +55,14 @@ class DeadLetterOutageTests {
 				context.getBean(JetwayPublisher.class).publish("orders.created", "{\"id\":\"doomed\"}");
 				AlwaysFailingListener listener = context.getBean(AlwaysFailingListener.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> listener.calls.get() == 2);
-				// the last delivery failed and its dead letter could not be stored; wait
-				// several ack waits before the dead-letter stream comes back
-				await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+				// the last delivery failed and its dead letter could not be stored; the
+				// message is delivered (and its dead letter tried) three more times
+				// before
+				// the dead-letter stream comes back
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> management.getConsumerInfo("ORDERS", "always-failing")
+						.getDelivered()
+						.getConsumerSequence() >= 5);
 				management.addStream(deadLetterStream);
 				await().atMost(Duration.ofSeconds(15)).until(() -> messages(management, "JETWAY_DLQ") == 1);
 				await().atMost(Duration.ofSeconds(10))
@@ -101,6 +106,28 @@ class DeadLetterOutageTests {
 				assertThat(management.getConsumerInfo("ORDERS", "always-failing")
 					.getConsumerConfiguration()
 					.getMaxDeliver()).isEqualTo(-1);
+			});
+	}
+
+	@Test
+	void deadLetterTooLargeForTheDeadLetterStreamIsStoredWithoutItsBody() {
+		contextRunner(this.database, nats.url()).withUserConfiguration(AlwaysFailingListener.class)
+			.withPropertyValues("jetway.consumers.always-failing.stream=ORDERS",
+					"jetway.consumers.always-failing.max-deliver=1", "jetway.consumers.always-failing.ack-wait=1s")
+			.run((context) -> {
+				JetStreamManagement management = context.getBean(JetStreamManagement.class);
+				StreamConfiguration deadLetterStream = management.getStreamInfo("JETWAY_DLQ").getConfiguration();
+				management.updateStream(StreamConfiguration.builder(deadLetterStream).maxMsgSize(2000).build());
+				String body = "\"" + "x".repeat(1998) + "\"";
+				context.getBean(JetwayPublisher.class).publish("orders.created", body);
+				await().atMost(Duration.ofSeconds(10)).until(() -> messages(management, "JETWAY_DLQ") == 1);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> management.getConsumerInfo("ORDERS", "always-failing").getNumAckPending() == 0);
+				DeadLetter deadLetter = context.getBean(DeadLetters.class).list(10).get(0);
+				assertThat(deadLetter.body()).isEmpty();
+				assertThat(deadLetter.headers().getFirst(DeadLetterHeaders.BODY_OMITTED)).isEqualTo("2000");
+				assertThat(deadLetter.exception()).isEqualTo(IllegalStateException.class.getName());
+				assertThat(context.getBean(AlwaysFailingListener.class).calls.get()).isEqualTo(1);
 			});
 	}
 

@@ -1,4 +1,4 @@
-package io.jetway.consumer;
+package io.jetway.support;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package io.jetway.consumer;
+package io.jetway.support;
 
 import java.net.SocketException;
 import java.net.SocketTimeoutException;

@@ -11,6 +11,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.jetway.jobs.JobRepository.AttemptOutcome;
+import io.jetway.support.Backoff;
+import io.jetway.support.ConnectivityFailures;
 import io.nats.client.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * again as a take-over (a new attempt).
  */
 public class JobCompletions {
+
+	/** Between tries while the database cannot be reached. */
+	static final Backoff DATABASE_RETRY = new Backoff(Duration.ofMillis(250), 2, Duration.ofSeconds(5), 0.2);
 
 	private static final Log logger = LogFactory.getLog(JobCompletions.class);
 
@@ -152,7 +157,7 @@ public class JobCompletions {
 			applied = this.repository.finish(outcomes, now);
 		}
 		catch (RuntimeException ex) {
-			if (this.running && UnreachableDatabase.causes(ex)) {
+			if (this.running && ConnectivityFailures.isConnectivityFailure(ex)) {
 				keepForRetry(batch, ex);
 				return;
 			}
@@ -181,10 +186,10 @@ public class JobCompletions {
 	 */
 	private void keepForRetry(List<Finished> batch, RuntimeException failure) {
 		this.unreachable++;
-		Duration pause = UnreachableDatabase.RETRY.delayAfter(this.unreachable);
+		Duration pause = DATABASE_RETRY.delayAfter(this.unreachable);
 		if (this.unreachable == 1) {
 			logger.warn("Could not record " + batch.size() + " job outcomes: the database cannot be reached (" + failure
-					+ "); they are recorded once it is back (retrying every " + UnreachableDatabase.RETRY.max()
+					+ "); they are recorded once it is back (retrying every " + DATABASE_RETRY.max()
 					+ " at most), and their messages are kept meanwhile");
 		}
 		else {

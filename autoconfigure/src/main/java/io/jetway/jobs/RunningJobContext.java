@@ -1,5 +1,6 @@
 package io.jetway.jobs;
 
+import io.jetway.support.ConnectivityFailures;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -58,7 +59,7 @@ final class RunningJobContext implements JobContext {
 			this.repository.updateProgress(this.job.id(), this.job.attempt(), bounded, message, this.clock.instant());
 		}
 		catch (RuntimeException ex) {
-			if (!UnreachableDatabase.causes(ex)) {
+			if (!ConnectivityFailures.isConnectivityFailure(ex)) {
 				throw ex;
 			}
 			// an outage is not the handler's failure: a later progress or the outcome

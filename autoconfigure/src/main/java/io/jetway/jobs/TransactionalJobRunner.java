@@ -1,5 +1,6 @@
 package io.jetway.jobs;
 
+import io.jetway.support.ConnectivityFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -69,7 +70,7 @@ final class TransactionalJobRunner {
 			if (run != null) {
 				return run;
 			}
-			Duration pause = UnreachableDatabase.RETRY.delayAfter(unreachable);
+			Duration pause = JobCompletions.DATABASE_RETRY.delayAfter(unreachable);
 			try {
 				Thread.sleep(pause.toMillis());
 			}
@@ -130,7 +131,7 @@ final class TransactionalJobRunner {
 			if (!began[0]) {
 				// the handler did not run
 				if (this.running.getAsBoolean() && !Thread.currentThread().isInterrupted()
-						&& UnreachableDatabase.causes(ex)) {
+						&& ConnectivityFailures.isConnectivityFailure(ex)) {
 					logger.warn("Job " + job.id() + ": could not begin the transaction of its transactional handler: "
 							+ "the database cannot be reached (" + ex + "); attempt " + job.attempt()
 							+ " waits for it");

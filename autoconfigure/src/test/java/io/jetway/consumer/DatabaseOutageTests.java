@@ -94,10 +94,14 @@ class DatabaseOutageTests {
 				JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
 				assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT message_id) FROM effects", Long.class))
 					.isEqualTo(BEFORE + DURING);
-				// no delivery was spent on the outage: every message was handled on its
-				// first delivery
-				List<String> deliveries = jdbc.queryForList("SELECT DISTINCT note FROM effects", String.class);
-				assertThat(deliveries).containsExactly("1");
+				// the outage spends no delivery, except the documented window ("What can
+				// still be counted" in docs/consumers.md): a message whose failure came
+				// as
+				// the cut began may have spent one, never more
+				List<String> deliveries = jdbc.queryForList("SELECT note FROM effects", String.class);
+				assertThat(deliveries).hasSize(BEFORE + DURING)
+					.allMatch((note) -> note.equals("1") || note.equals("2"));
+				assertThat(deliveries.stream().filter("1"::equals).count()).isGreaterThanOrEqualTo(BEFORE + DURING - 5);
 				assertThat(ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ")).isZero();
 			});
 	}

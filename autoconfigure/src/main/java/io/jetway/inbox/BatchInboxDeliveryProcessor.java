@@ -172,6 +172,12 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 				outcomes.add(DeliveryOutcome.failed(ex));
 				continue;
 			}
+			if (savepoint != null) {
+				// a released savepoint frees its subtransaction: PostgreSQL slows down
+				// past
+				// 64 open ones in a transaction
+				status.releaseSavepoint(savepoint);
+			}
 			handledHere.add(entry.messageId());
 			(known.containsKey(entry.messageId()) ? retriedAndProcessed : newlyProcessed).add(entry);
 			outcomes.add(DeliveryOutcome.HANDLED);

@@ -44,6 +44,8 @@ public class PublishOutages {
 
 		private final Map<String, Optional<List<String>>> capturing = new HashMap<>();
 
+		private boolean jetStreamSilent;
+
 		private Check() {
 		}
 
@@ -83,16 +85,20 @@ public class PublishOutages {
 
 		/**
 		 * @return the streams capturing the subject, empty when JetStream does not answer
-		 * (asked once per subject and check: an unanswered request takes its whole
-		 * timeout)
+		 * (asked once per subject and check, and not at all once a request of this check
+		 * went unanswered: each takes its whole timeout, while the relay holds its rows)
 		 */
 		private Optional<List<String>> streamsCapturing(String subject) {
+			if (this.jetStreamSilent) {
+				return this.capturing.getOrDefault(subject, Optional.empty());
+			}
 			return this.capturing.computeIfAbsent(subject, (key) -> {
 				try {
 					JetStreamManagement management = PublishOutages.this.connection.jetStreamManagement();
 					return Optional.of(management.getStreamNames(key));
 				}
 				catch (IOException | JetStreamApiException | RuntimeException ex) {
+					this.jetStreamSilent = true;
 					return Optional.empty();
 				}
 			});

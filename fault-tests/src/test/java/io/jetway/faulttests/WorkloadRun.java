@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,10 +151,10 @@ final class WorkloadRun implements AutoCloseable {
 
 	private void recordStart() {
 		try (java.sql.Connection connection = this.database.dataSource().getConnection();
-				java.sql.Statement statement = connection.createStatement()) {
+				Statement statement = connection.createStatement()) {
 			statement.executeUpdate("INSERT INTO workload_start (id) VALUES (1)");
 		}
-		catch (java.sql.SQLException ex) {
+		catch (SQLException ex) {
 			throw new IllegalStateException("Could not record the start of the run: " + ex.getMessage(), ex);
 		}
 	}

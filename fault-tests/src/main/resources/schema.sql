@@ -18,3 +18,7 @@ CREATE TABLE IF NOT EXISTS workload_job_effects (
 	instance TEXT NOT NULL,
 	created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
+-- The suite inserts the one row when every instance of a run is up (workload.await-start).
+CREATE TABLE IF NOT EXISTS workload_start (
+	id INT PRIMARY KEY
+);

@@ -50,7 +50,18 @@ final class EffectLedger {
 		return count("SELECT count(*) FROM jetway_outbox WHERE status <> 'sent'");
 	}
 
-	RunResult result(List<FaultWindow> faults) {
+	/**
+	 * Messages of {@code consumer} its inbox recorded as processed on a redelivery (a
+	 * delivery count above 1).
+	 */
+	long redeliveredInboxMessages(String consumer) {
+		long[] count = new long[1];
+		query("SELECT count(*) FROM jetway_inbox WHERE consumer = ? AND deliveries > 1",
+				(statement) -> statement.setString(1, consumer), (rs) -> count[0] = rs.getLong(1));
+		return count[0];
+	}
+
+	RunResult result(List<FaultWindow> faults, long deadLetters) {
 		long operations = operations();
 		long listenerEffects = count("SELECT count(*) FROM workload_listener_effects");
 		long listenerHandled = count("SELECT count(DISTINCT e.operation_id) FROM workload_listener_effects e "
@@ -60,12 +71,19 @@ final class EffectLedger {
 		long jobHandled = count("SELECT count(DISTINCT e.operation_id) FROM workload_job_effects e "
 				+ "JOIN workload_operations o ON o.id = e.operation_id");
 		long jobDistinct = operationsWithJobEffect();
+		long listenerOrphans = count("SELECT count(*) FROM workload_listener_effects e "
+				+ "WHERE NOT EXISTS (SELECT 1 FROM workload_operations o WHERE o.id = e.operation_id)");
+		long jobOrphans = count("SELECT count(*) FROM workload_job_effects e "
+				+ "WHERE NOT EXISTS (SELECT 1 FROM workload_operations o WHERE o.id = e.operation_id)");
+		Map<String, Long> outboxRows = new LinkedHashMap<>();
+		query("SELECT subject, count(*) FROM jetway_outbox GROUP BY subject ORDER BY subject",
+				(rs) -> outboxRows.put(rs.getString(1), rs.getLong(2)));
 		Map<String, Long> jobs = new LinkedHashMap<>();
 		query("SELECT status, count(*) FROM jetway_jobs GROUP BY status ORDER BY status",
 				(rs) -> jobs.put(rs.getString(1), rs.getLong(2)));
 		return new RunResult(operations, listenerEffects, operations - listenerHandled,
-				listenerEffects - listenerDistinct, jobEffects, operations - jobHandled, jobEffects - jobDistinct, jobs,
-				count("SELECT count(*) FROM jetway_outbox"), outboxNotSent(), recovery(faults));
+				listenerEffects - listenerDistinct, listenerOrphans, jobEffects, operations - jobHandled,
+				jobEffects - jobDistinct, jobOrphans, jobs, outboxRows, outboxNotSent(), deadLetters, recovery(faults));
 	}
 
 	/**

@@ -8,6 +8,9 @@ import io.jetway.test.nats.NatsServerProcess;
 import io.jetway.test.net.FaultProxy;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * Scenario 6 of docs/reliability.md: one of two instances cut off from NATS (its bytes
  * dropped, its connection kept) for longer than the ack wait, then healed. Its database
@@ -19,6 +22,9 @@ class PartitionScenarios {
 	/** Longer than the workload's ack wait (5 s) of the listener and the job queue. */
 	private static final Duration PARTITION = Duration.ofSeconds(12);
 
+	/** What Jetway logs when its NATS connection breaks (NatsConnectionEventLogger). */
+	private static final String DISCONNECTED = "Disconnected from NATS at ";
+
 	@Test
 	void instancePartitionedFromNatsLongerThanAckWait() {
 		try (NatsServerProcess nats = NatsServers.machine().start();
@@ -28,13 +34,27 @@ class PartitionScenarios {
 			Map<String, String> instances = new LinkedHashMap<>();
 			instances.put("partitioned", proxy.url("nats"));
 			instances.put("connected", nats.url());
-			run.startInstances(instances);
+			WorkloadInstance partitioned = run.startInstances(instances).get(0);
 			run.awaitProgress(run.operations() / 3);
-			run.fault("partitioned instance cut off from NATS", proxy::blackhole, () -> {
+			long disconnectsBefore = partitioned.linesContaining(DISCONNECTED);
+			run.fault("partitioned instance cut off from NATS", () -> {
+				assertThat(proxy.openConnections()).as("live connections of the partitioned instance through the proxy")
+					.isPositive();
+				proxy.blackhole();
+			}, () -> {
 				WorkloadRun.holdOutage(PARTITION, () -> true);
 				proxy.heal();
+				// heal closes every connection that lost bytes: the instance notices only
+				// then
+				await("the partitioned instance logs that its NATS connection broke").atMost(Duration.ofSeconds(15))
+					.until(() -> partitioned.linesContaining(DISCONNECTED) > disconnectsBefore);
 			});
-			run.finish(nats.url()).assertHolds(run.expectedOperations(), run.operations());
+			RunResult result = run.finish(nats.url());
+			result.assertHolds(run.expectedOperations(), run.operations());
+			assertThat(run.redeliveredInboxMessages("effects"))
+				.as("events processed on a redelivery (first delivered to the partitioned instance, "
+						+ "their ack or the message itself lost)\n" + result)
+				.isPositive();
 		}
 	}
 

@@ -114,6 +114,11 @@ final class WorkloadInstance implements AutoCloseable {
 		return Integer.parseInt(last.group(1));
 	}
 
+	/** Lines of the latest start's log that contain {@code text}. */
+	long linesContaining(String text) {
+		return log().lines().filter((line) -> line.contains(text)).count();
+	}
+
 	/** The log of the latest start, for failure messages. */
 	String log() {
 		JavaProcess current = this.process;

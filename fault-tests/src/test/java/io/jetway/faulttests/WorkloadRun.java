@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -35,6 +38,13 @@ import static org.awaitility.Awaitility.await;
 final class WorkloadRun implements AutoCloseable {
 
 	private static final Duration POLL = Duration.ofMillis(200);
+
+	private static final String AWAIT_START = "--workload.await-start=true";
+
+	private static final String DEAD_LETTER_STREAM = "JETWAY_DLQ";
+
+	/** JetStream's error code for a stream that does not exist. */
+	private static final int STREAM_NOT_FOUND = 10059;
 
 	private final String scenario;
 
@@ -118,7 +128,9 @@ final class WorkloadRun implements AutoCloseable {
 	 * {@code CREATE TABLE IF NOT EXISTS} ({@code pg_type_typname_nsp_index}). Jetway's
 	 * schema initializer takes an advisory lock for that
 	 * ({@code SchemaInitializerConcurrencyTests}); the workload's own {@code schema.sql},
-	 * run by Spring Boot's initializer, does not.
+	 * run by Spring Boot's initializer, does not. Their drivers wait until all are up
+	 * ({@code workload.await-start}): otherwise the first would commit most of the run
+	 * while the others start, and a fault injected "mid-run" would find it finished.
 	 * @param natsServersByName the servers of each instance, by instance name
 	 */
 	List<WorkloadInstance> startInstances(Map<String, String> natsServersByName) {
@@ -126,14 +138,25 @@ final class WorkloadRun implements AutoCloseable {
 		List<CompletableFuture<WorkloadInstance>> starting = new ArrayList<>();
 		natsServersByName.forEach((name, natsServers) -> {
 			if (started.isEmpty()) {
-				started.add(startInstance(name, natsServers));
+				started.add(startInstance(name, natsServers, AWAIT_START));
 			}
 			else {
-				starting.add(CompletableFuture.supplyAsync(() -> startInstance(name, natsServers)));
+				starting.add(CompletableFuture.supplyAsync(() -> startInstance(name, natsServers, AWAIT_START)));
 			}
 		});
 		starting.forEach((instance) -> started.add(instance.join()));
+		recordStart();
 		return started;
+	}
+
+	private void recordStart() {
+		try (java.sql.Connection connection = this.database.dataSource().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.executeUpdate("INSERT INTO workload_start (id) VALUES (1)");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not record the start of the run: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -184,6 +207,7 @@ final class WorkloadRun implements AutoCloseable {
 	 */
 	RunResult finish(String natsServers) {
 		RuntimeException incomplete = null;
+		long deadLetters = -1;
 		try (Connection nats = Nats.connect(new Options.Builder().server(natsServers)
 			.connectionTimeout(Duration.ofSeconds(5))
 			.maxReconnects(-1)
@@ -192,6 +216,7 @@ final class WorkloadRun implements AutoCloseable {
 			awaitUntil("every operation handled, every job terminal, every outbox row sent, consumers empty",
 					() -> complete() && drained(management, "OPERATIONS", "effects")
 							&& drained(management, "JOBS", "jetway-jobs-effects"));
+			deadLetters = deadLetters(management);
 		}
 		catch (RuntimeException ex) {
 			incomplete = ex;
@@ -204,13 +229,36 @@ final class WorkloadRun implements AutoCloseable {
 			throw new IllegalStateException(ex);
 		}
 		stopInstances();
-		RunResult result = this.ledger.result(this.faults);
+		RunResult result = this.ledger.result(this.faults, deadLetters);
 		ResultLines.record(result.line(this.scenario, this.server));
 		if (incomplete != null) {
 			throw new AssertionError(this.scenario + " on " + this.server + " did not complete: "
 					+ incomplete.getMessage() + "\n" + result + "\n" + logs(), incomplete);
 		}
 		return result;
+	}
+
+	/** Messages in the dead-letter stream; 0 when nothing ever created it. */
+	private static long deadLetters(JetStreamManagement management) {
+		try {
+			return management.getStreamInfo(DEAD_LETTER_STREAM).getStreamState().getMsgCount();
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+				return 0;
+			}
+			throw new IllegalStateException("Could not read the stream " + DEAD_LETTER_STREAM, ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the stream " + DEAD_LETTER_STREAM, ex);
+		}
+	}
+
+	/**
+	 * Messages of {@code consumer} its inbox recorded as processed on a redelivery.
+	 */
+	long redeliveredInboxMessages(String consumer) {
+		return this.ledger.redeliveredInboxMessages(consumer);
 	}
 
 	private boolean complete() {

@@ -47,6 +47,12 @@ class OperationDriver implements SmartLifecycle {
 
 	private void drive() {
 		retry(() -> this.operations.plan(this.properties.getOperations()));
+		if (this.properties.isAwaitStart()) {
+			logger.info("Driver waiting for the start of the run (workload_start)");
+			while (this.running && !retry(this.operations::started)) {
+				LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+			}
+		}
 		long interval = Duration.ofSeconds(1).toNanos() / Math.max(1, this.properties.getRate());
 		long next = System.nanoTime();
 		long committed = 0;

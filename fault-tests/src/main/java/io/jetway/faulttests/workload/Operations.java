@@ -35,6 +35,16 @@ public class Operations {
 	}
 
 	/**
+	 * Whether the suite has recorded the start of the run (see
+	 * {@code workload.await-start}).
+	 * @return whether the drivers may commit operations
+	 */
+	public boolean started() {
+		Integer rows = this.jdbc.queryForObject("SELECT count(*) FROM workload_start", Integer.class);
+		return rows != null && rows > 0;
+	}
+
+	/**
 	 * Commits the next operation of the run, if any is left.
 	 * @return the operation's id, or {@code null} when the run is complete
 	 */

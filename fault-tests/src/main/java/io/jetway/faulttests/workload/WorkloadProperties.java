@@ -27,6 +27,13 @@ public class WorkloadProperties {
 	private int rate = 200;
 
 	/**
+	 * Whether the driver waits, before its first operation, until the suite records the
+	 * start of the run in {@code workload_start}: instances started one after the other
+	 * then drive together, and a fault injected mid-run finds every instance at work.
+	 */
+	private boolean awaitStart;
+
+	/**
 	 * How long a job handler works before it records its effect.
 	 */
 	private Duration jobWork = Duration.ofMillis(5);
@@ -53,6 +60,14 @@ public class WorkloadProperties {
 
 	public void setRate(int rate) {
 		this.rate = rate;
+	}
+
+	public boolean isAwaitStart() {
+		return this.awaitStart;
+	}
+
+	public void setAwaitStart(boolean awaitStart) {
+		this.awaitStart = awaitStart;
 	}
 
 	public Duration getJobWork() {

@@ -1,5 +1,7 @@
 package io.jetway.jobs;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +53,15 @@ public class JobCompletions {
 	private static final int MAX_BATCH = 500;
 
 	private static final int MAX_TRANSIENT_FAILURES = 10;
+
+	/**
+	 * Serialization failure, deadlock (PostgreSQL), lock not available (PostgreSQL's lock
+	 * timeout), lock timeout (H2).
+	 */
+	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "55P03", "HYT00");
+
+	/** Lock wait timeout, deadlock. */
+	private static final Set<Integer> TRANSIENT_MARIADB_ERRORS = Set.of(1205, 1213);
 
 	private final JobRepository repository;
 
@@ -298,7 +310,13 @@ public class JobCompletions {
 	static boolean isTransient(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TransientDataAccessException || cause instanceof PessimisticLockingFailureException
-					|| cause instanceof ConcurrencyFailureException) {
+					|| cause instanceof ConcurrencyFailureException || cause instanceof SQLTransientException) {
+				return true;
+			}
+			// drivers whose exceptions Spring leaves uncategorized (PostgreSQL's lock
+			// timeout, 55P03)
+			if (cause instanceof SQLException sql && (TRANSIENT_SQL_STATES.contains(sql.getSQLState())
+					|| TRANSIENT_MARIADB_ERRORS.contains(sql.getErrorCode()))) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

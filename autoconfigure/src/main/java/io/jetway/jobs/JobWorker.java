@@ -176,7 +176,8 @@ public class JobWorker {
 
 	/**
 	 * Stops fetching and waits for running jobs up to {@code timeout}; jobs still running
-	 * then are interrupted and their messages redelivered.
+	 * then are interrupted, and those that throw for it are handed back like the jobs
+	 * that never got a thread: their claims taken back, so the stop spends no attempt.
 	 */
 	synchronized void stop(Duration timeout) {
 		if (!this.running) {

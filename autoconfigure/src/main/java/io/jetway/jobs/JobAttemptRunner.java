@@ -2,11 +2,13 @@ package io.jetway.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.jetway.consumer.InFlightMessages;
 import io.jetway.consumer.NonRetryableException;
 import io.jetway.jobs.JobCompletions.Finished;
+import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.AttemptOutcome;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
@@ -20,7 +22,10 @@ import org.apache.commons.logging.LogFactory;
  * Runs one attempt of a claimed job on the calling pool thread: its handler, with the
  * queue's timeout (see {@link JobAttempt}), in a transaction for a transactional handler
  * (see {@link TransactionalJobRunner}); then frees its slot and hands the outcome to
- * {@link JobCompletions}, keeping the message alive until the outcome is stored.
+ * {@link JobCompletions}, keeping the message alive until the outcome is stored. A
+ * handler that fails after the worker's stop interrupted it (not its timeout) has its
+ * message handed back with its claim taken back ({@link JobHandBacks}): the stop spends
+ * no attempt.
  */
 final class JobAttemptRunner {
 
@@ -54,10 +59,13 @@ final class JobAttemptRunner {
 
 	private final TransactionalJobRunner transactional;
 
+	private final JobHandBacks handBacks;
+
 	JobAttemptRunner(String queue, QueueProperties properties, Backoff backoff, JobHandlers handlers,
 			JobRepository repository, JobCompletions completions, JobEvents events, Clock clock,
 			InFlightMessages inFlight, JobSlots slots, JobThreadPool pool, ScheduledExecutorService timers,
-			TransactionalJobRunner transactional) {
+			TransactionalJobRunner transactional, JobHandBacks handBacks) {
+		this.handBacks = handBacks;
 		this.queue = queue;
 		this.properties = properties;
 		this.backoff = backoff;
@@ -101,7 +109,17 @@ final class JobAttemptRunner {
 			}
 		}
 		catch (Exception ex) {
-			outcome = failure(job, attempt.timedOut() ? timeoutError() : ex);
+			if (!attempt.timedOut() && this.pool.interruptedByStop()) {
+				// the stop's interrupt, not the handler's failure: the attempt does not
+				// count
+				logger.warn("Job " + job.id() + " (" + job.type() + ") attempt " + job.attempt() + " was interrupted "
+						+ "by the shutdown (" + ex + "); its message is handed back and the attempt runs again");
+				outcome = new AttemptOutcome(job.id(), job.attempt(), JobState.PENDING, null, ex.toString(), null);
+				ending = Ending.HAND_BACK;
+			}
+			else {
+				outcome = failure(job, attempt.timedOut() ? timeoutError() : ex);
+			}
 		}
 		finally {
 			boolean holdsSlot = attempt.finish();
@@ -122,18 +140,8 @@ final class JobAttemptRunner {
 			case STALE -> this.completions.stale(finished);
 			case HAND_BACK -> {
 				this.inFlight.remove(message);
-				handBack(message);
+				this.handBacks.handBack(List.of(new HandedBack(job.id(), job.attempt(), message)), HAND_BACK_DELAY);
 			}
-		}
-	}
-
-	private void handBack(Message message) {
-		try {
-			message.nakWithDelay(HAND_BACK_DELAY);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Job queue " + this.queue + ": could not settle a message (" + ex + "); the server "
-					+ "redelivers it after the ack wait");
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.jetway.jobs;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,9 +9,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.AttemptOutcome;
 import io.jetway.support.Backoff;
 import io.jetway.support.ConnectivityFailures;
@@ -17,6 +21,10 @@ import io.nats.client.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Records the outcomes of job attempts. Outcomes arriving within a few milliseconds share
@@ -27,9 +35,13 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * When the database cannot be reached, the outcomes are kept and their commit retried
  * until it is back, while the worker keeps their messages alive with in-progress acks: an
- * outage is not the handler's failure and spends no attempt. Only when the application
- * stops before the database is back are the messages handed back, and their jobs run
- * again as a take-over (a new attempt).
+ * outage is not the handler's failure and spends no attempt. A transient failure of the
+ * commit (a deadlock's loser, a lock timeout, a serialization failure) is retried at
+ * once: the outcomes are fenced, so committing them again is safe. Only when the
+ * application stops before the database is back, or the commit fails otherwise, are the
+ * messages handed back, their claims taken back first when the database allows it
+ * ({@link JobHandBacks}): their handlers run again as the same attempt (or, when the
+ * claims could not be taken back, as a take-over, a new attempt).
  */
 public class JobCompletions {
 
@@ -39,6 +51,17 @@ public class JobCompletions {
 	private static final Log logger = LogFactory.getLog(JobCompletions.class);
 
 	private static final int MAX_BATCH = 500;
+
+	private static final int MAX_TRANSIENT_FAILURES = 10;
+
+	/**
+	 * Serialization failure, deadlock (PostgreSQL), lock not available (PostgreSQL's lock
+	 * timeout), lock timeout (H2).
+	 */
+	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "55P03", "HYT00");
+
+	/** Lock wait timeout, deadlock. */
+	private static final Set<Integer> TRANSIENT_MARIADB_ERRORS = Set.of(1205, 1213);
 
 	private final JobRepository repository;
 
@@ -50,6 +73,8 @@ public class JobCompletions {
 
 	private final Clock clock;
 
+	private final JobHandBacks handBacks;
+
 	private final LinkedBlockingQueue<Finished> queue = new LinkedBlockingQueue<>();
 
 	/** Outcomes not committed because the database was unreachable (flusher only). */
@@ -57,6 +82,12 @@ public class JobCompletions {
 
 	/** Failed commits in a row because the database was unreachable (flusher only). */
 	private int unreachable;
+
+	/**
+	 * Transient failures of the commit in a row (flusher only); past
+	 * {@link #MAX_TRANSIENT_FAILURES} the outcomes are handed back.
+	 */
+	private int transientFailures;
 
 	private final Object retryWait = new Object();
 
@@ -71,6 +102,7 @@ public class JobCompletions {
 		this.observer = observer;
 		this.window = window;
 		this.clock = clock;
+		this.handBacks = new JobHandBacks(repository, clock);
 	}
 
 	void submit(Finished finished) {
@@ -117,7 +149,7 @@ public class JobCompletions {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				this.unstored.forEach(JobCompletions::handBack);
+				handBack(new ArrayList<>(this.unstored));
 				return;
 			}
 		}
@@ -161,11 +193,20 @@ public class JobCompletions {
 				keepForRetry(batch, ex);
 				return;
 			}
+			if (this.running && isTransient(ex) && this.transientFailures < MAX_TRANSIENT_FAILURES) {
+				// the outcomes are fenced: committing them again is safe
+				this.transientFailures++;
+				logger.debug("Job outcomes: transient database failure (" + ex + "), committing them again");
+				keep(batch, DATABASE_RETRY.delayAfter(this.transientFailures));
+				return;
+			}
+			this.transientFailures = 0;
 			logger.warn("Could not record " + batch.size() + " job outcomes (" + ex + "); their messages are "
 					+ "redelivered and the jobs run again");
-			batch.forEach(JobCompletions::handBack);
+			handBack(batch);
 			return;
 		}
+		this.transientFailures = 0;
 		if (this.unreachable > 0) {
 			logger.info("The database is reachable again: job outcomes are recorded");
 			this.unreachable = 0;
@@ -195,6 +236,10 @@ public class JobCompletions {
 		else {
 			logger.debug("Job outcomes: the database still cannot be reached (" + failure + "), retrying in " + pause);
 		}
+		keep(batch, pause);
+	}
+
+	private void keep(List<Finished> batch, Duration pause) {
 		for (int i = batch.size() - 1; i >= 0; i--) {
 			this.unstored.addFirst(batch.get(i));
 		}
@@ -258,15 +303,41 @@ public class JobCompletions {
 				outcome.error());
 	}
 
-	/** Hands a message back whose outcome was not stored: its job runs again. */
-	private static void handBack(Finished finished) {
-		finished.release().run();
-		try {
-			finished.message().nakWithDelay(Duration.ofSeconds(1));
+	/**
+	 * A failure that a new try of the same commit may not meet: a deadlock's loser, a
+	 * lock timeout, a serialization failure.
+	 */
+	static boolean isTransient(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TransientDataAccessException || cause instanceof PessimisticLockingFailureException
+					|| cause instanceof ConcurrencyFailureException || cause instanceof SQLTransientException) {
+				return true;
+			}
+			// drivers whose exceptions Spring leaves uncategorized (PostgreSQL's lock
+			// timeout, 55P03)
+			if (cause instanceof SQLException sql && (TRANSIENT_SQL_STATES.contains(sql.getSQLState())
+					|| TRANSIENT_MARIADB_ERRORS.contains(sql.getErrorCode()))) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
 		}
-		catch (RuntimeException ex) {
-			// redelivered after the ack wait
-		}
+		return false;
+	}
+
+	/**
+	 * Hands back messages whose outcomes were not stored, their claims taken back
+	 * ({@link JobHandBacks}): their handlers ran (their effects outside Jetway's database
+	 * may have happened), and they run again as the same attempt, since the failure to
+	 * store the outcome was not theirs.
+	 */
+	private void handBack(List<Finished> batch) {
+		batch.forEach((finished) -> finished.release().run());
+		this.handBacks.handBack(batch.stream()
+			.map((finished) -> new HandedBack(finished.outcome().id(), finished.outcome().attempt(),
+					finished.message()))
+			.toList(), Duration.ofSeconds(1));
 	}
 
 	/**

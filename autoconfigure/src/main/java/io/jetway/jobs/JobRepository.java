@@ -121,6 +121,19 @@ public class JobRepository {
 		return "attempt " + attempt + Sql.ABANDONED_MIDDLE + maxAttempts + Sql.ABANDONED_END;
 	}
 
+	/**
+	 * Takes a claim back (now, then arrays of ids and attempts): see
+	 * {@link #unclaim(List, Instant)}. {@code started_at} keeps the claim's time; the
+	 * next claim sets it again.
+	 */
+	static final String POSTGRESQL_UNCLAIM_ALL = "UPDATE jetway_jobs j SET status = 'pending', "
+			+ "attempts = j.attempts - 1, claim_seq = NULL, run_at = n.now, updated_at = n.now "
+			+ "FROM (SELECT ?::timestamptz AS now) n, unnest(?::uuid[], ?::int4[]) AS r(id, attempt) "
+			+ "WHERE j.id = r.id AND j.attempts = r.attempt AND j.status = 'running'";
+
+	private static final String UNCLAIM_ONE = "UPDATE jetway_jobs SET status = 'pending', attempts = attempts - 1, "
+			+ "claim_seq = NULL, run_at = ?, updated_at = ? WHERE id = ? AND attempts = ? AND status = 'running'";
+
 	/** Applies one outcome if the job still runs that attempt. */
 	private static final String FINISH_ONE = "UPDATE jetway_jobs SET status = ?, result = ?, error = ?, "
 			+ "completed_at = ?, run_at = COALESCE(?, run_at), updated_at = ?, "
@@ -458,6 +471,39 @@ public class JobRepository {
 	}
 
 	private record AppliedOutcome(UUID id, int attempt) {
+	}
+
+	/**
+	 * Un-claims jobs whose attempt is handed back without its handler having run (or with
+	 * its outcome not stored): each goes back to {@code pending}, due now, with the
+	 * attempt the claim counted taken back, so the redelivery of its message claims it as
+	 * a fresh attempt of the same number instead of a take-over. Fenced: only a job that
+	 * still runs that attempt changes. One statement (PostgreSQL) or one JDBC batch, in a
+	 * transaction of its own.
+	 * @param attempts the jobs, each with the attempt to take back
+	 */
+	void unclaim(List<Attempt> attempts, Instant now) {
+		if (attempts.isEmpty()) {
+			return;
+		}
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			KeyedBatchStatements.update(this.jdbc, false, POSTGRESQL_UNCLAIM_ALL, (statement) -> {
+				this.databaseType.setInstant(statement, 1, now);
+				PostgresArrays.bind(statement, attempts).at(2).uuids(Attempt::id).ints(Attempt::attempt);
+			});
+			return;
+		}
+		this.ownTransactions.executeWithoutResult(
+				(status) -> this.jdbc.batchUpdate(UNCLAIM_ONE, attempts, attempts.size(), (statement, attempt) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					this.databaseType.setUuid(statement, 3, attempt.id());
+					statement.setInt(4, attempt.attempt());
+				}));
+	}
+
+	/** One job's attempt. */
+	record Attempt(UUID id, int attempt) {
 	}
 
 	boolean cancel(UUID id, Instant now) {

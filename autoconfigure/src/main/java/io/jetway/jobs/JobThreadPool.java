@@ -20,6 +20,9 @@ final class JobThreadPool {
 
 	private final ThreadPoolExecutor executor;
 
+	/** Whether the stop interrupts the running handlers (set before it does). */
+	private volatile boolean interruptedByStop;
+
 	/** Threads blocked by attempts that ignore their timeout (guarded by this). */
 	private int abandonedThreads;
 
@@ -65,6 +68,14 @@ final class JobThreadPool {
 	}
 
 	/**
+	 * @return whether the stop interrupted (or is about to interrupt) the running
+	 * handlers
+	 */
+	boolean interruptedByStop() {
+		return this.interruptedByStop;
+	}
+
+	/**
 	 * Waits up to {@code timeout} for running tasks, then interrupts them.
 	 * @param neverStarted receives the tasks that never started
 	 */
@@ -72,12 +83,14 @@ final class JobThreadPool {
 		this.executor.shutdown();
 		try {
 			if (!this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.interruptedByStop = true;
 				neverStarted.accept(this.executor.shutdownNow());
 				this.executor.awaitTermination(5, TimeUnit.SECONDS);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			this.interruptedByStop = true;
 			neverStarted.accept(this.executor.shutdownNow());
 		}
 	}

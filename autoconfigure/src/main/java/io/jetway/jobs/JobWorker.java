@@ -2,6 +2,7 @@ package io.jetway.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -11,6 +12,7 @@ import java.util.function.Predicate;
 import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.consumer.InFlightMessages;
 import io.jetway.consumer.PullFetcher;
+import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.jetway.support.Backoff;
@@ -69,6 +71,8 @@ public class JobWorker {
 
 	private final InFlightMessages inFlight = new InFlightMessages();
 
+	private final JobHandBacks handBacks;
+
 	private final @Nullable TransactionTemplate transactions;
 
 	private volatile boolean running;
@@ -118,6 +122,7 @@ public class JobWorker {
 		this.ids = new JobMessageIds(queue, jsonMapper);
 		this.paused = paused;
 		this.clock = clock;
+		this.handBacks = new JobHandBacks(repository, clock);
 	}
 
 	/** The durable consumer's name for a queue. */
@@ -161,7 +166,8 @@ public class JobWorker {
 				this.events, this.clock, () -> this.running,
 				() -> JobTimeoutException.after(this.properties.getTimeout(), this.queue));
 		this.runner = new JobAttemptRunner(this.queue, this.properties, this.backoff, this.handlers, this.repository,
-				this.completions, this.events, this.clock, this.inFlight, slots, pool, timers, transactional);
+				this.completions, this.events, this.clock, this.inFlight, slots, pool, timers, transactional,
+				this.handBacks);
 		this.running = true;
 		Thread thread = new Thread(this::fetchLoop, "jetway-jobs-" + this.queue + "-fetch");
 		this.fetchThread = thread;
@@ -170,7 +176,8 @@ public class JobWorker {
 
 	/**
 	 * Stops fetching and waits for running jobs up to {@code timeout}; jobs still running
-	 * then are interrupted and their messages redelivered.
+	 * then are interrupted, and those that throw for it are handed back like the jobs
+	 * that never got a thread: their claims taken back, so the stop spends no attempt.
 	 */
 	synchronized void stop(Duration timeout) {
 		if (!this.running) {
@@ -196,16 +203,23 @@ public class JobWorker {
 	}
 
 	/**
-	 * Hands back the messages of claimed jobs that never got a thread: redelivered at
-	 * once (to another instance, or this one's next start), where the claim takes them
-	 * over.
+	 * Hands back the messages of claimed jobs that never got a thread, their claims taken
+	 * back first ({@link JobHandBacks}): redelivered at once (to another instance, or
+	 * this one's next start), where they run as the same attempt.
 	 */
 	private void handBack(List<Runnable> neverStarted) {
+		List<HandedBack> held = new ArrayList<>();
 		for (Runnable task : neverStarted) {
-			if (task instanceof HeldJob held) {
-				this.inFlight.remove(held.message);
-				this.claimer.settle(held.message, Message::nak);
+			if (task instanceof HeldJob job) {
+				this.inFlight.remove(job.message);
+				held.add(new HandedBack(job.job.id(), job.job.attempt(), job.message));
 			}
+		}
+		try {
+			this.handBacks.handBack(held, Duration.ZERO);
+		}
+		finally {
+			this.slots.release(held.size());
 		}
 	}
 
@@ -291,7 +305,12 @@ public class JobWorker {
 		catch (RejectedExecutionException ex) {
 			// stopping: handed back for another instance or the next start
 			this.inFlight.remove(message);
-			this.claimer.settle(message, Message::nak);
+			try {
+				this.handBacks.handBack(List.of(new HandedBack(job.id(), job.attempt(), message)), Duration.ZERO);
+			}
+			finally {
+				this.slots.release(1);
+			}
 		}
 	}
 

@@ -72,4 +72,9 @@ final class DeadLetterReplayFilter implements DeliveryProcessor {
 		return target != null && !target.equals(this.consumer);
 	}
 
+	@Override
+	public boolean databaseAnswers() {
+		return this.delegate.databaseAnswers();
+	}
+
 }

@@ -28,4 +28,16 @@ public interface DeliveryProcessor {
 		return EarlierDeliveries.UNKNOWN;
 	}
 
+	/**
+	 * Asked when a handler ignored its timeout's interrupt and is given up on: if the
+	 * processor's database does not answer, the handler hangs in the database (one that
+	 * stopped answering without closing its connections), which is an outage and not the
+	 * handler's failure.
+	 * @return whether the database the processor records deliveries in answers a bounded
+	 * probe now; {@code true} for processors without a database
+	 */
+	default boolean databaseAnswers() {
+		return true;
+	}
+
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -352,11 +353,11 @@ public class ListenerContainer {
 		messages.forEach(this.inFlight::add);
 		ThreadPoolExecutor pool = this.workers;
 		if (perBatch) {
-			submit(pool, new Batch(messages, 1));
+			submit(pool, new Batch(messages, 1, false));
 		}
 		else {
 			for (Message message : messages) {
-				submit(pool, new Batch(List.of(message), 1));
+				submit(pool, new Batch(List.of(message), 1, false));
 			}
 		}
 	}
@@ -495,6 +496,12 @@ public class ListenerContainer {
 
 		private final int permits;
 
+		/**
+		 * Holds messages of a batch given up on while the database did not answer: its
+		 * hung handler is not a reason to fail them.
+		 */
+		private final boolean heldFromAbandoned;
+
 		/** The outage of the run the batch belongs to. */
 		private final InfrastructureOutage outage = ListenerContainer.this.outage;
 
@@ -514,9 +521,10 @@ public class ListenerContainer {
 
 		private boolean released;
 
-		private Batch(List<Message> messages, int permits) {
+		private Batch(List<Message> messages, int permits, boolean heldFromAbandoned) {
 			this.messages = messages;
 			this.permits = permits;
+			this.heldFromAbandoned = heldFromAbandoned;
 			this.unsettled = new LinkedHashSet<>(messages);
 		}
 
@@ -563,7 +571,8 @@ public class ListenerContainer {
 				if (ListenerContainer.this.settler.isExhausted(message)) {
 					settleExhausted(message);
 				}
-				else if (ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
+				else if (!this.heldFromAbandoned
+						&& ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
 					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
 							ListenerContainer.this.watchdog.timeout(), new IllegalStateException(
 									"the handler of its previous delivery still runs on this instance"));
@@ -692,6 +701,9 @@ public class ListenerContainer {
 		 * handed back.
 		 */
 		private void settleAbandoned() {
+			if (!ListenerContainer.this.processor.databaseAnswers() && holdForOutage()) {
+				return;
+			}
 			Message hungMessage = this.hung;
 			for (Message message : this.messages) {
 				if (message == hungMessage) {
@@ -705,6 +717,46 @@ public class ListenerContainer {
 				}
 			}
 			release();
+		}
+
+		/**
+		 * The batch was given up on while its database did not answer: the handler hangs
+		 * in a statement of a database that stopped answering without closing its
+		 * connections, which is an outage and not the handler's failure. Its unsettled
+		 * messages, still held (in-progress acks go on), move with its place to a new
+		 * batch that processes them again and, as long as the database cannot be reached,
+		 * holds them as in any database outage: no delivery is spent.
+		 * @return whether they moved (not once the batch's place was freed)
+		 */
+		private boolean holdForOutage() {
+			List<Message> held;
+			synchronized (this) {
+				if (this.released) {
+					return false;
+				}
+				this.released = true;
+				held = new ArrayList<>(this.unsettled);
+				this.unsettled.clear();
+			}
+			Message hungMessage = this.hung;
+			logger.warn("Consumer " + ListenerContainer.this.name + ": the handler of message "
+					+ ((hungMessage != null) ? MessageContext.messageId(hungMessage) : "?")
+					+ " was given up on while the database does not answer; its messages are held as in a database "
+					+ "outage and processed again once it answers, without spending a delivery. Set a socket timeout "
+					+ "on the JDBC URL so that statements fail instead of hanging (docs/consumers.md)");
+			// the new batch takes over this one's permits and its count among the active
+			Batch retry = new Batch(held, this.permits, true);
+			ThreadPoolExecutor pool = ListenerContainer.this.workers;
+			try {
+				if (pool == null || !ListenerContainer.this.running) {
+					throw new RejectedExecutionException("the container stopped");
+				}
+				pool.execute(retry);
+			}
+			catch (RejectedExecutionException ex) {
+				retry.handBack();
+			}
+			return true;
 		}
 
 		private synchronized boolean isAbandoned() {

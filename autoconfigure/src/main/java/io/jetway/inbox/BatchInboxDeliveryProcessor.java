@@ -205,4 +205,9 @@ public class BatchInboxDeliveryProcessor implements DeliveryProcessor {
 			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
+	@Override
+	public boolean databaseAnswers() {
+		return this.repository.isReachable();
+	}
+
 }

@@ -86,4 +86,9 @@ public class InboxDeliveryProcessor implements DeliveryProcessor {
 			.earlierDeliveries(InboxEntry.of(this.invoker.consumer(), this.invoker.messageId(message), message));
 	}
 
+	@Override
+	public boolean databaseAnswers() {
+		return this.repository.isReachable();
+	}
+
 }

@@ -14,6 +14,7 @@ import io.jetway.jdbc.DatabaseType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
@@ -23,6 +24,9 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  * own writes.
  */
 public class InboxRepository {
+
+	/** How long {@link #isReachable()} waits for the database's answer. */
+	static final int PROBE_TIMEOUT_SECONDS = 2;
 
 	private static final String INSERT = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, "
 			+ "status, deliveries, last_error, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -191,12 +195,15 @@ public class InboxRepository {
 	}
 
 	/**
-	 * Whether the database answers a trivial query now, on a connection of its own.
+	 * Whether the database answers now, on a connection of its own. Bounded: the pool's
+	 * connection timeout, then {@link java.sql.Connection#isValid(int)} with
+	 * {@link #PROBE_TIMEOUT_SECONDS} (a plain query could wait forever on a database that
+	 * stopped answering without closing its connections).
 	 */
 	boolean isReachable() {
 		try {
-			this.jdbc.queryForObject("SELECT 1", Integer.class);
-			return true;
+			return Boolean.TRUE.equals(this.jdbc
+				.execute((ConnectionCallback<Boolean>) (connection) -> connection.isValid(PROBE_TIMEOUT_SECONDS)));
 		}
 		catch (RuntimeException ex) {
 			return false;

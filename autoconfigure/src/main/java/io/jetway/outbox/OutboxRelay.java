@@ -3,8 +3,9 @@ package io.jetway.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -75,7 +76,12 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Object signal = new Object();
 
-	private final ArrayDeque<OutboxRecord> queue = new ArrayDeque<>();
+	/**
+	 * Rows committed by this instance, in commit order, by id: the poller removes the
+	 * rows it claims, so that a backlog older than the recovery delay (claimed by both)
+	 * is not locked twice.
+	 */
+	private final LinkedHashMap<UUID, OutboxRecord> queue = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
@@ -105,7 +111,9 @@ public class OutboxRelay implements SmartLifecycle {
 	void committed(List<OutboxRecord> records) {
 		synchronized (this.signal) {
 			if (this.queue.size() + records.size() <= MAX_QUEUED) {
-				this.queue.addAll(records);
+				for (OutboxRecord record : records) {
+					this.queue.put(record.id(), record);
+				}
 			}
 			this.signal.notifyAll();
 		}
@@ -205,6 +213,7 @@ public class OutboxRelay implements SmartLifecycle {
 		int batchSize = this.properties.getRelay().getBatchSize();
 		Integer claimed = this.transactions.execute((status) -> {
 			List<OutboxRecord> due = this.repository.claimDue(now, batchSize);
+			dequeue(due);
 			publish(due);
 			return due.size();
 		});
@@ -217,10 +226,26 @@ public class OutboxRelay implements SmartLifecycle {
 	private List<OutboxRecord> takeQueued(int max) {
 		synchronized (this.signal) {
 			List<OutboxRecord> records = new ArrayList<>(Math.min(max, this.queue.size()));
-			while (records.size() < max && !this.queue.isEmpty()) {
-				records.add(this.queue.poll());
+			Iterator<OutboxRecord> queued = this.queue.values().iterator();
+			while (records.size() < max && queued.hasNext()) {
+				records.add(queued.next());
+				queued.remove();
 			}
 			return records;
+		}
+	}
+
+	private void dequeue(List<OutboxRecord> claimed) {
+		if (claimed.isEmpty()) {
+			return;
+		}
+		synchronized (this.signal) {
+			if (this.queue.isEmpty()) {
+				return;
+			}
+			for (OutboxRecord record : claimed) {
+				this.queue.remove(record.id());
+			}
 		}
 	}
 

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
+import io.jetway.support.RateLimitedWarning;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import org.apache.commons.logging.Log;
@@ -76,6 +77,8 @@ public class ListenerContainer {
 	private final InFlightMessages inFlight;
 
 	private final HandlerWatchdog watchdog;
+
+	private final RateLimitedWarning fetchWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
 	/**
 	 * A new one each run, so that nothing of an earlier run can keep fetching stopped.
@@ -290,7 +293,7 @@ public class ListenerContainer {
 			}
 			catch (Exception ex) {
 				if (this.running) {
-					logger.warn("Consumer " + this.name + ": fetch failed, retrying in 1s: " + ex);
+					this.fetchWarning.warn("Consumer " + this.name + ": fetch failed, retrying every second: " + ex);
 					this.fetcher.close();
 					sleepQuietly(Duration.ofSeconds(1));
 				}
@@ -331,6 +334,7 @@ public class ListenerContainer {
 		List<Message> messages;
 		try {
 			messages = this.fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, () -> this.running);
+			this.fetchWarning.clear("Consumer " + this.name + ": fetching works again");
 		}
 		catch (Exception ex) {
 			this.permits.release(taken);

@@ -8,6 +8,7 @@ import io.jetway.consumer.DeliveryProcessorFactory;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
+import io.jetway.jdbc.JetwayTables;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,6 +33,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnBean({ DatabaseType.class, PlatformTransactionManager.class })
 @EnableConfigurationProperties(InboxProperties.class)
 public class InboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jetwayInboxTables")
+	JetwayTables jetwayInboxTables() {
+		return new JetwayTables("inbox", "jetway_inbox");
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -2,6 +2,7 @@ package io.jetway.jdbc;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Jetway's tables: which database they live in and their creation at startup.
+ * Jetway's tables: which database they live in, their creation at startup, and the check
+ * that the tables the enabled capabilities declare ({@link JetwayTables}) exist.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass({ JdbcTemplate.class,
@@ -33,6 +35,13 @@ public class JetwayJdbcAutoConfiguration {
 	JetwaySchemaInitializer jetwaySchemaInitializer(DataSource dataSource, DatabaseType databaseType,
 			JetwayJdbcProperties properties) {
 		return new JetwaySchemaInitializer(dataSource, databaseType, properties.getInitializeSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JetwaySchemaVerifier jetwaySchemaVerifier(DataSource dataSource, DatabaseType databaseType,
+			ObjectProvider<JetwayTables> requiredTables) {
+		return new JetwaySchemaVerifier(dataSource, databaseType, requiredTables);
 	}
 
 }

@@ -118,8 +118,8 @@ public class JobDispatcher {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.error("The job dispatcher failed on " + batch.size() + " job messages, which are left to the "
-						+ "dispatch recovery: " + ex, ex);
+				this.failureWarning.warn("The job dispatcher failed on " + batch.size()
+						+ " job messages, which are left to the dispatch recovery: " + ex, ex);
 			}
 		}
 		List<Handed> rest = take();

@@ -16,6 +16,7 @@ import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.jetway.support.Backoff;
+import io.jetway.support.RateLimitedWarning;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
@@ -52,6 +53,8 @@ public class JobWorker {
 	private final QueueProperties properties;
 
 	private final Backoff backoff;
+
+	private final RateLimitedWarning fetchWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
 	private final ConsumerEnsurer ensurer;
 
@@ -249,7 +252,8 @@ public class JobWorker {
 			}
 			catch (Exception ex) {
 				if (this.running) {
-					logger.warn("Job queue " + this.queue + ": fetch or claim failed, retrying in 1s: " + ex);
+					this.fetchWarning
+						.warn("Job queue " + this.queue + ": fetch or claim failed, retrying every second: " + ex);
 					this.fetcher.close();
 					synchronized (this) {
 						try {
@@ -280,6 +284,7 @@ public class JobWorker {
 		}
 		this.slots.release(taken - messages.size());
 		if (messages.isEmpty()) {
+			this.fetchWarning.clear("Job queue " + this.queue + ": fetching works again");
 			return;
 		}
 		JobClaimer claimer = this.claimer;
@@ -290,6 +295,7 @@ public class JobWorker {
 			return;
 		}
 		claimer.claim(messages, this::start);
+		this.fetchWarning.clear("Job queue " + this.queue + ": fetching works again");
 	}
 
 	/**

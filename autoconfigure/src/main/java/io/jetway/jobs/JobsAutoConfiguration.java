@@ -9,6 +9,7 @@ import io.jetway.consumer.ConsumerAutoConfiguration;
 import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.consumer.JetwayListenerProperties;
 import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.JetwayTables;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.outbox.OutboxProperties;
 import io.jetway.publish.JetwayPublisher;
@@ -58,6 +59,16 @@ public class JobsAutoConfiguration {
 
 	/** The longest timeout, ack wait or backoff a queue can have. */
 	static final Duration MAX_QUEUE_DURATION = Duration.ofDays(36_500);
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jetwayJobsTables")
+	JetwayTables jetwayJobsTables(DatabaseType databaseType) {
+		// the dispatch recovery's table exists on PostgreSQL only
+		return (databaseType == DatabaseType.POSTGRESQL)
+				? new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules",
+						"jetway_job_dispatch")
+				: new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules");
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import io.jetway.connection.NatsConnectionAutoConfiguration;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
+import io.jetway.jdbc.JetwayTables;
 import io.jetway.support.SeparateTransactions;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnBooleanProperty(name = "jetway.outbox.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OutboxProperties.class)
 public class OutboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jetwayOutboxTables")
+	JetwayTables jetwayOutboxTables() {
+		return new JetwayTables("outbox", "jetway_outbox");
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

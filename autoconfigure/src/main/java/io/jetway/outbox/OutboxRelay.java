@@ -74,6 +74,9 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final RateLimitedWarning outageWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
+	/** The relay's own failures (the database unreachable, for one), once a minute. */
+	private final RateLimitedWarning failureWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
+
 	private final Object signal = new Object();
 
 	/**
@@ -173,8 +176,8 @@ public class OutboxRelay implements SmartLifecycle {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("The outbox relay failed and retries in " + this.properties.getRelay().getPollInterval()
-						+ ": " + ex, ex);
+				this.failureWarning.warn("The outbox relay failed and retries every "
+						+ this.properties.getRelay().getPollInterval() + ": " + ex, ex);
 				this.nextPoll = this.clock.instant().plus(this.properties.getRelay().getPollInterval());
 				awaitWork();
 			}
@@ -217,6 +220,7 @@ public class OutboxRelay implements SmartLifecycle {
 			publish(due);
 			return due.size();
 		});
+		this.failureWarning.clear("The outbox relay works again");
 		boolean more = claimed != null && claimed >= batchSize;
 		this.nextPoll = more ? now : now.plus(this.properties.getRelay().getPollInterval());
 		cleanUpIfDue(now);

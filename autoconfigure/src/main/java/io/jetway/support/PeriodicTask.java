@@ -13,8 +13,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Runs a task on a thread of its own with a fixed delay between runs, until stopped. A
- * failing run is logged and the next run happens as planned. Used by the background loops
- * that poll the database (cron, webhooks, inbox retention).
+ * failing run is logged (once a minute while it keeps failing) and the next run happens
+ * as planned. Used by the background loops that poll the database (cron, webhooks, inbox
+ * retention).
  */
 public final class PeriodicTask {
 
@@ -25,6 +26,8 @@ public final class PeriodicTask {
 	private final Duration interval;
 
 	private final Runnable task;
+
+	private final RateLimitedWarning failureWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -79,9 +82,10 @@ public final class PeriodicTask {
 	private void runOnce() {
 		try {
 			this.task.run();
+			this.failureWarning.clear(this.name + " works again");
 		}
 		catch (RuntimeException ex) {
-			logger.warn(this.name + " failed and runs again in " + this.interval + ": " + ex);
+			this.failureWarning.warn(this.name + " failed and runs again every " + this.interval + ": " + ex, ex);
 		}
 	}
 

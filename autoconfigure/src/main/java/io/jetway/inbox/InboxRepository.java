@@ -25,6 +25,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  */
 public class InboxRepository {
 
+	/** By the partial index {@code jetway_inbox_failed_idx}: failed rows are few. */
+	static final String POSTGRESQL_DELETE_FAILED = "DELETE FROM jetway_inbox WHERE ctid IN (SELECT ctid FROM "
+			+ "jetway_inbox WHERE status = 'failed' AND received_at < ? LIMIT ?)";
+
 	/** How long {@link #isReachable()} waits for the database's answer. */
 	static final int PROBE_TIMEOUT_SECONDS = 2;
 
@@ -187,6 +191,25 @@ public class InboxRepository {
 			case MYSQL -> "DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? LIMIT ?";
 			case H2 ->
 				"DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? FETCH FIRST ? ROWS ONLY";
+		};
+		return this.jdbc.update(sql, (statement) -> {
+			this.databaseType.setInstant(statement, 1, before);
+			statement.setInt(2, limit);
+		});
+	}
+
+	/**
+	 * Deletes up to {@code limit} failed rows (messages that failed and were
+	 * dead-lettered, or are still being retried) first received before {@code before}. A
+	 * failed row never marks a message as processed, so deleting it cannot let a
+	 * duplicate through; it only forgets the delivery count and last error of earlier
+	 * deliveries.
+	 */
+	int deleteFailedBefore(Instant before, int limit) {
+		String sql = switch (this.databaseType) {
+			case POSTGRESQL -> POSTGRESQL_DELETE_FAILED;
+			case MYSQL -> "DELETE FROM jetway_inbox WHERE status = 'failed' AND received_at < ? LIMIT ?";
+			case H2 -> "DELETE FROM jetway_inbox WHERE status = 'failed' AND received_at < ? FETCH FIRST ? ROWS ONLY";
 		};
 		return this.jdbc.update(sql, (statement) -> {
 			this.databaseType.setInstant(statement, 1, before);

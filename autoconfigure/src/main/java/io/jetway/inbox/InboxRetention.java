@@ -2,13 +2,17 @@ package io.jetway.inbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.IntUnaryOperator;
 
 import io.jetway.support.PeriodicTask;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Deletes processed inbox rows past the retention, in bounded batches.
+ * Deletes inbox rows past the retention, in bounded batches: processed rows by when they
+ * were processed, failed rows (dead-lettered, or still retried) by when they were first
+ * received.
  */
 public class InboxRetention implements SmartLifecycle {
 
@@ -32,14 +36,20 @@ public class InboxRetention implements SmartLifecycle {
 	 * @return how many rows were deleted
 	 */
 	public int cleanUp() {
+		Instant before = this.clock.instant().minus(this.properties.getRetention());
+		return deleteInBatches((limit) -> this.repository.deleteProcessedBefore(before, limit))
+				+ deleteInBatches((limit) -> this.repository.deleteFailedBefore(before, limit));
+	}
+
+	private int deleteInBatches(IntUnaryOperator deleteUpTo) {
+		int limit = this.properties.getCleanupBatchSize();
 		int total = 0;
 		int deleted;
 		do {
-			deleted = this.repository.deleteProcessedBefore(this.clock.instant().minus(this.properties.getRetention()),
-					this.properties.getCleanupBatchSize());
+			deleted = deleteUpTo.applyAsInt(limit);
 			total += deleted;
 		}
-		while (deleted >= this.properties.getCleanupBatchSize());
+		while (deleted >= limit);
 		return total;
 	}
 

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS jetway_inbox (
 );
 
 CREATE INDEX IF NOT EXISTS jetway_inbox_processed_idx ON jetway_inbox (processed_at) WHERE status = 'processed';
+CREATE INDEX IF NOT EXISTS jetway_inbox_failed_idx ON jetway_inbox (received_at) WHERE status = 'failed';
 
 CREATE TABLE IF NOT EXISTS jetway_jobs (
     id                  UUID                     NOT NULL PRIMARY KEY,

@@ -15,7 +15,8 @@ import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Inbox retention deletes only processed rows past the retention.
+ * Inbox retention deletes processed rows processed, and failed rows first received,
+ * before the retention, and nothing younger.
  */
 class InboxRetentionTests {
 
@@ -27,7 +28,7 @@ class InboxRetentionTests {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
-	void removesOnlyOldProcessedRows(TestDatabase type) throws Exception {
+	void removesOldProcessedAndFailedRows(TestDatabase type) throws Exception {
 		TestDatabaseInstance database = databases.get(type);
 		ConsumerTestSupport.reset(database, nats.url());
 		contextRunner(database, nats.url()).withPropertyValues("jetway.inbox.retention=1h").run((context) -> {
@@ -37,11 +38,15 @@ class InboxRetentionTests {
 			jdbc.update(insert, "old-processed", "processed");
 			jdbc.update(insert, "recent-processed", "processed");
 			jdbc.update(insert, "old-failed", "failed");
+			jdbc.update(insert, "recent-failed", "failed");
+			jdbc.update("UPDATE jetway_inbox SET processed_at = NULL WHERE status <> 'processed'");
 			jdbc.update("UPDATE jetway_inbox SET processed_at = processed_at - INTERVAL '2' HOUR "
+					+ "WHERE message_id = 'old-processed'");
+			jdbc.update("UPDATE jetway_inbox SET received_at = received_at - INTERVAL '2' HOUR "
 					+ "WHERE message_id IN ('old-processed', 'old-failed')");
-			assertThat(context.getBean(InboxRetention.class).cleanUp()).isEqualTo(1);
+			assertThat(context.getBean(InboxRetention.class).cleanUp()).isEqualTo(2);
 			assertThat(jdbc.queryForList("SELECT message_id FROM jetway_inbox ORDER BY message_id", String.class))
-				.containsExactly("old-failed", "recent-processed");
+				.containsExactly("recent-failed", "recent-processed");
 		});
 	}
 

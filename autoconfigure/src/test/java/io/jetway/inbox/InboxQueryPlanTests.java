@@ -29,6 +29,7 @@ class InboxQueryPlanTests {
 	static void fillInbox() throws Exception {
 		postgres = UnanalyzedPostgres.withJetwaySchema("jetway_inbox");
 		postgres.prepare("statuses", List.of("varchar[]", "varchar"), InboxRepository.POSTGRESQL_STATUSES);
+		postgres.prepare("delete_failed", List.of("timestamptz", "int"), InboxRepository.POSTGRESQL_DELETE_FAILED);
 		postgres.jdbc()
 			.update("INSERT INTO jetway_inbox (consumer, message_id, subject, status, deliveries, received_at) "
 					+ "SELECT 'c', 'm-' || g, 's', 'processed', 1, now() FROM generate_series(1, " + ROWS + ") g");
@@ -56,6 +57,16 @@ class InboxQueryPlanTests {
 		for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
 			assertThat(postgres.plan(execute, mode)).as(mode)
 				.contains("Index Scan using jetway_inbox_pkey")
+				.doesNotContain("Seq Scan on jetway_inbox");
+		}
+	}
+
+	@Test
+	void retentionFindsFailedRowsByTheirIndexWithoutStatistics() {
+		assertThat(postgres.neverAnalyzed("jetway_inbox")).isTrue();
+		for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+			assertThat(postgres.plan("EXECUTE delete_failed(now(), 1000)", mode)).as(mode)
+				.contains("jetway_inbox_failed_idx")
 				.doesNotContain("Seq Scan on jetway_inbox");
 		}
 	}

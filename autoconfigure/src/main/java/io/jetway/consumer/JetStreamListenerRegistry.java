@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.jetway.support.AnnotatedMethodCollector.AnnotatedMethod;
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
+import io.jetway.support.AnnotatedMethodCollector.AnnotatedMethod;
+import io.jetway.support.JetwayConfigurationException;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamTopology;
 import io.nats.client.JetStream;
@@ -113,8 +114,11 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 			}
 		});
 		if (!problems.isEmpty()) {
-			throw new IllegalStateException(
-					"Jetway listeners and consumers do not match:\n - " + String.join("\n - ", problems));
+			throw new JetwayConfigurationException(
+					"Jetway listeners and consumers do not match:\n - " + String.join("\n - ", problems), null,
+					"Do what each line says: every jetway.consumers.<name> needs exactly one "
+							+ "@JetStreamListener(\"<name>\") method and a stream (docs/consumers.md)",
+					null);
 		}
 		byConsumer.forEach((consumer, found) -> this.containers.put(consumer,
 				createContainer(consumer, found.get(0), this.properties.getConsumers().get(consumer))));

@@ -19,13 +19,16 @@ import java.util.function.Consumer;
 
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.consumer.JetwayConsumersProperties.TransactionMode;
+import io.jetway.support.JetwayConfigurationException;
 import io.jetway.support.RateLimitedWarning;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
@@ -59,6 +62,9 @@ public class ListenerContainer {
 	 * When a message beyond max-deliver whose inbox row cannot be read is tried again.
 	 */
 	private static final Duration EXHAUSTED_RETRY_DELAY = Duration.ofSeconds(5);
+
+	/** JetStream's error code for "stream not found". */
+	private static final int STREAM_NOT_FOUND = 10059;
 
 	private final String name;
 
@@ -186,7 +192,19 @@ public class ListenerContainer {
 		try {
 			this.ensurer.ensure(this.stream, this.consumerConfiguration, "jetway.consumers." + this.name);
 		}
+		catch (JetwayConfigurationException ex) {
+			throw ex;
+		}
 		catch (Exception ex) {
+			if (isStreamNotFound(ex)) {
+				throw new JetwayConfigurationException(
+						"Consumer '" + this.name + "' reads stream '" + this.stream
+								+ "', which does not exist on the NATS server",
+						"jetway.consumers." + this.name + ".stream",
+						"Declare it with jetway.topology.streams." + this.stream + ".subjects (Jetway creates it at "
+								+ "startup), create it outside the application, or correct the stream's name",
+						ex);
+			}
 			throw new IllegalStateException(
 					"Could not create or update the durable consumer '" + this.name + "' on stream '" + this.stream
 							+ "' (jetway.consumers." + this.name + "): " + ex.getMessage()
@@ -433,6 +451,11 @@ public class ListenerContainer {
 			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
 			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
 		}
+	}
+
+	private static boolean isStreamNotFound(Exception ex) {
+		return NestedExceptionUtils.getMostSpecificCause(ex) instanceof JetStreamApiException api
+				&& api.getApiErrorCode() == STREAM_NOT_FOUND;
 	}
 
 	private static void nakQuietly(Message message) {

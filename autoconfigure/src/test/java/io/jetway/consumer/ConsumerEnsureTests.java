@@ -155,6 +155,40 @@ class ConsumerEnsureTests {
 			});
 	}
 
+	@Test
+	void configuredConsumerWithoutAListenerFailsStartupWithJetwaysReport() {
+		contextRunner(this.database, nats.url()).withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("jetway.consumers.recorder.stream=ORDERS", "jetway.consumers.other.stream=ORDERS")
+			.run((context) -> {
+				FailureAnalysis analysis = jetwaysReport(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains(
+						"jetway.consumers.other is configured but no bean has a @JetStreamListener(\"other\") method");
+				assertThat(analysis.getAction()).contains("docs/consumers.md");
+			});
+	}
+
+	@Test
+	void consumerOfAnUndeclaredStreamFailsStartupWithJetwaysReport() {
+		contextRunner(this.database, nats.url()).withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("jetway.consumers.recorder.stream=PAYMENTS")
+			.run((context) -> {
+				FailureAnalysis analysis = jetwaysReport(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("recorder")
+					.contains("'PAYMENTS'")
+					.contains("does not exist")
+					.contains("(property jetway.consumers.recorder.stream)");
+				assertThat(analysis.getAction()).contains("jetway.topology.streams.PAYMENTS.subjects");
+			});
+	}
+
+	private static FailureAnalysis jetwaysReport(Throwable failure) {
+		assertThat(failure).isNotNull();
+		FailureAnalysis analysis = new JetwayFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("Jetway's failure report for %s", NestedExceptionUtils.getMostSpecificCause(failure))
+			.isNotNull();
+		return analysis;
+	}
+
 	static class RecordingListener {
 
 		static final AtomicInteger calls = new AtomicInteger();

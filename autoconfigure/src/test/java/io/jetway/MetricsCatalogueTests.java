@@ -42,9 +42,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +56,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,8 +104,8 @@ class MetricsCatalogueTests {
 		assertThat(catalogue.keySet()).as("meters of the catalogue in %s", CATALOGUE)
 			.allSatisfy((name) -> assertThat(name).startsWith("jetway."))
 			.containsAll(AT_FIRST_EVENT);
+		// a database of its own and a private nats-server: nothing to clean first
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		reset(database);
 		int port = startReceiver();
 		contextRunner(database).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -247,25 +243,6 @@ class MetricsCatalogueTests {
 		});
 		this.receiver.start();
 		return this.receiver.getAddress().getPort();
-	}
-
-	private static void reset(TestDatabaseInstance database) throws Exception {
-		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
-		for (String table : new String[] { "jetway_jobs", "jetway_outbox", "jetway_inbox", "jetway_job_queues",
-				"jetway_job_schedules", "jetway_job_dispatch" }) {
-			try {
-				jdbc.update("DELETE FROM " + table);
-			}
-			catch (RuntimeException ex) {
-				// created by the first context
-			}
-		}
-		try (Connection connection = Nats.connect(nats.url())) {
-			JetStreamManagement management = connection.jetStreamManagement();
-			for (String stream : management.getStreamNames()) {
-				management.deleteStream(stream);
-			}
-		}
 	}
 
 	record CataloguedMeter(String name, String type, Set<String> tags) {

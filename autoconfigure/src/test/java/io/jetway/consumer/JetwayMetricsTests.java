@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
@@ -37,10 +38,7 @@ class JetwayMetricsTests {
 	void outboxAndConsumerMetersCountWhatHappened() throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.H2);
 		ConsumerTestSupport.reset(database, nats.url());
-		contextRunner(database, nats.url())
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
-			.withUserConfiguration(ConsumerTests.FailOnceListener.class)
+		withMetrics(database).withUserConfiguration(ConsumerTests.FailOnceListener.class)
 			.withPropertyValues("jetway.consumers.fail-once.stream=ORDERS", "jetway.consumers.fail-once.backoff=100ms")
 			.run((context) -> {
 				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
@@ -76,9 +74,7 @@ class JetwayMetricsTests {
 	void outboxAttemptsCountEachFailedAttemptOnceAsFailedOrGivenUp() throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.H2);
 		ConsumerTestSupport.reset(database, nats.url());
-		contextRunner(database, nats.url())
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		withMetrics(database)
 			.withPropertyValues("jetway.outbox.relay.max-attempts=2", "jetway.outbox.relay.backoff.initial=100ms",
 					"jetway.outbox.relay.backoff.max=100ms")
 			.run((context) -> {
@@ -91,6 +87,12 @@ class JetwayMetricsTests {
 				assertThat(outboxAttempts(registry, "failed")).isEqualTo(1);
 				assertThat(outboxAttempts(registry, "published")).isZero();
 			});
+	}
+
+	private static ApplicationContextRunner withMetrics(TestDatabaseInstance database) {
+		return contextRunner(database, nats.url())
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
 	}
 
 	private static double outboxAttempts(MeterRegistry registry, String outcome) {

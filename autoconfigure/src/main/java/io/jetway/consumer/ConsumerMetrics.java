@@ -3,25 +3,34 @@ package io.jetway.consumer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 
+import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
 import io.jetway.topology.Namespace;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters per consumer (tag {@code consumer}): counters
- * {@code jetway.consumer.handled}, {@code jetway.consumer.duplicates},
- * {@code jetway.consumer.failed} (redelivered after a failure),
- * {@code jetway.consumer.dead.lettered}, the {@code jetway.consumer.handler} timer, and
- * the {@code jetway.consumer.lag} gauge (messages the consumer has not been delivered
- * yet, read from the server at most every 5 seconds).
+ * Micrometer meters per consumer (tags {@code consumer} and {@code stream}), all
+ * registered when bound for every consumer under {@code jetway.consumers}: the
+ * {@code jetway.consumer.messages} counter by {@code outcome} ({@code handled},
+ * {@code duplicate}, {@code failed}: redelivered after a failure, or terminated when
+ * dead-lettering is off, {@code dead_lettered}), the {@code jetway.consumer.handler}
+ * timer, and the {@code jetway.consumer.lag} (messages the consumer has not been
+ * delivered yet) and {@code jetway.consumer.ack.pending} (delivered, not acknowledged
+ * yet) gauges, read from the server at most every 5 seconds. The catalogue is in
+ * docs/operations.md.
  */
 public class ConsumerMetrics implements MeterBinder, ConsumerObserver {
+
+	private static final Duration SERVER_READ_INTERVAL = Duration.ofSeconds(5);
 
 	private final JetwayConsumersProperties properties;
 
@@ -43,14 +52,22 @@ public class ConsumerMetrics implements MeterBinder, ConsumerObserver {
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		this.properties.getConsumers().forEach((name, settings) -> {
-			meters(name);
-			String stream = this.namespace.streamName(String.valueOf(settings.getStream()));
-			Gauge.builder("jetway.consumer.lag", new LagProbe(this.management, stream, name), LagProbe::pending)
-				.description("Messages not yet delivered to the consumer")
-				.tag("consumer", name)
-				.strongReference(true)
-				.register(registry);
+			Meters meters = meters(name);
+			if (meters == null) {
+				return;
+			}
+			ConsumerInfoProbe probe = new ConsumerInfoProbe(this.management, meters.stream, name);
+			gauge(registry, "jetway.consumer.lag", "Messages not yet delivered to the consumer", meters.tags, probe,
+					ConsumerInfoProbe::lag);
+			gauge(registry, "jetway.consumer.ack.pending",
+					"Messages delivered to the consumer and not acknowledged yet", meters.tags, probe,
+					ConsumerInfoProbe::ackPending);
 		});
+	}
+
+	private static void gauge(MeterRegistry registry, String name, String description, Tags tags,
+			ConsumerInfoProbe probe, ToDoubleFunction<ConsumerInfoProbe> value) {
+		Gauge.builder(name, probe, value).description(description).tags(tags).strongReference(true).register(registry);
 	}
 
 	@Override
@@ -98,10 +115,20 @@ public class ConsumerMetrics implements MeterBinder, ConsumerObserver {
 		if (current == null) {
 			return null;
 		}
-		return this.meters.computeIfAbsent(consumer, (name) -> new Meters(current, name));
+		return this.meters.computeIfAbsent(consumer, (name) -> new Meters(current, name, streamOf(name)));
+	}
+
+	private String streamOf(String consumer) {
+		ConsumerProperties settings = this.properties.getConsumers().get(consumer);
+		String stream = (settings != null) ? settings.getStream() : null;
+		return (stream != null) ? this.namespace.streamName(stream) : "unknown";
 	}
 
 	private static final class Meters {
+
+		final String stream;
+
+		final Tags tags;
 
 		final Counter handled;
 
@@ -113,24 +140,31 @@ public class ConsumerMetrics implements MeterBinder, ConsumerObserver {
 
 		final Timer handler;
 
-		Meters(MeterRegistry registry, String consumer) {
-			this.handled = Counter.builder("jetway.consumer.handled").tag("consumer", consumer).register(registry);
-			this.duplicates = Counter.builder("jetway.consumer.duplicates")
-				.tag("consumer", consumer)
-				.register(registry);
-			this.failed = Counter.builder("jetway.consumer.failed").tag("consumer", consumer).register(registry);
-			this.deadLettered = Counter.builder("jetway.consumer.dead.lettered")
-				.tag("consumer", consumer)
-				.register(registry);
+		Meters(MeterRegistry registry, String consumer, String stream) {
+			this.stream = stream;
+			this.tags = Tags.of("consumer", consumer, "stream", stream);
+			this.handled = messages(registry, "handled");
+			this.duplicates = messages(registry, "duplicate");
+			this.failed = messages(registry, "failed");
+			this.deadLettered = messages(registry, "dead_lettered");
 			this.handler = Timer.builder("jetway.consumer.handler")
-				.tag("consumer", consumer)
+				.description("Time the consumer's handler took per message")
+				.tags(this.tags)
 				.publishPercentiles(0.5, 0.99)
+				.register(registry);
+		}
+
+		private Counter messages(MeterRegistry registry, String outcome) {
+			return Counter.builder("jetway.consumer.messages")
+				.description("Messages the consumer settled, by outcome")
+				.tags(this.tags)
+				.tag("outcome", outcome)
 				.register(registry);
 		}
 
 	}
 
-	private static final class LagProbe {
+	private static final class ConsumerInfoProbe {
 
 		private final JetStreamManagement management;
 
@@ -140,26 +174,41 @@ public class ConsumerMetrics implements MeterBinder, ConsumerObserver {
 
 		private volatile long readAt;
 
-		private volatile double pending;
+		private volatile double lag;
 
-		LagProbe(JetStreamManagement management, String stream, String consumer) {
+		private volatile double ackPending;
+
+		ConsumerInfoProbe(JetStreamManagement management, String stream, String consumer) {
 			this.management = management;
 			this.stream = stream;
 			this.consumer = consumer;
+			this.readAt = System.nanoTime() - SERVER_READ_INTERVAL.toNanos() - 1;
 		}
 
-		double pending() {
+		double lag() {
+			read();
+			return this.lag;
+		}
+
+		double ackPending() {
+			read();
+			return this.ackPending;
+		}
+
+		private synchronized void read() {
 			long now = System.nanoTime();
-			if (now - this.readAt > Duration.ofSeconds(5).toNanos()) {
+			if (now - this.readAt > SERVER_READ_INTERVAL.toNanos()) {
 				try {
-					this.pending = this.management.getConsumerInfo(this.stream, this.consumer).getNumPending();
+					ConsumerInfo info = this.management.getConsumerInfo(this.stream, this.consumer);
+					this.lag = info.getNumPending();
+					this.ackPending = info.getNumAckPending();
 				}
 				catch (Exception ex) {
-					this.pending = Double.NaN;
+					this.lag = Double.NaN;
+					this.ackPending = Double.NaN;
 				}
 				this.readAt = now;
 			}
-			return this.pending;
 		}
 
 	}

@@ -119,7 +119,7 @@ public class DefaultJobClient implements JobClient {
 				dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
 			}
 			afterCommit(() -> {
-				this.observer.enqueued(type);
+				this.observer.enqueued(queue, type);
 				this.events.transition(job.id(), type, queue, job.state(), 0, null);
 			});
 			return job.id();

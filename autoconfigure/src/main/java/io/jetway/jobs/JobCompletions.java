@@ -264,7 +264,7 @@ public class JobCompletions {
 		logger.warn("Job " + outcome.id() + " (" + finished.type() + "): attempt " + outcome.attempt() + " ended ("
 				+ outcome.state().columnValue() + ") after the job was given to a newer attempt (or failed as "
 				+ "abandoned); its outcome is ignored, but its handler ran while the newer attempt may have run too");
-		this.observer.staleAttempt(finished.type());
+		this.observer.staleAttempt(finished.queue(), finished.type(), finished.duration());
 		finished.release().run();
 	}
 
@@ -295,9 +295,9 @@ public class JobCompletions {
 	private void report(Finished finished) {
 		AttemptOutcome outcome = finished.outcome();
 		switch (outcome.state()) {
-			case COMPLETED -> this.observer.completed(finished.type(), finished.duration());
-			case FAILED -> this.observer.failed(finished.type(), finished.duration(), false);
-			default -> this.observer.failed(finished.type(), finished.duration(), true);
+			case COMPLETED -> this.observer.completed(finished.queue(), finished.type(), finished.duration());
+			case FAILED -> this.observer.failed(finished.queue(), finished.type(), finished.duration(), false);
+			default -> this.observer.failed(finished.queue(), finished.type(), finished.duration(), true);
 		}
 		this.events.transition(outcome.id(), finished.type(), finished.queue(), outcome.state(), outcome.attempt(),
 				outcome.error());

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -553,6 +554,19 @@ public class JobRepository {
 		this.jdbc.query("SELECT status, COUNT(*) AS jobs FROM jetway_jobs GROUP BY status", (ResultSet rows) -> {
 			counts.put(JobState.fromColumn(rows.getString("status")), rows.getLong("jobs"));
 		});
+		return counts;
+	}
+
+	/**
+	 * @return how many jobs each queue holds, by state
+	 */
+	Map<String, Map<JobState, Long>> countByQueueAndState() {
+		Map<String, Map<JobState, Long>> counts = new LinkedHashMap<>();
+		this.jdbc.query("SELECT queue, status, COUNT(*) AS jobs FROM jetway_jobs GROUP BY queue, status",
+				(ResultSet rows) -> {
+					counts.computeIfAbsent(rows.getString("queue"), (queue) -> new EnumMap<>(JobState.class))
+						.put(JobState.fromColumn(rows.getString("status")), rows.getLong("jobs"));
+				});
 		return counts;
 	}
 

@@ -52,8 +52,16 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 
 	private final PeriodicTask timer;
 
+	private final JobObserver observer;
+
 	public JobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
 			JsonMapper jsonMapper, Duration pollInterval, Duration lease, Clock clock) {
+		this(repository, sender, backoff, jsonMapper, pollInterval, lease, clock, JobObserver.NONE);
+	}
+
+	public JobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
+			JsonMapper jsonMapper, Duration pollInterval, Duration lease, Clock clock, JobObserver observer) {
+		this.observer = observer;
 		this.repository = repository;
 		this.sender = sender;
 		this.backoff = backoff;
@@ -91,21 +99,27 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 
 	private void deliver(JobStatus job, Instant lease) {
 		int attempt = job.webhookAttempts() + 1;
+		long start = System.nanoTime();
 		WebhookDeliveryResult result = this.sender.send(job.webhookUrl(), body(job), job.id() + ":webhook");
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		Instant now = this.clock.instant();
 		if (result.isDelivered()) {
-			record(job, lease, "delivered", attempt, null, null);
+			if (record(job, lease, "delivered", attempt, null, null)) {
+				this.observer.webhookAttempt(job.queue(), job.type(), "delivered", took);
+			}
 			return;
 		}
 		Optional<Duration> retry = this.backoff.nextDelay(attempt, result);
 		String error = result.error();
 		if (retry.isPresent()) {
 			if (record(job, lease, "pending", attempt, error, now.plus(retry.get()))) {
+				this.observer.webhookAttempt(job.queue(), job.type(), "retried", took);
 				logger.info("Webhook of job " + job.id() + " attempt " + attempt + " failed (" + error
 						+ "); retrying in " + retry.get());
 			}
 		}
 		else if (record(job, lease, "failed", attempt, error, null)) {
+			this.observer.webhookAttempt(job.queue(), job.type(), "failed", took);
 			logger.warn("Webhook of job " + job.id() + " failed for good after " + attempt + " attempts: " + error);
 		}
 	}

@@ -2,6 +2,8 @@ package io.jetway.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -130,11 +132,11 @@ public class JobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobWebhookDeliveries jobWebhookDeliveries(JobRepository repository, WebhookSender sender,
 			ObjectProvider<WebhookBackoff> backoff, ObjectProvider<JsonMapper> jsonMapper, JobsProperties properties,
-			JetwayWebhookProperties webhooks) {
+			JetwayWebhookProperties webhooks, ObjectProvider<JobObserver> observer) {
 		Duration lease = webhooks.getConnectTimeout().plus(webhooks.getReadTimeout()).plusSeconds(30);
 		return new JobWebhookDeliveries(repository, sender, backoff.getIfAvailable(() -> WebhookBackoff.of(webhooks)),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getPollInterval(), lease,
-				Clock.systemUTC());
+				Clock.systemUTC(), observer.getIfAvailable(() -> JobObserver.NONE));
 	}
 
 	@Bean
@@ -257,8 +259,12 @@ public class JobsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobMetrics jobMetrics(JobRepository repository) {
-			return new JobMetrics(repository);
+		JobMetrics jobMetrics(JobRepository repository, JobsProperties properties, JobHandlers handlers) {
+			return new JobMetrics(repository, () -> {
+				Set<String> queues = new TreeSet<>(properties.getQueues().keySet());
+				queues.addAll(handlers.queues());
+				return queues;
+			});
 		}
 
 		@Bean

@@ -15,11 +15,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters of the outbox: {@code jetway.outbox.pending} (rows waiting),
- * {@code jetway.outbox.oldest.pending.age} (seconds), {@code jetway.outbox.published} and
- * {@code jetway.outbox.failed} counters, and the {@code jetway.outbox.latency} timer from
- * the publish call to the PubAck. The gauges query the table at most once per
- * {@code refresh}.
+ * Micrometer meters of the outbox, all registered when bound:
+ * {@code jetway.outbox.pending} (rows waiting), {@code jetway.outbox.oldest.pending.age}
+ * (seconds), the {@code jetway.outbox.attempts} counter of the relay's publish attempts
+ * by {@code outcome} ({@code published}, {@code failed} and retried later,
+ * {@code given_up}: failed and out of attempts), and the {@code jetway.outbox.latency}
+ * timer from the publish call to the PubAck. The gauges query the table at most once per
+ * {@code refresh}. The catalogue is in docs/operations.md.
  */
 public class OutboxMetrics implements MeterBinder, OutboxObserver {
 
@@ -48,15 +50,9 @@ public class OutboxMetrics implements MeterBinder, OutboxObserver {
 			.description("Age of the oldest pending outbox row")
 			.baseUnit("seconds")
 			.register(registry);
-		Counter published = Counter.builder("jetway.outbox.published")
-			.description("Outbox messages stored by JetStream")
-			.register(registry);
-		Counter failed = Counter.builder("jetway.outbox.failed")
-			.description("Failed outbox publish attempts")
-			.register(registry);
-		Counter givenUp = Counter.builder("jetway.outbox.given.up")
-			.description("Outbox rows marked failed after the maximum attempts")
-			.register(registry);
+		Counter published = attempts(registry, "published");
+		Counter failed = attempts(registry, "failed");
+		Counter givenUp = attempts(registry, "given_up");
 		Timer latency = Timer.builder("jetway.outbox.latency")
 			.description("Time from the publish call to the PubAck")
 			.publishPercentiles(0.5, 0.99)
@@ -73,11 +69,18 @@ public class OutboxMetrics implements MeterBinder, OutboxObserver {
 
 			@Override
 			public void failed(int count, int gaveUp) {
-				failed.increment(count);
+				failed.increment(count - gaveUp);
 				givenUp.increment(gaveUp);
 			}
 
 		};
+	}
+
+	private static Counter attempts(MeterRegistry registry, String outcome) {
+		return Counter.builder("jetway.outbox.attempts")
+			.description("Publish attempts of outbox rows by the relay, by outcome")
+			.tag("outcome", outcome)
+			.register(registry);
 	}
 
 	@Override

@@ -15,7 +15,7 @@ import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,8 +168,8 @@ class JobAttemptTests {
 	}
 
 	private static double staleAttempts(SimpleMeterRegistry registry) {
-		Counter counter = registry.find("jetway.jobs.stale").counter();
-		return (counter != null) ? counter.count() : 0;
+		Timer stale = registry.find("jetway.jobs.attempts").tag("outcome", "stale").timer();
+		return (stale != null) ? stale.count() : 0;
 	}
 
 	static class AttemptHandlers {

@@ -13,7 +13,7 @@ import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
 import io.jetway.test.net.FaultProxy;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -93,8 +93,8 @@ class JobPartitionTests {
 	}
 
 	private static double stale(SimpleMeterRegistry registry) {
-		Counter counter = registry.find("jetway.jobs.stale").counter();
-		return (counter != null) ? counter.count() : 0;
+		Timer stale = registry.find("jetway.jobs.attempts").tag("outcome", "stale").timer();
+		return (stale != null) ? stale.count() : 0;
 	}
 
 	static class PartitionHandlers {

@@ -42,7 +42,7 @@ class JobsBenchmarkApplication {
 		final AtomicLong completed = new AtomicLong();
 
 		@Override
-		public void completed(String type, Duration duration) {
+		public void completed(String queue, String type, Duration duration) {
 			this.completed.incrementAndGet();
 		}
 

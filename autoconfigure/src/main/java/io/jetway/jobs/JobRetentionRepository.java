@@ -11,7 +11,9 @@ import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
 
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -53,16 +55,25 @@ class JobRetentionRepository {
 			+ "SELECT (SELECT j.queue FROM jetway_jobs j WHERE j.queue > q.queue ORDER BY j.queue LIMIT 1) "
 			+ "FROM queues q WHERE q.queue IS NOT NULL) SELECT queue FROM queues WHERE queue IS NOT NULL";
 
+	/** How often a batch that lost a deadlock runs before the run gives up. */
+	private static final int LOCK_ATTEMPTS = 5;
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
 
 	private final TransactionTemplate transactions;
 
+	/**
+	 * @param transactions its transaction manager runs each batch of MySQL/MariaDB and
+	 * H2, at READ COMMITTED (no gap locks: a batch locks the rows it deletes, not the
+	 * ranges between them)
+	 */
 	JobRetentionRepository(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
-		this.transactions = transactions;
+		this.transactions = new TransactionTemplate(transactions.getTransactionManager());
+		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 	}
 
 	List<String> queues() {
@@ -84,6 +95,25 @@ class JobRetentionRepository {
 				statement.setInt(8, limit);
 			}, (rows, rowNum) -> createdAt(rows));
 		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				return deleteInTransaction(queue, from, cutoffs, limit);
+			}
+			catch (PessimisticLockingFailureException ex) {
+				// a deadlock with another instance's batch (MariaDB): this batch was
+				// rolled
+				// back as a whole, so it can run again
+				if (attempt >= LOCK_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/**
+	 * MySQL/MariaDB and H2: locks a batch, then deletes it by id.
+	 */
+	private List<Instant> deleteInTransaction(String queue, Instant from, Cutoffs cutoffs, int limit) {
 		List<Instant> deleted = this.transactions.execute((status) -> {
 			List<Deletable> rows = this.jdbc.query("SELECT id, created_at FROM jetway_jobs WHERE " + DELETABLE
 					+ " ORDER BY created_at LIMIT ? " + this.databaseType.forUpdateSkipLocked(), (statement) -> {

@@ -111,9 +111,17 @@ public class DefaultJobClient implements JobClient {
 				this.pendingInserts.inserted(job);
 			}
 			else {
-				return this.repository.findIdByIdempotencyKey(options.idempotencyKey())
-					.orElseThrow(() -> new IllegalStateException(
-							"Job with idempotency key '" + options.idempotencyKey() + "' vanished while enqueueing"));
+				Optional<UUID> existing = this.repository.findIdByIdempotencyKey(options.idempotencyKey());
+				if (existing.isPresent()) {
+					return existing.get();
+				}
+				// the key's job was deleted (job retention) after the insert saw it: the
+				// key is free now
+				if (!this.repository.insert(job)) {
+					throw new IllegalStateException("Job with idempotency key '" + options.idempotencyKey()
+							+ "' vanished while enqueueing, twice");
+				}
+				this.pendingInserts.inserted(job);
 			}
 			if (!direct) {
 				dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);

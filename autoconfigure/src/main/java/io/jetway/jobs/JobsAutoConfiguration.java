@@ -253,6 +253,17 @@ public class JobsAutoConfiguration {
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 
+	@Bean
+	@ConditionalOnBooleanProperty(name = "jetway.jobs.retention.enabled", matchIfMissing = true)
+	@ConditionalOnMissingBean
+	JobRetention jobRetention(JobsProperties properties, DataSource dataSource, DatabaseType databaseType) {
+		JobsProperties.Retention retention = JobRetention.check(properties.getRetention());
+		return new JobRetention(
+				new JobRetentionRepository(new JdbcTemplate(dataSource), databaseType,
+						new TransactionTemplate(new DataSourceTransactionManager(dataSource))),
+				retention, Clock.systemUTC());
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	static class JobMetricsConfiguration {

@@ -55,6 +55,15 @@ public class JobsProperties {
 	 */
 	private final Dispatch dispatch = new Dispatch();
 
+	/**
+	 * How long finished jobs are kept.
+	 */
+	private final Retention retention = new Retention();
+
+	public Retention getRetention() {
+		return this.retention;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -339,6 +348,94 @@ public class JobsProperties {
 
 		public void setPayload(String payload) {
 			this.payload = payload;
+		}
+
+	}
+
+	/**
+	 * How long finished jobs are kept in jetway_jobs. Unfinished jobs and cron schedules
+	 * are never deleted.
+	 */
+	public static class Retention {
+
+		/**
+		 * Whether finished jobs are deleted once past their age.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a completed job is kept after it completed.
+		 */
+		private Duration succeeded = Duration.ofDays(7);
+
+		/**
+		 * How long a failed or cancelled job is kept after it failed or was cancelled (a
+		 * cancelled job also at least this long after its run time).
+		 */
+		private Duration failed = Duration.ofDays(30);
+
+		/**
+		 * How long a job with an idempotency key is kept at least after it was enqueued,
+		 * whatever its age: enqueues with the key return that job for at least this long.
+		 */
+		private Duration idempotencyKeyWindow = Duration.ofHours(24);
+
+		/**
+		 * How often finished jobs past their age are deleted.
+		 */
+		private Duration cleanupInterval = Duration.ofMinutes(5);
+
+		/**
+		 * Jobs deleted per statement (and transaction).
+		 */
+		private int batchSize = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getSucceeded() {
+			return this.succeeded;
+		}
+
+		public void setSucceeded(Duration succeeded) {
+			this.succeeded = succeeded;
+		}
+
+		public Duration getFailed() {
+			return this.failed;
+		}
+
+		public void setFailed(Duration failed) {
+			this.failed = failed;
+		}
+
+		public Duration getIdempotencyKeyWindow() {
+			return this.idempotencyKeyWindow;
+		}
+
+		public void setIdempotencyKeyWindow(Duration idempotencyKeyWindow) {
+			this.idempotencyKeyWindow = idempotencyKeyWindow;
+		}
+
+		public Duration getCleanupInterval() {
+			return this.cleanupInterval;
+		}
+
+		public void setCleanupInterval(Duration cleanupInterval) {
+			this.cleanupInterval = cleanupInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 	}

@@ -17,109 +17,70 @@ public enum JetwayObservationDocumentation implements ObservationDocumentation {
 	 * published directly; also one job enqueue. Injects {@code traceparent} into the
 	 * message headers (stored with the outbox row) or the job row.
 	 */
-	PUBLISH {
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultPublishObservationConvention.class;
-		}
-
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeyNames.TYPE, LowCardinalityKeyNames.OUTCOME };
-		}
-
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeyNames.MESSAGE_ID, HighCardinalityKeyNames.SUBJECT };
-		}
-	},
+	PUBLISH(DefaultPublishObservationConvention.class,
+			new KeyName[] { LowCardinalityKeyNames.TYPE, LowCardinalityKeyNames.OUTCOME },
+			new KeyName[] { HighCardinalityKeyNames.MESSAGE_ID, HighCardinalityKeyNames.SUBJECT }),
 
 	/**
 	 * One batch of outbox rows published by the relay. Each row keeps the trace context
 	 * stored with it, sent as its {@code traceparent} header.
 	 */
-	OUTBOX_RELAY {
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultOutboxRelayObservationConvention.class;
-		}
-
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeyNames.OUTCOME };
-		}
-
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeyNames.ROWS, HighCardinalityKeyNames.FAILED_ROWS };
-		}
-	},
+	OUTBOX_RELAY(DefaultOutboxRelayObservationConvention.class, new KeyName[] { LowCardinalityKeyNames.OUTCOME },
+			new KeyName[] { HighCardinalityKeyNames.ROWS, HighCardinalityKeyNames.FAILED_ROWS }),
 
 	/**
 	 * One invocation of a {@code @JetStreamListener} method, continuing the trace of the
 	 * message's {@code traceparent} header.
 	 */
-	LISTENER {
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultListenerObservationConvention.class;
-		}
-
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeyNames.STREAM, LowCardinalityKeyNames.CONSUMER,
-					LowCardinalityKeyNames.TYPE, LowCardinalityKeyNames.OUTCOME };
-		}
-
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeyNames.MESSAGE_ID, HighCardinalityKeyNames.SUBJECT };
-		}
-	},
+	LISTENER(DefaultListenerObservationConvention.class,
+			new KeyName[] { LowCardinalityKeyNames.STREAM, LowCardinalityKeyNames.CONSUMER, LowCardinalityKeyNames.TYPE,
+					LowCardinalityKeyNames.OUTCOME },
+			new KeyName[] { HighCardinalityKeyNames.MESSAGE_ID, HighCardinalityKeyNames.SUBJECT }),
 
 	/**
 	 * One attempt of a job, continuing the trace stored with the job row when it was
 	 * enqueued.
 	 */
-	JOB {
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultJobObservationConvention.class;
-		}
-
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeyNames.QUEUE, LowCardinalityKeyNames.TYPE,
-					LowCardinalityKeyNames.OUTCOME };
-		}
-
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeyNames.JOB_ID, HighCardinalityKeyNames.ATTEMPT };
-		}
-	},
+	JOB(DefaultJobObservationConvention.class,
+			new KeyName[] { LowCardinalityKeyNames.QUEUE, LowCardinalityKeyNames.TYPE, LowCardinalityKeyNames.OUTCOME },
+			new KeyName[] { HighCardinalityKeyNames.JOB_ID, HighCardinalityKeyNames.ATTEMPT }),
 
 	/**
 	 * One webhook delivery attempt of a finished job, continuing the trace stored with
 	 * the job row; the request carries that {@code traceparent}.
 	 */
-	WEBHOOK {
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultWebhookObservationConvention.class;
-		}
+	WEBHOOK(DefaultWebhookObservationConvention.class,
+			new KeyName[] { LowCardinalityKeyNames.QUEUE, LowCardinalityKeyNames.TYPE, LowCardinalityKeyNames.OUTCOME },
+			new KeyName[] { HighCardinalityKeyNames.JOB_ID, HighCardinalityKeyNames.ATTEMPT });
 
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return new KeyName[] { LowCardinalityKeyNames.QUEUE, LowCardinalityKeyNames.TYPE,
-					LowCardinalityKeyNames.OUTCOME };
-		}
+	private final Class<? extends ObservationConvention<? extends Observation.Context>> defaultConvention;
 
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return new KeyName[] { HighCardinalityKeyNames.JOB_ID, HighCardinalityKeyNames.ATTEMPT };
-		}
-	};
+	private final KeyName[] lowCardinalityKeyNames;
+
+	private final KeyName[] highCardinalityKeyNames;
+
+	JetwayObservationDocumentation(
+			Class<? extends ObservationConvention<? extends Observation.Context>> defaultConvention,
+			KeyName[] lowCardinalityKeyNames, KeyName[] highCardinalityKeyNames) {
+		this.defaultConvention = defaultConvention;
+		this.lowCardinalityKeyNames = lowCardinalityKeyNames;
+		this.highCardinalityKeyNames = highCardinalityKeyNames;
+	}
+
+	@Override
+	public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
+		return this.defaultConvention;
+	}
+
+	@Override
+	public KeyName[] getLowCardinalityKeyNames() {
+		return this.lowCardinalityKeyNames.clone();
+	}
+
+	@Override
+	public KeyName[] getHighCardinalityKeyNames() {
+		return this.highCardinalityKeyNames.clone();
+	}
 
 	/** The value of {@link LowCardinalityKeyNames#OUTCOME} when the work succeeded. */
 	public static final String SUCCESS = "success";

@@ -1,8 +1,13 @@
 package io.jetway.observation;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.common.KeyValues;
+import io.micrometer.common.docs.KeyName;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.Test;
@@ -118,6 +123,36 @@ class ObservationConventionsTests {
 		assertThat(JobRowObservationContext.carrier(null)).isEmpty();
 		assertThat(JobRowObservationContext.carrier(TRACEPARENT + "\r\nX-Evil: 1")).isEmpty();
 		assertThat(JobRowObservationContext.carrier("not a traceparent")).isEmpty();
+	}
+
+	@Test
+	void documentationListsTheKeysAndConventionOfEachObservation() {
+		UUID id = UUID.randomUUID();
+		NatsMessage message = NatsMessage.builder().subject("orders.created").data(new byte[0]).build();
+		documents(JetwayObservationDocumentation.PUBLISH, DefaultPublishObservationConvention.INSTANCE,
+				new PublishObservationContext("orders.created", null, "id-1", new Headers()));
+		documents(JetwayObservationDocumentation.OUTBOX_RELAY, DefaultOutboxRelayObservationConvention.INSTANCE,
+				new OutboxRelayObservationContext(1));
+		documents(JetwayObservationDocumentation.LISTENER, DefaultListenerObservationConvention.INSTANCE,
+				new ListenerObservationContext(message, "billing", "ORDERS", "id-1"));
+		documents(JetwayObservationDocumentation.JOB, DefaultJobObservationConvention.INSTANCE,
+				new JobObservationContext(id, "send-mail", "mail", 1, null));
+		documents(JetwayObservationDocumentation.WEBHOOK, DefaultWebhookObservationConvention.INSTANCE,
+				new WebhookObservationContext(id, "send-mail", "mail", 1, null));
+	}
+
+	private static <C extends Observation.Context> void documents(JetwayObservationDocumentation documentation,
+			ObservationConvention<C> convention, C context) {
+		assertThat(documentation.getDefaultConvention()).isEqualTo(convention.getClass());
+		assertThat(convention.supportsContext(context)).isTrue();
+		assertThat(tags(convention.getLowCardinalityKeyValues(context))).extracting((tag) -> tag.split("=")[0])
+			.containsExactlyInAnyOrderElementsOf(keys(documentation.getLowCardinalityKeyNames()));
+		assertThat(tags(convention.getHighCardinalityKeyValues(context))).extracting((tag) -> tag.split("=")[0])
+			.containsExactlyInAnyOrderElementsOf(keys(documentation.getHighCardinalityKeyNames()));
+	}
+
+	private static List<String> keys(KeyName[] names) {
+		return Arrays.stream(names).map(KeyName::asString).toList();
 	}
 
 	private static String[] tags(KeyValues keyValues) {

@@ -3,6 +3,7 @@ package io.jetway.consumer;
 import java.time.Clock;
 
 import io.jetway.connection.NatsConnectionAutoConfiguration;
+import io.jetway.observation.ListenerObservationConvention;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
@@ -10,6 +11,7 @@ import io.jetway.topology.StreamSettings;
 import io.jetway.topology.StreamTopology;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -32,7 +34,8 @@ import org.springframework.context.annotation.Configuration;
 		after = { NatsConnectionAutoConfiguration.class, TopologyAutoConfiguration.class,
 				OutboxAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-				"io.jetway.inbox.InboxAutoConfiguration" })
+				"io.jetway.inbox.InboxAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ Connection.class, JsonMapper.class })
 @ConditionalOnBean({ Connection.class, Namespace.class })
 @EnableConfigurationProperties({ JetwayConsumersProperties.class, JetwayListenerProperties.class })
@@ -95,11 +98,16 @@ public class ConsumerAutoConfiguration {
 			JetwayConsumersProperties properties, JetwayListenerProperties listenerProperties, Namespace namespace,
 			ObjectProvider<JsonMapper> jsonMapper, ConsumerEnsurer ensurer, JetStream jetStream,
 			DeadLetterPublisher deadLetterPublisher, ObjectProvider<ConsumerObserver> observers,
-			ObjectProvider<DeliveryProcessorFactory> inboxProcessors) {
-		return new JetStreamListenerRegistry(listeners, properties, namespace,
+			ObjectProvider<DeliveryProcessorFactory> inboxProcessors,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ListenerObservationConvention> observationConvention) {
+		JetStreamListenerRegistry registry = new JetStreamListenerRegistry(listeners, properties, namespace,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), ensurer, jetStream, deadLetterPublisher,
 				observers.getIfAvailable(() -> ConsumerObserver.NONE), inboxProcessors.getIfAvailable(),
 				listenerProperties.getShutdownTimeout());
+		registry.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		registry.setObservationConvention(observationConvention.getIfUnique());
+		return registry;
 	}
 
 }

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
+import io.jetway.observation.ListenerObservationConvention;
 import io.jetway.support.AnnotatedMethodCollector.AnnotatedMethod;
 import io.jetway.support.JetwayConfigurationException;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamTopology;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.JetStream;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -65,6 +67,10 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 
 	private volatile boolean running;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable ListenerObservationConvention observationConvention;
+
 	public JetStreamListenerRegistry(JetStreamListenerAnnotationBeanPostProcessor listeners,
 			JetwayConsumersProperties properties, Namespace namespace, JsonMapper jsonMapper, ConsumerEnsurer ensurer,
 			JetStream jetStream, DeadLetterPublisher deadLetterPublisher, ConsumerObserver observer,
@@ -79,6 +85,23 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 		this.observer = observer;
 		this.inboxProcessors = inboxProcessors;
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Sets the registry of the {@code jetway.listener} observations, one per handler
+	 * invocation.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces {@link io.jetway.observation.DefaultListenerObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable ListenerObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	@Override
@@ -136,10 +159,11 @@ public class JetStreamListenerRegistry implements SmartInitializingSingleton, Sm
 		}
 		InFlightMessages inFlight = new InFlightMessages();
 		HandlerWatchdog watchdog = new HandlerWatchdog(consumer, settings.getHandlerTimeout());
-		ListenerInvoker invoker = new ListenerInvoker(method, watchdog);
+		String stream = this.namespace.streamName(settings.getStream());
+		ListenerInvoker invoker = new ListenerInvoker(method, watchdog, stream, this.observationRegistry,
+				this.observationConvention);
 		DeliveryProcessor processor = new DeadLetterReplayFilter(consumer, settings.isInbox()
 				? this.inboxProcessors.create(invoker, settings) : new DirectDeliveryProcessor(invoker));
-		String stream = this.namespace.streamName(settings.getStream());
 		ContainerSettings containerSettings = new ContainerSettings(consumer, stream,
 				consumerConfiguration(consumer, settings), settings, deadLetterSubject(consumer, settings),
 				this.deadLetterPublisher, this.ensurer, this.jetStream, this.observer, this.shutdownTimeout);

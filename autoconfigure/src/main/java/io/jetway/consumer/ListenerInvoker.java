@@ -1,10 +1,21 @@
 package io.jetway.consumer;
 
+import io.jetway.observation.DefaultListenerObservationConvention;
+import io.jetway.observation.JetwayMdc;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.ListenerObservationContext;
+import io.jetway.observation.ListenerObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls a listener method for one message under the consumer's handler timeout. (The
- * container keeps the message's ack wait alive from fetch to settlement.)
+ * container keeps the message's ack wait alive from fetch to settlement.) Each call is a
+ * {@code jetway.listener} observation that continues the trace of the message's
+ * {@code traceparent} header, with the message id in the MDC
+ * ({@value JetwayMdc#MESSAGE_ID}).
  */
 public class ListenerInvoker {
 
@@ -12,9 +23,19 @@ public class ListenerInvoker {
 
 	private final HandlerWatchdog watchdog;
 
-	ListenerInvoker(ListenerMethod method, HandlerWatchdog watchdog) {
+	private final String stream;
+
+	private final ObservationRegistry observationRegistry;
+
+	private final @Nullable ListenerObservationConvention observationConvention;
+
+	ListenerInvoker(ListenerMethod method, HandlerWatchdog watchdog, String stream,
+			ObservationRegistry observationRegistry, @Nullable ListenerObservationConvention observationConvention) {
 		this.method = method;
 		this.watchdog = watchdog;
+		this.stream = stream;
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
 	}
 
 	public String consumer() {
@@ -35,6 +56,26 @@ public class ListenerInvoker {
 	 * did after the interrupt)
 	 */
 	public void invoke(Message message) throws Exception {
+		String messageId = messageId(message);
+		Observation observation = JetwayObservationDocumentation.LISTENER.observation(this.observationConvention,
+				DefaultListenerObservationConvention.INSTANCE,
+				() -> new ListenerObservationContext(message, this.method.consumer(), this.stream, messageId),
+				this.observationRegistry);
+		observation.start();
+		try (Observation.Scope scope = observation.openScope();
+				JetwayMdc.Entry mdc = JetwayMdc.put(JetwayMdc.MESSAGE_ID, messageId)) {
+			invokeObserved(message);
+		}
+		catch (Exception ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void invokeObserved(Message message) throws Exception {
 		HandlerWatchdog.Run run = this.watchdog.started(message);
 		Exception failure = null;
 		try {

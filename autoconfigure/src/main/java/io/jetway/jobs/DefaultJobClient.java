@@ -9,10 +9,18 @@ import java.util.function.Supplier;
 
 import io.jetway.jobs.JobMessages.JobMessage;
 import io.jetway.jobs.JobRepository.NewJob;
+import io.jetway.observation.DefaultPublishObservationConvention;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.PublishObservationContext;
+import io.jetway.observation.PublishObservationConvention;
+import io.jetway.publish.JetwayHeaders;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
 import io.jetway.support.MessageIds;
 import io.jetway.support.SeparateTransactions;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.nats.client.impl.Headers;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,6 +64,10 @@ public class DefaultJobClient implements JobClient {
 
 	private final PendingJobInserts pendingInserts;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable PublishObservationConvention publishObservationConvention;
+
 	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
@@ -72,6 +84,24 @@ public class DefaultJobClient implements JobClient {
 		this.observer = observer;
 		this.clock = clock;
 		this.pendingInserts = new PendingJobInserts(repository, dispatcher, SeparateTransactions.of(transactions));
+	}
+
+	/**
+	 * Sets the registry of the {@code jetway.publish} observation made for every enqueue;
+	 * with a tracing bridge, the job row stores its W3C {@code traceparent}, which the
+	 * job's attempts and webhook continue.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces {@link DefaultPublishObservationConvention} for enqueues.
+	 * @param publishObservationConvention the convention, or {@code null} for the default
+	 */
+	public void setPublishObservationConvention(@Nullable PublishObservationConvention publishObservationConvention) {
+		this.publishObservationConvention = publishObservationConvention;
 	}
 
 	@Override
@@ -100,8 +130,24 @@ public class DefaultJobClient implements JobClient {
 		boolean direct = this.pendingInserts.dispatchesDirectly() && !delayed
 				&& (TransactionSynchronizationManager.isSynchronizationActive()
 						|| !TransactionSynchronizationManager.isActualTransactionActive());
-		NewJob job = new NewJob(MessageIds.next(), type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
-				maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now, direct);
+		UUID jobId = MessageIds.next();
+		// the carrier a tracing bridge injects the enqueuing trace into, stored with the
+		// row
+		Headers trace = new Headers();
+		Observation observation = JetwayObservationDocumentation.PUBLISH.observation(this.publishObservationConvention,
+				DefaultPublishObservationConvention.INSTANCE,
+				() -> new PublishObservationContext(QUEUE_SUBJECT_PREFIX + queue, type, jobId.toString(), trace),
+				this.observationRegistry);
+		return observation
+			.observe(() -> insert(new NewJob(jobId, type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
+					maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now,
+					direct, trace.getFirst(JetwayHeaders.TRACEPARENT)), options, runAt, delayed));
+	}
+
+	private UUID insert(NewJob job, JobOptions options, Instant runAt, boolean delayed) {
+		String type = job.type();
+		String queue = job.queue();
+		boolean direct = job.direct();
 		UUID id = inTransaction(() -> {
 			if (options.idempotencyKey() == null) {
 				// nothing to ask the database: inserted with the transaction's other jobs

@@ -7,6 +7,10 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.jetway.consumer.InFlightMessages;
 import io.jetway.consumer.NonRetryableException;
+import io.jetway.observation.DefaultJobObservationConvention;
+import io.jetway.observation.JetwayMdc;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.JobObservationContext;
 import io.jetway.jobs.JobCompletions.Finished;
 import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.AttemptOutcome;
@@ -14,9 +18,11 @@ import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.jetway.jobs.TransactionalJobRunner.Ending;
 import io.jetway.support.Backoff;
+import io.micrometer.observation.Observation;
 import io.nats.client.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one attempt of a claimed job on the calling pool thread: its handler, with the
@@ -61,10 +67,13 @@ final class JobAttemptRunner {
 
 	private final JobHandBacks handBacks;
 
+	private final JobWorker.Observations observations;
+
 	JobAttemptRunner(String queue, QueueProperties properties, Backoff backoff, JobHandlers handlers,
 			JobRepository repository, JobCompletions completions, JobEvents events, Clock clock,
 			InFlightMessages inFlight, JobSlots slots, JobThreadPool pool, ScheduledExecutorService timers,
-			TransactionalJobRunner transactional, JobHandBacks handBacks) {
+			TransactionalJobRunner transactional, JobHandBacks handBacks, JobWorker.Observations observations) {
+		this.observations = observations;
 		this.handBacks = handBacks;
 		this.queue = queue;
 		this.properties = properties;
@@ -81,7 +90,32 @@ final class JobAttemptRunner {
 		this.transactional = transactional;
 	}
 
+	/**
+	 * Runs the attempt as a {@code jetway.job} observation that continues the trace
+	 * stored with the job, with the job id in the MDC ({@value JetwayMdc#JOB_ID}).
+	 */
 	void run(ClaimedJob job, Message message) {
+		Observation observation = JetwayObservationDocumentation.JOB.observation(this.observations.convention(),
+				DefaultJobObservationConvention.INSTANCE,
+				() -> new JobObservationContext(job.id(), job.type(), job.queue(), job.attempt(), job.traceparent()),
+				this.observations.registry());
+		observation.start();
+		try (Observation.Scope scope = observation.openScope();
+				JetwayMdc.Entry mdc = JetwayMdc.put(JetwayMdc.JOB_ID, job.id().toString())) {
+			Throwable failure = runObserved(job, message);
+			if (failure != null) {
+				observation.error(failure);
+			}
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	/**
+	 * @return why the attempt failed, if it did
+	 */
+	private @Nullable Throwable runObserved(ClaimedJob job, Message message) {
 		// here rather than on the fetch thread, which claims the next batch meanwhile
 		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
 		long start = System.nanoTime();
@@ -89,6 +123,7 @@ final class JobAttemptRunner {
 				this.slots, this.pool);
 		AttemptOutcome outcome;
 		Ending ending = Ending.SUBMIT;
+		Exception caught = null;
 		try {
 			JobHandlerMethod handler = this.handlers.get(job.type());
 			if (handler == null) {
@@ -109,6 +144,7 @@ final class JobAttemptRunner {
 			}
 		}
 		catch (Exception ex) {
+			caught = ex;
 			if (!attempt.timedOut() && this.pool.interruptedByStop()) {
 				// the stop's interrupt, not the handler's failure: the attempt does not
 				// count
@@ -143,6 +179,10 @@ final class JobAttemptRunner {
 				this.handBacks.handBack(List.of(new HandedBack(job.id(), job.attempt(), message)), HAND_BACK_DELAY);
 			}
 		}
+		if (ending == Ending.HAND_BACK || outcome.state() == JobState.COMPLETED) {
+			return null;
+		}
+		return (caught != null) ? caught : new IllegalStateException(String.valueOf(outcome.error()));
 	}
 
 	Exception timeoutError() {

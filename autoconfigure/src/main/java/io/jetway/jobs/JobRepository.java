@@ -41,7 +41,7 @@ public class JobRepository {
 			+ "webhook_status, webhook_attempts, webhook_last_error";
 
 	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload, "
-			+ "claim_seq, run_at";
+			+ "claim_seq, run_at, traceparent";
 
 	/**
 	 * How far ahead of its run time a scheduled or pending job may be claimed, for clocks
@@ -54,12 +54,13 @@ public class JobRepository {
 	 * column.
 	 */
 	static final String POSTGRESQL_INSERT_ALL = "INSERT INTO jetway_jobs (id, type, queue, status, attempts, "
-			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at, enqueue_xid) SELECT r.id, r.type, "
-			+ "r.queue, r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, r.run_at, r.created_at, "
-			+ "CASE WHEN r.direct THEN pg_current_xact_id() END "
+			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at, enqueue_xid, traceparent) "
+			+ "SELECT r.id, r.type, r.queue, r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, "
+			+ "r.run_at, r.created_at, CASE WHEN r.direct THEN pg_current_xact_id() END, r.traceparent "
 			+ "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], "
-			+ "?::timestamptz[], ?::timestamptz[], ?::bool[]) "
-			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at, direct)";
+			+ "?::timestamptz[], ?::timestamptz[], ?::bool[], ?::text[]) "
+			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at, direct, "
+			+ "traceparent)";
 
 	/**
 	 * Applies a batch of attempt outcomes in one statement (now, then arrays of ids,
@@ -99,7 +100,8 @@ public class JobRepository {
 			+ "FROM (SELECT ?::timestamptz AS now) n, unnest(?::uuid[], ?::int8[]) AS r(id, seq) "
 			+ "WHERE j.id = r.id AND ((j.status IN ('scheduled', 'pending') AND j.run_at <= ?) "
 			+ "OR (j.status = 'running' AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
-			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload, j.claim_seq, j.run_at";
+			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload, j.claim_seq, j.run_at, "
+			+ "j.traceparent";
 
 	/** Parts of the claim statement. */
 	private static final class Sql {
@@ -193,7 +195,8 @@ public class JobRepository {
 						.texts(NewJob::webhookUrl)
 						.instants(NewJob::createdAt)
 						.instants(NewJob::runAt)
-						.booleans(NewJob::direct));
+						.booleans(NewJob::direct)
+						.texts(NewJob::traceparent));
 			return;
 		}
 		this.jdbc.batchUpdate(insertStatement(), jobs, jobs.size(), this::bindNewJob);
@@ -201,8 +204,8 @@ public class JobRepository {
 
 	private String insertStatement() {
 		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
-				+ "created_at, run_at, updated_at";
-		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?";
+				+ "created_at, run_at, updated_at, traceparent";
+		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?";
 		return switch (this.databaseType) {
 			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + ", enqueue_xid) " + values
 					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
@@ -222,8 +225,9 @@ public class JobRepository {
 		this.databaseType.setInstant(statement, 9, job.createdAt());
 		this.databaseType.setInstant(statement, 10, job.runAt());
 		this.databaseType.setInstant(statement, 11, job.createdAt());
+		statement.setString(12, job.traceparent());
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			statement.setBoolean(12, job.direct());
+			statement.setBoolean(13, job.direct());
 		}
 	}
 
@@ -302,12 +306,12 @@ public class JobRepository {
 				if (takeOver && job.attempt() >= job.maxAttempts()) {
 					exhausted.add(job);
 					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(),
-							job.maxAttempts(), job.payload(), false, sequence, job.runAt(), true));
+							job.maxAttempts(), job.payload(), false, sequence, job.runAt(), true, job.traceparent()));
 				}
 				else if (due || takeOver) {
 					claimable.add(job);
 					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt() + 1,
-							job.maxAttempts(), job.payload(), true, sequence, job.runAt(), false));
+							job.maxAttempts(), job.payload(), true, sequence, job.runAt(), false, job.traceparent()));
 				}
 				else {
 					result.add(job);
@@ -387,7 +391,7 @@ public class JobRepository {
 		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
 				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
 				rows.getString("payload"), claimed, claimSequence, this.databaseType.getInstant(rows, "run_at"),
-				abandoned);
+				abandoned, rows.getString("traceparent"));
 	}
 
 	/**
@@ -641,6 +645,15 @@ public class JobRepository {
 				});
 	}
 
+	/**
+	 * @return the W3C trace context stored when the job was enqueued, if any
+	 */
+	@Nullable String traceparent(UUID id) {
+		List<String> found = this.jdbc.query("SELECT traceparent FROM jetway_jobs WHERE id = ?",
+				(statement) -> this.databaseType.setUuid(statement, 1, id), (rows, rowNum) -> rows.getString(1));
+		return found.isEmpty() ? null : found.get(0);
+	}
+
 	List<UUID> dueWebhooks(Instant now, int limit) {
 		return this.jdbc.query("SELECT id FROM jetway_jobs WHERE webhook_status = 'pending' AND webhook_next_at <= ? "
 				+ "ORDER BY webhook_next_at LIMIT ?", (statement) -> {
@@ -718,10 +731,22 @@ public class JobRepository {
 	 * @param direct whether {@link JobDispatcher} publishes its message after the commit
 	 * (PostgreSQL: the row records its enqueuing transaction for
 	 * {@link JobDispatchRecovery}); otherwise the message goes through the outbox
+	 * @param traceparent the W3C trace context of the enqueuing code, if it was traced
 	 */
 	record NewJob(UUID id, String type, String queue, JobState state, int maxAttempts, String payload,
 			@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt,
-			boolean direct) {
+			boolean direct, @Nullable String traceparent) {
+
+		/**
+		 * A job enqueued outside any trace.
+		 */
+		NewJob(UUID id, String type, String queue, JobState state, int maxAttempts, String payload,
+				@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt,
+				boolean direct) {
+			this(id, type, queue, state, maxAttempts, payload, idempotencyKey, webhookUrl, createdAt, runAt, direct,
+					null);
+		}
+
 	}
 
 	/**
@@ -734,9 +759,11 @@ public class JobRepository {
 	 * @param runAt when it is due
 	 * @param abandoned whether the claim failed the job: it was a take-over of an
 	 * abandoned attempt with max-attempts reached
+	 * @param traceparent the W3C trace context stored when the job was enqueued, if any
 	 */
 	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts, String payload,
-			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt, boolean abandoned) {
+			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt, boolean abandoned,
+			@Nullable String traceparent) {
 	}
 
 	/**

@@ -11,10 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.jetway.observation.DefaultWebhookObservationConvention;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.JobRowObservationContext;
+import io.jetway.observation.WebhookObservationContext;
+import io.jetway.observation.WebhookObservationConvention;
 import io.jetway.support.PeriodicTask;
 import io.jetway.webhook.WebhookBackoff;
 import io.jetway.webhook.WebhookDeliveryResult;
 import io.jetway.webhook.WebhookSender;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +61,10 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 
 	private final JobObserver observer;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable WebhookObservationConvention observationConvention;
+
 	public JobWebhookDeliveries(JobRepository repository, WebhookSender sender, WebhookBackoff backoff,
 			JsonMapper jsonMapper, Duration pollInterval, Duration lease, Clock clock) {
 		this(repository, sender, backoff, jsonMapper, pollInterval, lease, clock, JobObserver.NONE);
@@ -70,6 +81,23 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 		this.lease = lease;
 		this.clock = clock;
 		this.timer = new PeriodicTask("jetway-jobs-webhooks", pollInterval, this::deliverDue);
+	}
+
+	/**
+	 * Sets the registry of the {@code jetway.webhook} observations, one per delivery
+	 * attempt, which continue the trace stored with the job.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces {@link DefaultWebhookObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable WebhookObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -100,7 +128,19 @@ public class JobWebhookDeliveries implements SmartLifecycle {
 	private void deliver(JobStatus job, Instant lease) {
 		int attempt = job.webhookAttempts() + 1;
 		long start = System.nanoTime();
-		WebhookDeliveryResult result = this.sender.send(job.webhookUrl(), body(job), job.id() + ":webhook");
+		// the request carries the trace stored with the job, with or without tracing here
+		Map<String, String> trace = JobRowObservationContext.carrier(this.repository.traceparent(job.id()));
+		Observation observation = JetwayObservationDocumentation.WEBHOOK.observation(this.observationConvention,
+				DefaultWebhookObservationConvention.INSTANCE, () -> new WebhookObservationContext(job.id(), job.type(),
+						job.queue(), attempt, trace.get(JobRowObservationContext.TRACEPARENT_HEADER)),
+				this.observationRegistry);
+		WebhookDeliveryResult result = observation.observe(() -> {
+			WebhookDeliveryResult sent = this.sender.send(job.webhookUrl(), body(job), job.id() + ":webhook", trace);
+			if (observation.getContext() instanceof WebhookObservationContext context) {
+				context.setDelivered(sent.isDelivered());
+			}
+			return sent;
+		});
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		Instant now = this.clock.instant();
 		if (result.isDelivered()) {

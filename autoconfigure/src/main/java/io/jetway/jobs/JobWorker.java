@@ -15,8 +15,10 @@ import io.jetway.consumer.PullFetcher;
 import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import io.jetway.jobs.JobsProperties.QueueProperties;
+import io.jetway.observation.JobObservationConvention;
 import io.jetway.support.Backoff;
 import io.jetway.support.RateLimitedWarning;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
@@ -95,6 +97,8 @@ public class JobWorker {
 
 	private @Nullable JobAttemptRunner runner;
 
+	private Observations observations = Observations.NONE;
+
 	JobWorker(String queue, String stream, String subject, QueueProperties properties, JetStream jetStream,
 			ConsumerEnsurer ensurer, JobHandlers handlers, JobRepository repository, JobCompletions completions,
 			JobEvents events, JsonMapper jsonMapper, Predicate<String> paused, Clock clock) {
@@ -126,6 +130,30 @@ public class JobWorker {
 		this.paused = paused;
 		this.clock = clock;
 		this.handBacks = new JobHandBacks(repository, clock);
+	}
+
+	/**
+	 * Makes each attempt a {@code jetway.job} observation.
+	 * @param registry the registry
+	 * @param convention replaces
+	 * {@link io.jetway.observation.DefaultJobObservationConvention} when not {@code null}
+	 * @return this worker
+	 */
+	JobWorker observedBy(ObservationRegistry registry, @Nullable JobObservationConvention convention) {
+		this.observations = new Observations(registry, convention);
+		return this;
+	}
+
+	/**
+	 * Where job attempts are observed.
+	 *
+	 * @param registry the registry
+	 * @param convention the convention, or {@code null} for the default
+	 */
+	record Observations(ObservationRegistry registry, @Nullable JobObservationConvention convention) {
+
+		static final Observations NONE = new Observations(ObservationRegistry.NOOP, null);
+
 	}
 
 	/** The durable consumer's name for a queue. */
@@ -170,7 +198,7 @@ public class JobWorker {
 				() -> JobTimeoutException.after(this.properties.getTimeout(), this.queue));
 		this.runner = new JobAttemptRunner(this.queue, this.properties, this.backoff, this.handlers, this.repository,
 				this.completions, this.events, this.clock, this.inFlight, slots, pool, timers, transactional,
-				this.handBacks);
+				this.handBacks, this.observations);
 		this.running = true;
 		Thread thread = new Thread(this::fetchLoop, "jetway-jobs-" + this.queue + "-fetch");
 		this.fetchThread = thread;

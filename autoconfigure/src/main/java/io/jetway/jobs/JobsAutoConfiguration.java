@@ -12,6 +12,9 @@ import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.consumer.JetwayListenerProperties;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayTables;
+import io.jetway.observation.JobObservationConvention;
+import io.jetway.observation.PublishObservationConvention;
+import io.jetway.observation.WebhookObservationConvention;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.outbox.OutboxProperties;
 import io.jetway.publish.JetwayPublisher;
@@ -26,6 +29,7 @@ import io.jetway.webhook.WebhookAutoConfiguration;
 import io.jetway.webhook.WebhookBackoff;
 import io.jetway.webhook.WebhookSender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.RetentionPolicy;
@@ -52,7 +56,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @AutoConfiguration(
 		after = { OutboxAutoConfiguration.class, PublishAutoConfiguration.class, ConsumerAutoConfiguration.class,
 				WebhookAutoConfiguration.class },
-		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ JetStream.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBean({ DatabaseType.class, OutboxWriter.class, JetwayPublisher.class, ConsumerEnsurer.class })
 @ConditionalOnBooleanProperty(name = "jetway.jobs.enabled", matchIfMissing = true)
@@ -132,11 +137,17 @@ public class JobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobWebhookDeliveries jobWebhookDeliveries(JobRepository repository, WebhookSender sender,
 			ObjectProvider<WebhookBackoff> backoff, ObjectProvider<JsonMapper> jsonMapper, JobsProperties properties,
-			JetwayWebhookProperties webhooks, ObjectProvider<JobObserver> observer) {
+			JetwayWebhookProperties webhooks, ObjectProvider<JobObserver> observer,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WebhookObservationConvention> observationConvention) {
 		Duration lease = webhooks.getConnectTimeout().plus(webhooks.getReadTimeout()).plusSeconds(30);
-		return new JobWebhookDeliveries(repository, sender, backoff.getIfAvailable(() -> WebhookBackoff.of(webhooks)),
+		JobWebhookDeliveries deliveries = new JobWebhookDeliveries(repository, sender,
+				backoff.getIfAvailable(() -> WebhookBackoff.of(webhooks)),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getPollInterval(), lease,
 				Clock.systemUTC(), observer.getIfAvailable(() -> JobObserver.NONE));
+		deliveries.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		deliveries.setObservationConvention(observationConvention.getIfUnique());
+		return deliveries;
 	}
 
 	@Bean
@@ -191,12 +202,16 @@ public class JobsAutoConfiguration {
 	DefaultJobClient jobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
 			DataSource dataSource, JobsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, ObjectProvider<JobObserver> observer,
-			PausedQueues pausedQueues, JobDispatch dispatch) {
-		return new DefaultJobClient(handlers, repository, publisher,
+			PausedQueues pausedQueues, JobDispatch dispatch, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<PublishObservationConvention> observationConvention) {
+		DefaultJobClient client = new DefaultJobClient(handlers, repository, publisher,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
 				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, dispatch.dispatcher(),
 				Clock.systemUTC());
+		client.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		client.setPublishObservationConvention(observationConvention.getIfUnique());
+		return client;
 	}
 
 	@Bean
@@ -212,18 +227,22 @@ public class JobsAutoConfiguration {
 	JobWorkers jobWorkers(JobHandlers handlers, JobsProperties properties, Namespace namespace, JetStream jetStream,
 			ConsumerEnsurer ensurer, JobRepository repository, JobCompletions completions, JobEvents events,
 			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<JobObservationConvention> observationConvention) {
 		checkQueueDurations("jetway.jobs.defaults", properties.getDefaults());
 		properties.getQueues()
 			.forEach((queue, settings) -> checkQueueDurations("jetway.jobs.queues." + queue, settings));
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		String stream = namespace.streamName(properties.getStream());
+		ObservationRegistry registry = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
+		JobObservationConvention convention = observationConvention.getIfUnique();
 		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
 				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
 				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC(),
 				new TransactionTemplate(
-						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)))),
-				completions, listenerProperties.getShutdownTimeout());
+						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
+			.observedBy(registry, convention), completions, listenerProperties.getShutdownTimeout());
 	}
 
 	/**

@@ -9,9 +9,11 @@ import io.jetway.connection.NatsConnectionAutoConfiguration;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
 import io.jetway.jdbc.JetwayTables;
+import io.jetway.observation.OutboxRelayObservationConvention;
 import io.jetway.support.SeparateTransactions;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @AutoConfiguration(
 		after = { NatsConnectionAutoConfiguration.class, JetwayJdbcAutoConfiguration.class,
 				TopologyAutoConfiguration.class },
-		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ Connection.class, JdbcTemplate.class, JsonMapper.class })
 @ConditionalOnBean({ Connection.class, DatabaseType.class })
 @ConditionalOnBooleanProperty(name = "jetway.outbox.enabled", matchIfMissing = true)
@@ -59,10 +62,15 @@ public class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxRelay outboxRelay(OutboxRepository repository, DataSource dataSource, Connection connection,
-			JetStream jetStream, OutboxProperties properties, ObjectProvider<OutboxObserver> observers) {
-		return new OutboxRelay(repository, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-				connection, jetStream, properties, OutboxObserver.of(observers.orderedStream().toList()),
-				Clock.systemUTC());
+			JetStream jetStream, OutboxProperties properties, ObjectProvider<OutboxObserver> observers,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<OutboxRelayObservationConvention> observationConvention) {
+		OutboxRelay relay = new OutboxRelay(repository,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), connection, jetStream,
+				properties, OutboxObserver.of(observers.orderedStream().toList()), Clock.systemUTC());
+		relay.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		relay.setObservationConvention(observationConvention.getIfUnique());
+		return relay;
 	}
 
 	@Bean

@@ -14,6 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.jetway.observation.DefaultOutboxRelayObservationConvention;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.OutboxRelayObservationContext;
+import io.jetway.observation.OutboxRelayObservationConvention;
 import io.jetway.outbox.OutboxRepository.FailedAttempt;
 import io.jetway.outbox.OutboxRepository.SentRow;
 import io.jetway.publish.PublishFailures;
@@ -21,6 +25,8 @@ import io.jetway.publish.PublishOutages;
 import io.jetway.support.Backoff;
 import io.jetway.support.RateLimitedWarning;
 import io.jetway.topology.StreamTopology;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
@@ -94,6 +100,10 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private Instant nextCleanup = Instant.MIN;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable OutboxRelayObservationConvention observationConvention;
+
 	public OutboxRelay(OutboxRepository repository, TransactionTemplate transactions, Connection connection,
 			JetStream jetStream, OutboxProperties properties, OutboxObserver observer, Clock clock) {
 		this.repository = repository;
@@ -105,6 +115,23 @@ public class OutboxRelay implements SmartLifecycle {
 		this.observer = observer;
 		this.clock = clock;
 		this.outages = new PublishOutages(connection);
+	}
+
+	/**
+	 * Sets the registry of the {@code jetway.outbox.relay} observations, one per batch.
+	 * (Each row is sent with the {@code traceparent} header stored with it.)
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces {@link DefaultOutboxRelayObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable OutboxRelayObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -279,6 +306,29 @@ public class OutboxRelay implements SmartLifecycle {
 		if (records.isEmpty()) {
 			return;
 		}
+		Observation observation = JetwayObservationDocumentation.OUTBOX_RELAY.observation(this.observationConvention,
+				DefaultOutboxRelayObservationConvention.INSTANCE,
+				() -> new OutboxRelayObservationContext(records.size()), this.observationRegistry);
+		observation.start();
+		try {
+			int failed = publishObserved(records);
+			if (observation.getContext() instanceof OutboxRelayObservationContext context) {
+				context.setFailedRows(failed);
+			}
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	/**
+	 * @return how many rows failed
+	 */
+	private int publishObserved(List<OutboxRecord> records) {
 		List<CompletableFuture<PublishAck>> acks = new ArrayList<>(records.size());
 		for (OutboxRecord record : records) {
 			try {
@@ -326,6 +376,7 @@ public class OutboxRelay implements SmartLifecycle {
 		if (!failedRecords.isEmpty()) {
 			recordFailures(failedRecords, failures, now);
 		}
+		return failedRecords.size();
 	}
 
 	private void recordFailures(List<OutboxRecord> records, List<Throwable> failures, Instant now) {

@@ -2,6 +2,12 @@ package io.jetway.publish;
 
 import java.nio.charset.StandardCharsets;
 
+import io.jetway.observation.DefaultPublishObservationConvention;
+import io.jetway.observation.JetwayObservationDocumentation;
+import io.jetway.observation.PublishObservationContext;
+import io.jetway.observation.PublishObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +27,10 @@ public class DefaultJetwayPublisher implements JetwayPublisher {
 
 	private final boolean requireTransaction;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable PublishObservationConvention observationConvention;
+
 	/**
 	 * @param encoder encodes messages
 	 * @param directPublisher publishes outside transactions
@@ -38,6 +48,24 @@ public class DefaultJetwayPublisher implements JetwayPublisher {
 		this.requireTransaction = requireTransaction;
 	}
 
+	/**
+	 * Sets the registry of the {@code jetway.publish} observations; with a tracing
+	 * bridge, each injects the W3C {@code traceparent} into the message's headers, so
+	 * that it is stored with the outbox row and sent with the message.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces {@link DefaultPublishObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable PublishObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+	}
+
 	@Override
 	public PublishReceipt publish(String subject, Object payload) {
 		return publish(OutgoingMessage.builder(subject, payload).build());
@@ -46,6 +74,15 @@ public class DefaultJetwayPublisher implements JetwayPublisher {
 	@Override
 	public PublishReceipt publish(OutgoingMessage message) {
 		EncodedMessage encoded = this.encoder.encode(message);
+		Observation observation = JetwayObservationDocumentation.PUBLISH.observation(this.observationConvention,
+				DefaultPublishObservationConvention.INSTANCE,
+				() -> new PublishObservationContext(encoded.subject(),
+						encoded.headers().getFirst(JetwayHeaders.CE_TYPE), encoded.id().toString(), encoded.headers()),
+				this.observationRegistry);
+		return observation.observe(() -> publishEncoded(message, encoded));
+	}
+
+	private PublishReceipt publishEncoded(OutgoingMessage message, EncodedMessage encoded) {
 		if (this.outboxWriter != null && this.outboxWriter.canWrite()) {
 			return this.outboxWriter.write(encoded);
 		}

@@ -3,10 +3,12 @@ package io.jetway.publish;
 import java.time.Clock;
 
 import io.jetway.connection.NatsConnectionAutoConfiguration;
+import io.jetway.observation.PublishObservationConvention;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.outbox.OutboxProperties;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.TopologyAutoConfiguration;
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +29,8 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(
 		after = { NatsConnectionAutoConfiguration.class, TopologyAutoConfiguration.class,
 				OutboxAutoConfiguration.class },
-		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ Connection.class, JsonMapper.class })
 @ConditionalOnBean(Connection.class)
 @EnableConfigurationProperties(JetwayPublishProperties.class)
@@ -54,10 +57,15 @@ public class PublishAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JetwayPublisher jetwayPublisher(MessageEncoder encoder, DirectPublisher directPublisher, Connection connection,
-			ObjectProvider<OutboxWriter> outboxWriter, ObjectProvider<OutboxProperties> outboxProperties) {
+			ObjectProvider<OutboxWriter> outboxWriter, ObjectProvider<OutboxProperties> outboxProperties,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<PublishObservationConvention> observationConvention) {
 		OutboxProperties outbox = outboxProperties.getIfAvailable();
-		return new DefaultJetwayPublisher(encoder, directPublisher, connection, outboxWriter.getIfAvailable(),
-				outbox != null && outbox.isRequireTransaction());
+		DefaultJetwayPublisher publisher = new DefaultJetwayPublisher(encoder, directPublisher, connection,
+				outboxWriter.getIfAvailable(), outbox != null && outbox.isRequireTransaction());
+		publisher.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		publisher.setObservationConvention(observationConvention.getIfUnique());
+		return publisher;
 	}
 
 	@Bean

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -85,6 +86,10 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 	private static final int MAX_ERROR_TEXT = 200;
 
 	private static final int MAX_DELIVERY_ID_LENGTH = 200;
+
+	private static final Set<String> RESERVED_HEADERS = Set.of("host", "user-agent", "content-type", "content-length",
+			"connection", "transfer-encoding", WebhookSignature.HEADER.toLowerCase(Locale.ROOT),
+			WebhookSignature.DELIVERY_ID_HEADER.toLowerCase(Locale.ROOT));
 
 	private final UrlGuard urlGuard;
 
@@ -153,7 +158,13 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 
 	@Override
 	public WebhookDeliveryResult send(String url, byte[] body, String deliveryId) {
+		return send(url, body, deliveryId, Map.of());
+	}
+
+	@Override
+	public WebhookDeliveryResult send(String url, byte[] body, String deliveryId, Map<String, String> headers) {
 		checkDeliveryId(deliveryId);
+		checkHeaders(headers);
 		Assert.notNull(body, "body must not be null");
 		if (this.signingSecret == null) {
 			return WebhookDeliveryResult.permanentFailure(0, noSecretMessage());
@@ -171,7 +182,7 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 		String signature = WebhookSignature.sign(this.signingSecret, this.clock.instant().getEpochSecond(), body);
 		WebhookDeliveryResult result;
 		try {
-			result = exchange(target, body, signature, deliveryId);
+			result = exchange(target, body, signature, deliveryId, headers);
 		}
 		catch (IOException ex) {
 			result = WebhookDeliveryResult.retryable(0, ex.getMessage(), null);
@@ -183,7 +194,7 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 	}
 
 	private WebhookDeliveryResult exchange(ValidatedWebhookTarget target, byte[] body, String signature,
-			String deliveryId) throws IOException {
+			String deliveryId, Map<String, String> headers) throws IOException {
 		Socket socket = connect(target);
 		long deadline = System.nanoTime() + this.readTimeout.toNanos();
 		AtomicBoolean timedOut = new AtomicBoolean();
@@ -197,7 +208,7 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 				channel = startTls(socket, target, deadline);
 			}
 			OutputStream out = channel.getOutputStream();
-			out.write(requestHead(target, body.length, signature, deliveryId));
+			out.write(requestHead(target, body.length, signature, deliveryId, headers));
 			out.write(body);
 			out.flush();
 			ResponseReader reader = new ResponseReader(channel, deadline);
@@ -281,8 +292,28 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 		return ssl;
 	}
 
+	/**
+	 * Refuses extra headers that would break or forge the request: names must be HTTP
+	 * tokens other than those the sender writes, values visible ASCII.
+	 */
+	private static void checkHeaders(Map<String, String> headers) {
+		headers.forEach((name, value) -> {
+			Assert.isTrue(!name.isEmpty() && name.chars().allMatch(PinnedAddressWebhookSender::isTokenChar),
+					() -> "Webhook header name '" + name + "' is not an HTTP token");
+			Assert.isTrue(!RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT)),
+					() -> "Webhook header " + name + " is written by the sender and cannot be given");
+			Assert.isTrue(value.chars().allMatch((c) -> c == '\t' || (c >= 0x20 && c < 0x7f)),
+					() -> "The value of webhook header " + name + " has characters other than visible ASCII");
+		});
+	}
+
+	private static boolean isTokenChar(int c) {
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+				|| "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+	}
+
 	private static byte[] requestHead(ValidatedWebhookTarget target, int contentLength, String signature,
-			String deliveryId) {
+			String deliveryId, Map<String, String> headers) {
 		StringBuilder head = new StringBuilder(256);
 		head.append("POST ").append(target.requestTarget()).append(" HTTP/1.1\r\n");
 		head.append("Host: ").append(target.hostHeader()).append("\r\n");
@@ -291,6 +322,7 @@ public class PinnedAddressWebhookSender implements WebhookSender, AutoCloseable 
 		head.append("Content-Length: ").append(contentLength).append("\r\n");
 		head.append(WebhookSignature.HEADER).append(": ").append(signature).append("\r\n");
 		head.append(WebhookSignature.DELIVERY_ID_HEADER).append(": ").append(deliveryId).append("\r\n");
+		headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
 		head.append("Connection: close\r\n");
 		head.append("\r\n");
 		return head.toString().getBytes(StandardCharsets.US_ASCII);

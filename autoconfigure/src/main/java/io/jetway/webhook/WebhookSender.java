@@ -1,6 +1,7 @@
 package io.jetway.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Sends webhooks. The jobs system calls {@link #validate(String)} when a job with a
@@ -34,6 +35,21 @@ public interface WebhookSender {
 	 * @return what the attempt came to
 	 */
 	WebhookDeliveryResult send(String url, byte[] body, String deliveryId);
+
+	/**
+	 * Makes one delivery attempt with extra request headers: the W3C {@code traceparent}
+	 * of the job's trace, for one. This default ignores them; a sender that can send them
+	 * overrides it.
+	 * @param url the webhook URL
+	 * @param body the JSON body, exactly as it is sent and signed
+	 * @param deliveryId the delivery id
+	 * @param headers extra headers, names and values in visible ASCII
+	 * @return what the attempt came to
+	 * @see #send(String, byte[], String)
+	 */
+	default WebhookDeliveryResult send(String url, byte[] body, String deliveryId, Map<String, String> headers) {
+		return send(url, body, deliveryId);
+	}
 
 	/**
 	 * Makes one delivery attempt with a body given as text.

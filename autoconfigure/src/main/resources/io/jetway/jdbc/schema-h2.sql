@@ -57,11 +57,14 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     started_at          TIMESTAMP WITH TIME ZONE,
     completed_at        TIMESTAMP WITH TIME ZONE,
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL,
-    claim_seq           BIGINT
+    claim_seq           BIGINT,
+    traceparent         VARCHAR(64)
 );
 
 -- added after the first snapshots; the stream sequence of the message that claimed the running attempt
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
+-- added later; the W3C traceparent of the trace that enqueued the job (null without tracing)
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);

@@ -71,6 +71,10 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
 -- (see JobDispatcher); the recovery of jobs whose message never left walks it in order.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS enqueue_xid xid8;
 
+-- The W3C traceparent of the trace that enqueued the job (null without tracing): its attempts and
+-- its webhook continue that trace.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.

@@ -304,6 +304,36 @@ class WebhookSenderTest {
 	}
 
 	@Test
+	void extraHeadersAreSentAfterJetwaysOwn() {
+		Receiver receiver = receiver((request) -> Response.of(200, "ok"));
+		PinnedAddressWebhookSender sender = sender(privateNetworks(), properties());
+		String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+		WebhookDeliveryResult result = sender.send(localUrl(receiver), this.body, "d-3",
+				Map.of("traceparent", traceparent));
+
+		assertThat(result.isDelivered()).as(String.valueOf(result)).isTrue();
+		assertThat(receiver.requests()).singleElement()
+			.satisfies((request) -> assertThat(request.header("traceparent")).isEqualTo(traceparent));
+	}
+
+	@Test
+	void extraHeadersMustNotBreakOrForgeTheRequest() {
+		Receiver receiver = receiver((request) -> Response.of(200, "ok"));
+		PinnedAddressWebhookSender sender = sender(privateNetworks(), properties());
+		String url = localUrl(receiver);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> sender.send(url, this.body, "d-4", Map.of("traceparent", "x\r\nX-Injected: yes")));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> sender.send(url, this.body, "d-4", Map.of("Bad Name", "x")));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> sender.send(url, this.body, "d-4", Map.of("Content-Length", "0")));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> sender.send(url, this.body, "d-4", Map.of(WebhookSignature.HEADER, "t=1,v1=00")));
+		assertThat(receiver.requests()).isEmpty();
+	}
+
+	@Test
 	void deliveryIdMustBeSafeForAHeader() {
 		PinnedAddressWebhookSender sender = sender(privateNetworks(), properties());
 		assertThatIllegalArgumentException()

@@ -12,11 +12,12 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Registers a {@link NatsServerProcess} bean, started when the context creates it and
- * closed with the context, and a {@link PrivateNatsServerConnectionDetails} bean that
- * depends on it, so that the NATS connection closes before the server stops. Being a
- * record, two customizers with the same attributes are equal and the test framework's
- * context cache shares one context, and one server, between their test classes.
+ * Registers a {@link NatsServerProcess} bean, started when the connection details (or a
+ * test) first need it and closed with the context, and a
+ * {@link PrivateNatsServerConnectionDetails} bean that depends on it, so that the NATS
+ * connection closes before the server stops. Being a record, two customizers with the
+ * same attributes are equal and the test framework's context cache shares one context,
+ * and one server, between their test classes.
  *
  * @param version the nats-server version, or empty for the default binary
  * @param token the token the server requires, or empty for none
@@ -36,10 +37,12 @@ record PrivateNatsServerContextCustomizer(String version, String token) implemen
 		}
 		RootBeanDefinition server = new RootBeanDefinition(NatsServerProcess.class, this::startServer);
 		server.setDestroyMethodName("close");
+		server.setLazyInit(true); // started when the connection details are needed
 		registry.registerBeanDefinition(SERVER_BEAN_NAME, server);
 		RootBeanDefinition details = new RootBeanDefinition(PrivateNatsServerConnectionDetails.class);
 		details.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(SERVER_BEAN_NAME));
 		details.getConstructorArgumentValues().addIndexedArgumentValue(1, this.token);
+		details.setLazyInit(true);
 		registry.registerBeanDefinition(CONNECTION_DETAILS_BEAN_NAME, details);
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestContextManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +76,22 @@ class PrivateNatsServerLifecycleTests {
 	}
 
 	@Test
+	void noServerStartsWhenJetwayIsOff() {
+		TestContextManager manager = new TestContextManager(JetwayOffTestClass.class);
+		try {
+			ConfigurableApplicationContext context = (ConfigurableApplicationContext) manager.getTestContext()
+				.getApplicationContext();
+			assertThat(context.containsBeanDefinition(PrivateNatsServerContextCustomizer.SERVER_BEAN_NAME)).isTrue();
+			assertThat(context.getBeanFactory().containsSingleton(PrivateNatsServerContextCustomizer.SERVER_BEAN_NAME))
+				.isFalse();
+			assertThat(context.getBeanNamesForType(Connection.class)).isEmpty();
+		}
+		finally {
+			manager.getTestContext().markApplicationContextDirty(null);
+		}
+	}
+
+	@Test
 	void versionRunsThatNatsServer() {
 		TestContextManager manager = new TestContextManager(Version215TestClass.class);
 		try {
@@ -116,6 +133,12 @@ class PrivateNatsServerLifecycleTests {
 	@SpringBootTest(classes = NatsOnly.class)
 	@PrivateNatsServer
 	static class NoTokenTestClass {
+
+	}
+
+	@SpringBootTest(classes = NatsOnly.class, properties = "jetway.enabled=false")
+	@PrivateNatsServer
+	static class JetwayOffTestClass {
 
 	}
 

@@ -120,6 +120,39 @@ public final class NatsServerProcess implements AutoCloseable {
 		terminate(true);
 	}
 
+	/**
+	 * Suspends the server (SIGSTOP): it keeps its connections open and answers nothing,
+	 * as a hung server would, until {@link #resume()}.
+	 */
+	public synchronized void suspend() {
+		signal("STOP");
+	}
+
+	/** Resumes a {@link #suspend() suspended} server (SIGCONT). */
+	public synchronized void resume() {
+		signal("CONT");
+	}
+
+	private void signal(String signal) {
+		Process current = this.process;
+		if (current == null || !current.isAlive()) {
+			throw new IllegalStateException("nats-server in " + this.directory + " does not run");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(current.pid())).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + current.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not run kill: " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling nats-server", ex);
+		}
+	}
+
 	/** Stops the server and deletes its store. */
 	@Override
 	public synchronized void close() {

@@ -15,7 +15,9 @@ import io.jetway.jobs.JobHandler;
 import io.jetway.jobs.JobsAutoConfiguration;
 import io.jetway.outbox.OutboxAutoConfiguration;
 import io.jetway.publish.PublishAutoConfiguration;
+import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.jetway.webhook.WebhookAutoConfiguration;
@@ -71,6 +73,16 @@ final class ActuateTestSupport {
 				// the PostgreSQL cluster is shared: another's open transaction must not
 				// degrade these tests
 				"jetway.health.jobs.max-dispatch-recovery-held-back=1h" };
+	}
+
+	/**
+	 * @param databases the test class's databases
+	 * @return its PostgreSQL database with Jetway's tables emptied
+	 */
+	static TestDatabaseInstance emptyPostgres(TestDatabasesExtension databases) {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		reset(database);
+		return database;
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.jetway.consumer.JetStreamListenerRegistry;
-import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
@@ -25,9 +24,7 @@ class JetwayEndpointAccessTests {
 	static final TestDatabasesExtension databases = new TestDatabasesExtension();
 
 	private static TestDatabaseInstance database() {
-		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		ActuateTestSupport.reset(database);
-		return database;
+		return ActuateTestSupport.emptyPostgres(databases);
 	}
 
 	@Test

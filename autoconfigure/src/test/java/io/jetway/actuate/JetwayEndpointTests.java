@@ -13,7 +13,6 @@ import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import io.jetway.publish.JetwayPublisher;
-import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
@@ -63,8 +62,7 @@ class JetwayEndpointTests {
 	@BeforeAll
 	static void populatedApplication() throws Exception {
 		nats = NatsServerProcess.start();
-		database = databases.get(TestDatabase.POSTGRESQL);
-		ActuateTestSupport.reset(database);
+		database = ActuateTestSupport.emptyPostgres(databases);
 		app = ActuatorApplication.start(database, nats, "management.endpoints.web.exposure.include=health,jetway",
 				"management.endpoint.jetway.access=unrestricted", "management.endpoint.health.show-details=always",
 				"management.endpoint.health.status.order=down,out-of-service,degraded,up,unknown",

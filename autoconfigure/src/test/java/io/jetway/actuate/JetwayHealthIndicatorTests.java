@@ -9,11 +9,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.jetway.publish.JetwayPublisher;
-import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
 import io.jetway.test.net.FaultProxy;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,9 +44,7 @@ class JetwayHealthIndicatorTests {
 	static final TestDatabasesExtension databases = new TestDatabasesExtension();
 
 	private static TestDatabaseInstance database() {
-		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		ActuateTestSupport.reset(database);
-		return database;
+		return ActuateTestSupport.emptyPostgres(databases);
 	}
 
 	@Test
@@ -250,6 +251,32 @@ class JetwayHealthIndicatorTests {
 					assertThat(map(health.getDetails().get("jobs"))).containsEntry("status", "DEGRADED")
 						.containsEntry("stuck", Map.of("reports", 1L));
 				});
+		}
+	}
+
+	@Test
+	void degradedByTopologyDrift() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			try (Connection connection = Nats.connect(nats.url())) {
+				// storage never changes in place: the declared file storage stays drift
+				connection.jetStreamManagement()
+					.addStream(StreamConfiguration.builder()
+						.name("ORDERS")
+						.subjects("orders.>")
+						.storageType(StorageType.Memory)
+						.build());
+			}
+			ActuateTestSupport.contextRunner(database(), nats).run((context) -> {
+				Health health = indicator(context).health(true);
+				assertThat(health.getStatus()).isEqualTo(JetwayHealthIndicator.DEGRADED);
+				Map<String, Object> topology = map(health.getDetails().get("topology"));
+				assertThat(topology).containsEntry("status", "DEGRADED");
+				assertThat(topology.get("drift")).asInstanceOf(LIST)
+					.singleElement()
+					.asString()
+					.startsWith("stream ORDERS (jetway.topology.streams.ORDERS): ")
+					.contains("storage");
+			});
 		}
 	}
 

@@ -125,7 +125,7 @@ public final class NatsServerProcess implements AutoCloseable {
 	 * as a hung server would, until {@link #resume()}.
 	 */
 	public synchronized void suspend() {
-		signal("STOP");
+		awaitStopped(signal("STOP"));
 	}
 
 	/** Resumes a {@link #suspend() suspended} server (SIGCONT). */
@@ -133,7 +133,37 @@ public final class NatsServerProcess implements AutoCloseable {
 		signal("CONT");
 	}
 
-	private void signal(String signal) {
+	/**
+	 * Waits until the kernel shows the process stopped (state {@code T} in
+	 * {@code /proc/<pid>/stat}): {@code kill} returns before every thread of the server
+	 * has stopped, and a request sent meanwhile may still be answered.
+	 */
+	private static void awaitStopped(long pid) {
+		Path stat = Path.of("/proc", Long.toString(pid), "stat");
+		if (!Files.exists(stat)) {
+			return;
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				String line = Files.readString(stat);
+				String state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
+				if (state.equals("T") || state.equals("t")) {
+					return;
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
+		throw new IllegalStateException("nats-server " + pid + " did not stop within 5 s of SIGSTOP");
+	}
+
+	/**
+	 * @return the pid signalled
+	 */
+	private long signal(String signal) {
 		Process current = this.process;
 		if (current == null || !current.isAlive()) {
 			throw new IllegalStateException("nats-server in " + this.directory + " does not run");
@@ -143,6 +173,7 @@ public final class NatsServerProcess implements AutoCloseable {
 			if (kill.waitFor() != 0) {
 				throw new IllegalStateException("kill -" + signal + " " + current.pid() + " failed");
 			}
+			return current.pid();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not run kill: " + ex.getMessage(), ex);

@@ -1,5 +1,7 @@
 package io.jetway.jobs;
 
+import java.time.Duration;
+
 import io.jetway.outbox.OutboxRelay;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +51,16 @@ public final class JobDispatch implements SmartLifecycle {
 	 */
 	@Nullable JobDispatchRecovery recovery() {
 		return this.recovery;
+	}
+
+	/**
+	 * @return how long the oldest transaction still running in the PostgreSQL cluster has
+	 * held the recovery back, as of its last round (the
+	 * {@code jetway.jobs.dispatch.recovery.held.back} gauge); zero when job messages go
+	 * through the outbox
+	 */
+	public Duration recoveryHeldBack() {
+		return (this.recovery != null) ? this.recovery.heldBack() : Duration.ZERO;
 	}
 
 	@Override

@@ -120,6 +120,70 @@ public final class NatsServerProcess implements AutoCloseable {
 		terminate(true);
 	}
 
+	/**
+	 * Suspends the server (SIGSTOP): it keeps its connections open and answers nothing,
+	 * as a hung server would, until {@link #resume()}.
+	 */
+	public synchronized void suspend() {
+		awaitStopped(signal("STOP"));
+	}
+
+	/** Resumes a {@link #suspend() suspended} server (SIGCONT). */
+	public synchronized void resume() {
+		signal("CONT");
+	}
+
+	/**
+	 * Waits until the kernel shows the process stopped (state {@code T} in
+	 * {@code /proc/<pid>/stat}): {@code kill} returns before every thread of the server
+	 * has stopped, and a request sent meanwhile may still be answered.
+	 */
+	private static void awaitStopped(long pid) {
+		Path stat = Path.of("/proc", Long.toString(pid), "stat");
+		if (!Files.exists(stat)) {
+			return;
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				String line = Files.readString(stat);
+				String state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
+				if (state.equals("T") || state.equals("t")) {
+					return;
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
+		throw new IllegalStateException("nats-server " + pid + " did not stop within 5 s of SIGSTOP");
+	}
+
+	/**
+	 * @return the pid signalled
+	 */
+	private long signal(String signal) {
+		Process current = this.process;
+		if (current == null || !current.isAlive()) {
+			throw new IllegalStateException("nats-server in " + this.directory + " does not run");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(current.pid())).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + current.pid() + " failed");
+			}
+			return current.pid();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not run kill: " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling nats-server", ex);
+		}
+	}
+
 	/** Stops the server and deletes its store. */
 	@Override
 	public synchronized void close() {

@@ -1,0 +1,177 @@
+package io.jetway.actuate;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.jetway.consumer.JetStreamListenerRegistry;
+import io.jetway.consumer.ListenerContainer;
+import io.jetway.topology.Namespace;
+import io.jetway.topology.StreamReport;
+import io.jetway.topology.StreamTopology;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the health indicator and the endpoint read from JetStream: the declared streams
+ * with their drift, the listeners' consumers, and the dead-letter counts per subject.
+ * Each is one request per stream or consumer; a server that does not answer fails the
+ * read with an {@link IOException}, one that answers with an error is reported per item.
+ */
+class JetStreamReads {
+
+	/** JetStream's error code of a stream or consumer that does not exist. */
+	private static final int NOT_FOUND_STREAM = 10059;
+
+	private final Connection connection;
+
+	private final JetStreamManagement management;
+
+	private final Namespace namespace;
+
+	JetStreamReads(Connection connection, JetStreamManagement management, Namespace namespace) {
+		this.connection = connection;
+		this.management = management;
+		this.namespace = namespace;
+	}
+
+	/**
+	 * Fails at once while the connection is not up, instead of waiting for requests that
+	 * cannot be answered.
+	 */
+	private void requireConnected() throws IOException {
+		Connection.Status status = this.connection.getStatus();
+		if (status != Connection.Status.CONNECTED) {
+			throw new IOException("the NATS connection is " + status);
+		}
+	}
+
+	/**
+	 * @param topology the topology that knows the declared streams
+	 * @return every declared stream with its state on the server and its drift
+	 */
+	List<StreamFigures> streams(StreamTopology topology) throws IOException, JetStreamApiException {
+		requireConnected();
+		List<StreamFigures> streams = new ArrayList<>();
+		for (StreamReport report : topology.report().streams()) {
+			long messages = 0;
+			long bytes = 0;
+			if (report.settings() != null) {
+				StreamInfo info = this.management.getStreamInfo(report.streamName());
+				messages = info.getStreamState().getMsgCount();
+				bytes = info.getStreamState().getByteCount();
+			}
+			streams.add(new StreamFigures(report.name(), report.streamName(), report.subjects(), messages, bytes,
+					report.isConsistent(), report.problems()));
+		}
+		return streams;
+	}
+
+	/**
+	 * @param registry the listener containers
+	 * @return the state of every listener's consumer
+	 * @throws IOException when the server does not answer
+	 */
+	List<ConsumerFigures> consumers(JetStreamListenerRegistry registry) throws IOException {
+		requireConnected();
+		List<ConsumerFigures> consumers = new ArrayList<>();
+		for (ListenerContainer container : registry.getContainers()) {
+			try {
+				ConsumerInfo info = this.management.getConsumerInfo(container.getStream(), container.getName());
+				consumers.add(new ConsumerFigures(container.getName(), container.getStream(), container.isRunning(),
+						container.isPaused(), info.getNumPending(), info.getNumAckPending(), info.getRedelivered(),
+						info.getConsumerConfiguration().getMaxAckPending(), null));
+			}
+			catch (JetStreamApiException ex) {
+				consumers.add(new ConsumerFigures(container.getName(), container.getStream(), container.isRunning(),
+						container.isPaused(), 0, 0, 0, 0, ex.getMessage()));
+			}
+		}
+		return consumers;
+	}
+
+	/**
+	 * Counts the dead letters per subject in one request. A dead letter's default subject
+	 * ends with the consumer that gave up on it ({@code jetway.dlq.<stream>.<consumer>}),
+	 * so the count per consumer is read from it; a dead letter under a custom
+	 * {@code dead-letter-subject} is counted under that subject's last token.
+	 * @return the counts, empty when the dead-letter stream does not exist
+	 * @throws IOException when the server does not answer
+	 */
+	DeadLetterCounts deadLetters() throws IOException, JetStreamApiException {
+		requireConnected();
+		String stream = this.namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM);
+		StreamInfo info;
+		try {
+			info = this.management.getStreamInfo(stream, StreamInfoOptions.allSubjects());
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NOT_FOUND_STREAM) {
+				return new DeadLetterCounts(stream, 0, Map.of());
+			}
+			throw ex;
+		}
+		Map<String, Long> byConsumer = new TreeMap<>();
+		List<Subject> subjects = info.getStreamState().getSubjects();
+		if (subjects != null) {
+			for (Subject subject : subjects) {
+				String name = subject.getName();
+				String consumer = name.substring(name.lastIndexOf('.') + 1);
+				byConsumer.merge(consumer, subject.getCount(), Long::sum);
+			}
+		}
+		return new DeadLetterCounts(stream, info.getStreamState().getMsgCount(), byConsumer);
+	}
+
+	/**
+	 * A declared stream.
+	 *
+	 * @param name its logical name
+	 * @param streamName its name on the server
+	 * @param subjects its subjects on the server
+	 * @param messages messages it holds
+	 * @param bytes bytes it holds
+	 * @param consistent whether it exists with every declared subject and setting
+	 * @param drift one line per missing stream, missing subject or drifted setting
+	 */
+	record StreamFigures(String name, String streamName, List<String> subjects, long messages, long bytes,
+			boolean consistent, List<String> drift) {
+	}
+
+	/**
+	 * A listener's consumer.
+	 *
+	 * @param name the durable name
+	 * @param stream its stream on the server
+	 * @param running whether its container runs
+	 * @param paused whether its container is paused
+	 * @param lag messages not yet delivered (num pending)
+	 * @param ackPending messages delivered and not yet acknowledged
+	 * @param redelivered messages redelivered and not yet acknowledged
+	 * @param maxAckPending the consumer's own max-ack-pending
+	 * @param error the server's answer when the consumer could not be read, or
+	 * {@code null}
+	 */
+	record ConsumerFigures(String name, String stream, boolean running, boolean paused, long lag, long ackPending,
+			long redelivered, long maxAckPending, @Nullable String error) {
+	}
+
+	/**
+	 * Dead letters.
+	 *
+	 * @param stream the dead-letter stream
+	 * @param total messages it holds
+	 * @param byConsumer messages per consumer
+	 */
+	record DeadLetterCounts(String stream, long total, Map<String, Long> byConsumer) {
+	}
+
+}

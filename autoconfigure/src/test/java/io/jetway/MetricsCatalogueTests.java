@@ -41,7 +41,9 @@ import io.jetway.webhook.WebhookAutoConfiguration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,8 +56,11 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +81,9 @@ class MetricsCatalogueTests {
 
 	/** The catalogue's header row. */
 	private static final String HEADER = "| name | type | tags | meaning | alert on |";
+
+	/** The header row of the meters Micrometer's observation handler makes. */
+	private static final String OBSERVATION_HEADER = "| observation meter | type | tags | meaning | alert on |";
 
 	/** Meters that appear at their first event; every other one exists from startup. */
 	private static final Set<String> AT_FIRST_EVENT = Set.of("jetway.jobs.enqueued", "jetway.jobs.attempts",
@@ -100,7 +108,7 @@ class MetricsCatalogueTests {
 
 	@Test
 	void everyCataloguedMeterExistsAfterTrafficAndNoOtherJetwayMeterDoes() throws Exception {
-		Map<String, CataloguedMeter> catalogue = readCatalogue();
+		Map<String, CataloguedMeter> catalogue = readCatalogue(HEADER);
 		assertThat(catalogue.keySet()).as("meters of the catalogue in %s", CATALOGUE)
 			.allSatisfy((name) -> assertThat(name).startsWith("jetway."))
 			.containsAll(AT_FIRST_EVENT);
@@ -113,57 +121,81 @@ class MetricsCatalogueTests {
 			Set<String> atStartup = new TreeSet<>(catalogue.keySet());
 			atStartup.removeAll(AT_FIRST_EVENT);
 			assertThat(names(registry)).as("meters registered at startup").containsAll(atStartup);
-
-			TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
-			JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
-			transactions.executeWithoutResult((status) -> {
-				publisher.publish("orders.created", new Order("o-1", false));
-				publisher.publish("orders.created", new Order("o-2", true));
-			});
-			JobClient jobs = context.getBean(JobClient.class);
-			UUID succeeding = jobs.enqueue("metrics-succeed", "x",
-					JobOptions.builder().webhookUrl("http://127.0.0.1:" + port + "/hook").build());
-			UUID failing = jobs.enqueue("metrics-fail", "x");
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> jobs.status(succeeding).orElseThrow().status() == JobState.COMPLETED
-						&& "delivered".equals(jobs.status(succeeding).orElseThrow().webhookStatus())
-						&& jobs.status(failing).orElseThrow().status() == JobState.FAILED
-						&& count(registry, "jetway.consumer.messages", "handled") == 1
-						&& count(registry, "jetway.consumer.messages", "dead_lettered") == 1);
-
-			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(names(registry)).containsAll(catalogue.keySet()));
-			for (CataloguedMeter entry : catalogue.values()) {
-				assertThat(registry.find(entry.name()).meters()).as(entry.name()).allSatisfy((meter) -> {
-					assertThat(meter.getId().getType().name().toLowerCase(Locale.ROOT)).as("type of %s", entry.name())
-						.isEqualTo(entry.type());
-					assertThat(tagKeys(meter)).as("tag keys of %s", meter.getId()).isEqualTo(entry.tags());
-				});
-			}
-			assertThat(names(registry)).filteredOn((name) -> name.startsWith("jetway."))
-				.map((name) -> cataloguedAs(name, catalogue))
-				.as("jetway meters outside the catalogue in %s", CATALOGUE)
-				.isSubsetOf(catalogue.keySet());
+			sendTraffic(context, registry, port);
+			assertCatalogued(registry, catalogue);
 		});
+	}
+
+	@Test
+	void withAnObservationMeterHandlerTheObservationMetersAreCatalogued() throws Exception {
+		Map<String, CataloguedMeter> catalogue = readCatalogue(HEADER);
+		Map<String, CataloguedMeter> observations = readCatalogue(OBSERVATION_HEADER);
+		assertThat(observations.keySet()).as("observation meters of the catalogue in %s", CATALOGUE)
+			.contains("jetway.publish", "jetway.outbox.relay", "jetway.listener", "jetway.job", "jetway.webhook");
+		Map<String, CataloguedMeter> all = new LinkedHashMap<>(catalogue);
+		all.putAll(observations);
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		int port = startReceiver();
+		contextRunner(database).withUserConfiguration(ObservationMeters.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			sendTraffic(context, registry, port);
+			assertCatalogued(registry, all);
+		});
+	}
+
+	private static void sendTraffic(AssertableApplicationContext context, MeterRegistry registry, int port) {
+		TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+		JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+		transactions.executeWithoutResult((status) -> {
+			publisher.publish("orders.created", new Order("o-1", false));
+			publisher.publish("orders.created", new Order("o-2", true));
+		});
+		JobClient jobs = context.getBean(JobClient.class);
+		UUID succeeding = jobs.enqueue("metrics-succeed", "x",
+				JobOptions.builder().webhookUrl("http://127.0.0.1:" + port + "/hook").build());
+		UUID failing = jobs.enqueue("metrics-fail", "x");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> jobs.status(succeeding).orElseThrow().status() == JobState.COMPLETED
+					&& "delivered".equals(jobs.status(succeeding).orElseThrow().webhookStatus())
+					&& jobs.status(failing).orElseThrow().status() == JobState.FAILED
+					&& count(registry, "jetway.consumer.messages", "handled") == 1
+					&& count(registry, "jetway.consumer.messages", "dead_lettered") == 1);
+	}
+
+	private static void assertCatalogued(MeterRegistry registry, Map<String, CataloguedMeter> catalogue) {
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(names(registry)).containsAll(catalogue.keySet()));
+		for (CataloguedMeter entry : catalogue.values()) {
+			assertThat(registry.find(entry.name()).meters()).as(entry.name()).allSatisfy((meter) -> {
+				assertThat(meter.getId().getType().name().toLowerCase(Locale.ROOT)).as("type of %s", entry.name())
+					.isEqualTo(entry.type());
+				assertThat(tagKeys(meter)).as("tag keys of %s", meter.getId()).isEqualTo(entry.tags());
+			});
+		}
+		assertThat(names(registry)).filteredOn((name) -> name.startsWith("jetway."))
+			.map((name) -> cataloguedAs(name, catalogue))
+			.as("jetway meters outside the catalogue in %s", CATALOGUE)
+			.isSubsetOf(catalogue.keySet());
 	}
 
 	/**
 	 * Reads the table under the {@value #HEADER} header: one row per meter, its name,
 	 * type (first word), tag keys (each in backticks, none for "none").
 	 */
-	static Map<String, CataloguedMeter> readCatalogue() throws IOException {
+	static Map<String, CataloguedMeter> readCatalogue(String headerRow) throws IOException {
 		assertThat(CATALOGUE).as("the meter catalogue (run the tests from the autoconfigure module)").isRegularFile();
 		List<String> lines = Files.readAllLines(CATALOGUE);
-		int header = lines.indexOf(HEADER);
-		assertThat(header).as("the catalogue's header row '%s' in %s", HEADER, CATALOGUE).isNotNegative();
+		int header = lines.indexOf(headerRow);
+		assertThat(header).as("the catalogue's header row '%s' in %s", headerRow, CATALOGUE).isNotNegative();
 		Map<String, CataloguedMeter> catalogue = new LinkedHashMap<>();
 		for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
 			String[] cells = lines.get(i).split("\\|");
 			assertThat(cells).as("cells of catalogue row '%s'", lines.get(i)).hasSizeGreaterThanOrEqualTo(6);
 			List<String> name = codes(cells[1]);
 			assertThat(name).as("the name of catalogue row '%s'", lines.get(i)).hasSize(1);
-			String type = cells[2].trim().split("\\s+")[0];
-			assertThat(type).as("the type of %s", name.get(0)).isIn("counter", "gauge", "timer");
+			String type = cells[2].trim().startsWith("long task timer") ? "long_task_timer"
+					: cells[2].trim().split("\\s+")[0];
+			assertThat(type).as("the type of %s", name.get(0)).isIn("counter", "gauge", "timer", "long_task_timer");
 			Set<String> tags = new LinkedHashSet<>(codes(cells[3]));
 			CataloguedMeter meter = new CataloguedMeter(name.get(0), type, new TreeSet<>(tags));
 			assertThat(catalogue.put(meter.name(), meter)).as("a second row for %s", meter.name()).isNull();
@@ -246,6 +278,19 @@ class MetricsCatalogueTests {
 	}
 
 	record CataloguedMeter(String name, String type, Set<String> tags) {
+	}
+
+	/** What Spring Boot's tracing or observation support sets up: a meter handler. */
+	@Configuration(proxyBeanMethods = false)
+	static class ObservationMeters {
+
+		@Bean
+		ObservationRegistry observationRegistry(MeterRegistry meters) {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+			return registry;
+		}
+
 	}
 
 	record Order(String id, boolean poison) {

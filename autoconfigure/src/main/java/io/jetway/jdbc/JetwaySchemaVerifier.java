@@ -13,12 +13,13 @@ import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Fails startup when a table an enabled capability needs does not exist, naming the
- * property that creates it and the DDL to create it by hand, instead of starting an
- * application whose every publish fails. Runs after every singleton, so after
- * {@link JetwaySchemaInitializer}; a table counts as missing when a query on it fails
- * with bad SQL grammar (PostgreSQL {@code 42P01}, MySQL {@code 1146}, H2 {@code 42102}),
- * so it is looked up as the application's queries will be (search path, case).
+ * Fails startup when a table an enabled capability needs, or a column added to it later,
+ * does not exist, naming the property that creates it and the DDL to create it by hand,
+ * instead of starting an application whose every publish or enqueue fails. Runs after
+ * every singleton, so after {@link JetwaySchemaInitializer}; a table counts as missing
+ * when a query on it fails with bad SQL grammar (PostgreSQL {@code 42P01}, MySQL
+ * {@code 1146}, H2 {@code 42102}), so it is looked up as the application's queries will
+ * be (search path, case).
  */
 public class JetwaySchemaVerifier implements SmartInitializingSingleton {
 
@@ -37,29 +38,55 @@ public class JetwaySchemaVerifier implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		List<String> missing = new ArrayList<>();
+		List<String> missingTables = new ArrayList<>();
+		List<String> missingColumns = new ArrayList<>();
 		this.required.orderedStream().forEach((tables) -> {
+			List<String> absent = new ArrayList<>();
 			for (String table : tables.tables()) {
-				if (!exists(table)) {
-					missing.add(table + " (" + tables.capability() + ")");
+				if (!answers("SELECT 1 FROM " + table)) {
+					absent.add(table);
+					missingTables.add(table + " (" + tables.capability() + ")");
+				}
+			}
+			for (String column : tables.columns()) {
+				String table = column.substring(0, column.indexOf('.'));
+				if (!absent.contains(table)
+						&& !answers("SELECT " + column.substring(table.length() + 1) + " FROM " + table)) {
+					missingColumns.add(column + " (" + tables.capability() + ")");
 				}
 			}
 		});
-		if (!missing.isEmpty()) {
-			String ddl = this.databaseType.schemaLocation();
+		String ddl = this.databaseType.schemaLocation();
+		if (!missingTables.isEmpty()) {
 			throw new JetwayConfigurationException(
-					"Jetway's tables " + String.join(", ", missing) + " do not exist in the application's database",
+					"Jetway's tables "
+							+ String.join(", ", missingTables) + " do not exist in the application's database",
 					"jetway.jdbc.initialize-schema",
 					"Set jetway.jdbc.initialize-schema=always to create them at startup (safe with several "
 							+ "instances), or create them with the DDL in " + ddl
 							+ " (in the jetway-spring-boot-autoconfigure jar; docs/outbox.md, Schema)",
 					null);
 		}
+		if (!missingColumns.isEmpty()) {
+			throw new JetwayConfigurationException(
+					"Jetway's columns " + String.join(", ", missingColumns)
+							+ " do not exist in the application's database, whose tables an earlier Jetway version "
+							+ "created",
+					"jetway.jdbc.initialize-schema",
+					"Add them as " + ddl + " defines them, for example ALTER TABLE jetway_jobs ADD COLUMN "
+							+ "traceparent VARCHAR(64) (docs/outbox.md, Schema, lists them); on PostgreSQL and H2, "
+							+ "jetway.jdbc.initialize-schema=always adds them at startup",
+					null);
+		}
 	}
 
-	private boolean exists(String table) {
+	/**
+	 * @return whether the query, limited to no rows, runs: false when a table or column
+	 * it names does not exist
+	 */
+	private boolean answers(String select) {
 		try {
-			this.jdbc.query("SELECT 1 FROM " + table + " WHERE 1 = 0", (row) -> {
+			this.jdbc.query(select + " WHERE 1 = 0", (row) -> {
 			});
 			return true;
 		}

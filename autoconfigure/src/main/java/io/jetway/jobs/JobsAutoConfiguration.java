@@ -69,12 +69,15 @@ public class JobsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "jetwayJobsTables")
-	JetwayTables jetwayJobsTables(DatabaseType databaseType) {
-		// the dispatch recovery's table exists on PostgreSQL only
-		return (databaseType == DatabaseType.POSTGRESQL)
-				? new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules",
-						"jetway_job_dispatch")
-				: new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules");
+	JetwayTables jetwayJobsTables(DatabaseType databaseType, JobsProperties properties) {
+		if (databaseType == DatabaseType.POSTGRESQL && properties.getDispatch().isDirect()) {
+			// direct dispatch and its recovery: PostgreSQL only
+			return new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules",
+					"jetway_job_dispatch")
+				.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent", "jetway_jobs.enqueue_xid");
+		}
+		return new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules")
+			.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent");
 	}
 
 	@Bean

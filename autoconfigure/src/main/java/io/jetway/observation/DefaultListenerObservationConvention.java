@@ -30,7 +30,8 @@ public class DefaultListenerObservationConvention implements ListenerObservation
 	public KeyValues getLowCardinalityKeyValues(ListenerObservationContext context) {
 		return KeyValues.of(LowCardinalityKeyNames.STREAM.withValue(context.getStream()),
 				LowCardinalityKeyNames.CONSUMER.withValue(context.getConsumer()),
-				LowCardinalityKeyNames.TYPE.withValue(JetwayObservationDocumentation.orNone(context.getType())),
+				LowCardinalityKeyNames.TYPE.withValue(JetwayObservationDocumentation.messageType(context.getType(),
+						context.getMessage().getSubject())),
 				LowCardinalityKeyNames.OUTCOME.withValue(JetwayObservationDocumentation.outcome(context)));
 	}
 

@@ -29,7 +29,8 @@ public class DefaultPublishObservationConvention implements PublishObservationCo
 	@Override
 	public KeyValues getLowCardinalityKeyValues(PublishObservationContext context) {
 		return KeyValues.of(
-				LowCardinalityKeyNames.TYPE.withValue(JetwayObservationDocumentation.orNone(context.getType())),
+				LowCardinalityKeyNames.TYPE
+					.withValue(JetwayObservationDocumentation.messageType(context.getType(), context.getSubject())),
 				LowCardinalityKeyNames.OUTCOME.withValue(JetwayObservationDocumentation.outcome(context)));
 	}
 

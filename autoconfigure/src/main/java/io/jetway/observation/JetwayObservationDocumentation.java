@@ -168,4 +168,16 @@ public enum JetwayObservationDocumentation implements ObservationDocumentation {
 		return (value != null) ? value : NONE;
 	}
 
+	/**
+	 * A message's type as a low-cardinality value: {@code none} when it has none, or when
+	 * its {@code ce-type} is only the subject Jetway fills in when the publisher gave no
+	 * type (subjects often carry ids, which would make one series per message).
+	 */
+	static String messageType(@Nullable String type, String subject) {
+		if (type == null || subject.equals(type) || subject.endsWith("." + type)) {
+			return NONE;
+		}
+		return type;
+	}
+
 }

@@ -96,6 +96,21 @@ class SchemaVerificationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	@Test
+	void aColumnAddedByANewerVersionAndMissingFromAnOlderMariaDbTableFailsStartupWithTheAlterStatement() {
+		TestDatabaseInstance database = databases.get(TestDatabase.MARIADB);
+		contextRunner(database, "always").run((context) -> assertThat(context).hasNotFailed());
+		// a table an earlier version created: MySQL's script cannot add the column
+		new JdbcTemplate(database.dataSource()).execute("ALTER TABLE jetway_jobs DROP COLUMN traceparent");
+		contextRunner(database, "always").run((context) -> {
+			FailureAnalysis analysis = new JetwayFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("jetway_jobs.traceparent (jobs)")
+				.doesNotContain("claim_seq");
+			assertThat(analysis.getAction()).contains("ALTER TABLE jetway_jobs ADD COLUMN traceparent VARCHAR(64)");
+		});
+	}
+
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
 	void tablesCreatedAtStartupPass(TestDatabase type) {

@@ -44,6 +44,23 @@ class ObservationConventionsTests {
 	}
 
 	@Test
+	void aTypeThatIsOnlyTheSubjectIsTaggedNoneSoThatSubjectsWithIdsMakeNoSeriesEach() {
+		// Jetway sets ce-type to the subject when the publisher gave no type
+		PublishObservationContext publish = new PublishObservationContext("tenant-a.orders.o-81723.created",
+				"orders.o-81723.created", "id-1", new Headers());
+		assertThat(tags(DefaultPublishObservationConvention.INSTANCE.getLowCardinalityKeyValues(publish)))
+			.contains("type=none");
+		NatsMessage message = NatsMessage.builder()
+			.subject("orders.o-81723.created")
+			.headers(new Headers().put("ce-type", "orders.o-81723.created"))
+			.data(new byte[0])
+			.build();
+		ListenerObservationContext listener = new ListenerObservationContext(message, "billing", "ORDERS", "id-1");
+		assertThat(tags(DefaultListenerObservationConvention.INSTANCE.getLowCardinalityKeyValues(listener)))
+			.contains("type=none");
+	}
+
+	@Test
 	void publishContextInjectsIntoTheMessageHeaders() {
 		Headers headers = new Headers();
 		PublishObservationContext context = new PublishObservationContext("orders.created", null, "id-1", headers);

@@ -18,10 +18,11 @@ import io.jetway.test.nats.NatsServerProcess;
  * precedence over {@code jetway.nats.servers} and the credentials properties, as a
  * Testcontainers {@code @ServiceConnection} would, without Docker.
  * <p>
- * The server starts with the application context and stops, its store deleted, when the
- * context closes. Test classes with the same attributes (and otherwise the same
- * configuration) share one cached context and so one server. The running server is a
- * {@link NatsServerProcess} bean, for tests that stop, kill or restart it.
+ * The server starts when the application first needs the connection (not at all with
+ * {@code jetway.enabled=false}) and stops, its store deleted, when the context closes.
+ * Test classes with the same attributes (and otherwise the same configuration) share one
+ * cached context and so one server. The running server is a {@link NatsServerProcess}
+ * bean, for tests that stop, kill or restart it.
  * <p>
  * The binary is {@link NatsServerBinary#DEFAULT}: {@code $JETWAY_NATS_SERVER_VERSION},
  * {@code $JETWAY_NATS_SERVER}, {@code $nats_server_path}, {@code PATH}, then

@@ -52,9 +52,14 @@ record PrivateNatsServerContextCustomizer(String version, String token) implemen
 			builder.binary(NatsServerBinary.of(this.version));
 		}
 		if (!this.token.isEmpty()) {
-			builder.config("authorization { token: \"" + this.token + "\" }");
+			builder.config("authorization { token: \"" + quoted(this.token) + "\" }");
 		}
 		return builder.start();
+	}
+
+	/** The token inside a quoted string of nats-server's configuration. */
+	private static String quoted(String token) {
+		return token.replace("\\", "\\\\").replace("\"", "\\\"");
 	}
 
 }

@@ -21,21 +21,46 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  */
 final class BoundedCalls implements AutoCloseable {
 
-	private static final int THREADS = 8;
+	/**
+	 * The most calls running at once by default (the endpoint; the indicator has at least
+	 * as many).
+	 */
+	static final int THREADS = 8;
 
 	private final ThreadPoolExecutor executor;
+
+	private final int threads;
 
 	private final Duration timeout;
 
 	BoundedCalls(Duration timeout) {
+		this(timeout, THREADS);
+	}
+
+	/**
+	 * @param timeout the longest a call is waited for
+	 * @param threads the most calls running at once; more fail at once
+	 */
+	BoundedCalls(Duration timeout, int threads) {
+		if (threads < 1) {
+			throw new IllegalArgumentException("threads is " + threads + "; at least 1");
+		}
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException(
 					"jetway.health.timeout is " + timeout + "; set a positive duration (default 2s)");
 		}
 		this.timeout = timeout;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("jetway-health-");
-		threads.setDaemon(true);
-		this.executor = new ThreadPoolExecutor(0, THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
+		this.threads = threads;
+		CustomizableThreadFactory factory = new CustomizableThreadFactory("jetway-health-");
+		factory.setDaemon(true);
+		this.executor = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
+	}
+
+	/**
+	 * @return the longest a call is waited for ({@code jetway.health.timeout})
+	 */
+	Duration timeout() {
+		return this.timeout;
 	}
 
 	/**
@@ -66,7 +91,7 @@ final class BoundedCalls implements AutoCloseable {
 		}
 		catch (RejectedExecutionException ex) {
 			return CompletableFuture.failedFuture(new UnreachableException(
-					THREADS + " earlier calls still wait for an answer from the database or NATS"));
+					this.threads + " earlier calls still wait for an answer from the database or NATS"));
 		}
 	}
 

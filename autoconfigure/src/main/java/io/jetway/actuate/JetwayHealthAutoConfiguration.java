@@ -1,6 +1,7 @@
 package io.jetway.actuate;
 
 import java.time.Clock;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -54,7 +55,10 @@ public class JetwayHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "jetwayHealthIndicator")
 	JetwayHealthIndicator jetwayHealthIndicator(JetwayHealthProperties properties,
 			ObjectProvider<JetwayHealthCheck> checks) {
-		return new JetwayHealthIndicator(checks.orderedStream().toList(), new BoundedCalls(properties.getTimeout()));
+		List<JetwayHealthCheck> all = checks.orderedStream().toList();
+		// room for one evaluation whose calls all hang plus the next
+		int threads = Math.max(BoundedCalls.THREADS, 2 * all.size());
+		return new JetwayHealthIndicator(all, new BoundedCalls(properties.getTimeout(), threads));
 	}
 
 	@Bean

@@ -13,9 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class JetwayHealthProperties {
 
 	/**
-	 * The longest one check (a database query, a NATS request) may take; a check that
-	 * takes longer reports the database or NATS as unreachable (DOWN), so that a health
-	 * call never hangs.
+	 * The longest one check (a database query, a NATS request) may take, so that a health
+	 * call never hangs. A check that gets no answer within it reports the database or
+	 * NATS as unreachable (DOWN); a database query gets a query timeout of this minus
+	 * half a second (whole seconds, at least 1), and a query the database cancels at that
+	 * timeout is slow, not unreachable (DEGRADED).
 	 */
 	private Duration timeout = Duration.ofSeconds(2);
 

@@ -115,9 +115,10 @@ class JetwayOverview {
 	}
 
 	private Map<String, Object> outbox(TableReads tables) {
-		TableReads.Pending pending = tables.outboxPending();
+		TableReads.Pending pending = tables.outboxPending(TableReads.MAX_COUNTED_PENDING);
 		Map<String, Object> outbox = new LinkedHashMap<>();
 		outbox.put("pending", pending.count());
+		outbox.put("pendingCapped", pending.capped());
 		outbox.put("failed", tables.outboxCount("failed"));
 		outbox.put("sent", tables.outboxCount("sent"));
 		outbox.put("oldestPendingCreatedAt", text(pending.oldestCreatedAt()));

@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import io.jetway.test.net.FreePort;
 import io.jetway.test.process.ProcessFiles;
@@ -84,6 +86,15 @@ public final class NatsServerProcess implements AutoCloseable {
 		return this.directory;
 	}
 
+	/** The running server's pid, for tests of the harness. */
+	long pid() {
+		Process current = this.process;
+		if (current == null) {
+			throw new IllegalStateException("nats-server in " + this.directory + " does not run");
+		}
+		return current.pid();
+	}
+
 	public boolean isRunning() {
 		Process current = this.process;
 		return current != null && current.isAlive();
@@ -134,30 +145,48 @@ public final class NatsServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the kernel shows the process stopped (state {@code T} in
-	 * {@code /proc/<pid>/stat}): {@code kill} returns before every thread of the server
-	 * has stopped, and a request sent meanwhile may still be answered.
+	 * Waits until the kernel shows every thread of the process stopped (state {@code T}
+	 * in each {@code /proc/<pid>/task/<tid>/stat}; {@code /proc/<pid>/stat} shows only
+	 * the main thread): {@code kill} returns before every thread of the server has
+	 * stopped, and a request sent meanwhile may still be answered.
 	 */
 	private static void awaitStopped(long pid) {
-		Path stat = Path.of("/proc", Long.toString(pid), "stat");
-		if (!Files.exists(stat)) {
+		Path tasks = Path.of("/proc", Long.toString(pid), "task");
+		if (!Files.isDirectory(tasks)) {
 			return;
 		}
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (System.nanoTime() < deadline) {
 			try {
-				String line = Files.readString(stat);
-				String state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
-				if (state.equals("T") || state.equals("t")) {
+				if (everyTaskStopped(tasks)) {
 					return;
 				}
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 			}
-			catch (IOException ex) {
+			catch (IOException | UncheckedIOException ex) {
 				return;
 			}
 		}
 		throw new IllegalStateException("nats-server " + pid + " did not stop within 5 s of SIGSTOP");
+	}
+
+	private static boolean everyTaskStopped(Path tasks) throws IOException {
+		try (Stream<Path> each = Files.list(tasks)) {
+			return each.allMatch((task) -> {
+				try {
+					String line = Files.readString(task.resolve("stat"));
+					String state = line.substring(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3);
+					return state.equals("T") || state.equals("t");
+				}
+				catch (NoSuchFileException ex) {
+					// the thread has exited
+					return true;
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
 	}
 
 	/**
@@ -200,6 +229,15 @@ public final class NatsServerProcess implements AutoCloseable {
 		Process current = this.process;
 		if (current == null) {
 			return;
+		}
+		if (current.isAlive()) {
+			try {
+				// a suspended server would leave SIGTERM pending until it is resumed
+				signal("CONT");
+			}
+			catch (IllegalStateException ex) {
+				// it exited meanwhile
+			}
 		}
 		try {
 			if (kill) {

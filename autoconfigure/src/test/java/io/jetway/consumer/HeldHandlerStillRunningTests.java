@@ -1,24 +1,17 @@
 package io.jetway.consumer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.jetway.publish.JetwayHeaders;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,7 +51,7 @@ class HeldHandlerStillRunningTests {
 				assertThat(context).hasNotFailed();
 				HangingListener listener = context.getBean(HangingListener.class);
 				try {
-					publish();
+					ConsumerTestSupport.publishOrder(nats.url());
 					assertThat(listener.started.await(20, TimeUnit.SECONDS)).isTrue();
 					ListenerContainer container = context.getBean(JetStreamListenerRegistry.class)
 						.getContainer("hanging");
@@ -81,18 +74,6 @@ class HeldHandlerStillRunningTests {
 					listener.release.countDown();
 				}
 			});
-	}
-
-	private static void publish() throws Exception {
-		try (Connection connection = Nats.connect(nats.url())) {
-			Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, UUID.randomUUID().toString());
-			connection.jetStream()
-				.publish(NatsMessage.builder()
-					.subject("orders.created")
-					.headers(headers)
-					.data("{}".getBytes(StandardCharsets.UTF_8))
-					.build());
-		}
 	}
 
 	/**

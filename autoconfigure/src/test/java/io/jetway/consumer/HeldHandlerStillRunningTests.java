@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * uncommitted row without a timeout): it is held while the database does not answer, and
  * failed once the hung handler still runs the watchdog's grace after the database
  * answered. The database is a test {@link DeliveryProcessor} whose probe the test
- * controls; the handler blocks without answering interrupts.
+ * controls; the handler blocks without answering interrupts. Also: a probe that outlasts
+ * the container's stop does not move the held messages into the next run.
  */
 class HeldHandlerStillRunningTests {
 
@@ -76,12 +77,58 @@ class HeldHandlerStillRunningTests {
 			});
 	}
 
+	@Test
+	void probeOutlastingAStopHandsTheMessageBackInsteadOfRunningItInTheNextRun() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		ConsumerTestSupport.reset(database, nats.url());
+		ProbedDatabase probed = new ProbedDatabase();
+		CountDownLatch slowProbe = new CountDownLatch(1);
+		probed.slowProbe = slowProbe;
+		contextRunner(database, nats.url()).withBean(HangingListener.class)
+			.withBean(DeliveryProcessorFactory.class, () -> probed)
+			.withPropertyValues("jetway.consumers.hanging.stream=ORDERS", "jetway.consumers.hanging.inbox=true",
+					"jetway.consumers.hanging.concurrency=1", "jetway.consumers.hanging.max-deliver=1",
+					"jetway.consumers.hanging.handler-timeout=1s", "jetway.consumers.hanging.backoff=200ms",
+					"jetway.listener.shutdown-timeout=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HangingListener listener = context.getBean(HangingListener.class);
+				try {
+					ConsumerTestSupport.publishOrder(nats.url());
+					assertThat(listener.started.await(20, TimeUnit.SECONDS)).isTrue();
+					// the handler is given up on, and the probe of the database hangs
+					assertThat(probed.probing.await(20, TimeUnit.SECONDS)).isTrue();
+					ListenerContainer container = context.getBean(JetStreamListenerRegistry.class)
+						.getContainer("hanging");
+					container.stop();
+					container.start();
+					// no answer: the stopped run hands the message back (nak), and its
+					// redelivery, beyond max-deliver, is dead-lettered without its
+					// handler; not held, nor run again, in the new run
+					slowProbe.countDown();
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 1);
+					assertThat(listener.runs).hasValue(1);
+					assertThat(container.isHeldByOutage()).isFalse();
+				}
+				finally {
+					listener.release.countDown();
+				}
+			});
+	}
+
 	/**
 	 * Runs the handler directly; its database answers the probe once the test says so.
 	 */
 	static class ProbedDatabase implements DeliveryProcessorFactory {
 
 		final AtomicBoolean answers = new AtomicBoolean();
+
+		/** Signalled by the first probe. */
+		final CountDownLatch probing = new CountDownLatch(1);
+
+		/** When set, the first probe answers once it is counted down. */
+		volatile CountDownLatch slowProbe;
 
 		@Override
 		public DeliveryProcessor create(ListenerInvoker invoker,
@@ -95,6 +142,12 @@ class HeldHandlerStillRunningTests {
 
 				@Override
 				public boolean databaseAnswers() {
+					ProbedDatabase.this.probing.countDown();
+					CountDownLatch slow = ProbedDatabase.this.slowProbe;
+					if (slow != null) {
+						ProbedDatabase.this.slowProbe = null;
+						awaitIgnoringInterrupts(slow);
+					}
 					return ProbedDatabase.this.answers.get();
 				}
 
@@ -115,27 +168,27 @@ class HeldHandlerStillRunningTests {
 		void on(byte[] body) {
 			if (this.runs.incrementAndGet() == 1) {
 				this.started.countDown();
-				awaitIgnoringInterrupts();
+				awaitIgnoringInterrupts(this.release);
 			}
 		}
 
-		private void awaitIgnoringInterrupts() {
-			boolean interrupted = false;
-			while (true) {
-				try {
-					if (this.release.await(60, TimeUnit.SECONDS)) {
-						break;
-					}
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
+	}
+
+	private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				if (latch.await(60, TimeUnit.SECONDS)) {
+					break;
 				}
 			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
+			catch (InterruptedException ex) {
+				interrupted = true;
 			}
 		}
-
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -15,6 +15,8 @@ import io.nats.client.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+
 import static io.jetway.consumer.ConsumerTestSupport.contextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,50 +42,54 @@ class HeldHandlerStillRunningTests {
 
 	@Test
 	void heldMessageIsFailedAfterTheGraceOnceTheDatabaseAnswersWhileItsHandlerStillRuns() throws Exception {
-		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		ConsumerTestSupport.reset(database, nats.url());
 		ProbedDatabase probed = new ProbedDatabase();
-		contextRunner(database, nats.url()).withBean(HangingListener.class)
-			.withBean(DeliveryProcessorFactory.class, () -> probed)
-			.withPropertyValues("jetway.consumers.hanging.stream=ORDERS", "jetway.consumers.hanging.inbox=true",
-					"jetway.consumers.hanging.concurrency=1", "jetway.consumers.hanging.max-deliver=1",
-					"jetway.consumers.hanging.handler-timeout=1s", "jetway.consumers.hanging.backoff=200ms")
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				HangingListener listener = context.getBean(HangingListener.class);
-				try {
-					ConsumerTestSupport.publishOrder(nats.url());
-					assertThat(listener.started.await(20, TimeUnit.SECONDS)).isTrue();
-					ListenerContainer container = context.getBean(JetStreamListenerRegistry.class)
-						.getContainer("hanging");
-					await().atMost(Duration.ofSeconds(20)).until(container::isHeldByOutage);
-					// held, and not processed again, while the database does not answer
-					await().during(Duration.ofSeconds(2))
-						.atMost(Duration.ofSeconds(4))
-						.until(() -> container.isHeldByOutage() && listener.runs.get() == 1
-								&& ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 0);
-					probed.answers.set(true);
-					// the hung handler still runs after the grace (1 s): failed, on its
-					// last
-					// delivery dead-lettered; never processed while its handler runs
-					await().atMost(Duration.ofSeconds(20))
-						.until(() -> ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 1);
-					assertThat(listener.runs).hasValue(1);
-					await().atMost(Duration.ofSeconds(10)).until(() -> !container.isHeldByOutage());
-				}
-				finally {
-					listener.release.countDown();
-				}
-			});
+		runWithHangingHandler(probed, (context, listener) -> {
+			ListenerContainer container = context.getBean(JetStreamListenerRegistry.class).getContainer("hanging");
+			await().atMost(Duration.ofSeconds(20)).until(container::isHeldByOutage);
+			// held, and not processed again, while the database does not answer
+			await().during(Duration.ofSeconds(2))
+				.atMost(Duration.ofSeconds(4))
+				.until(() -> container.isHeldByOutage() && listener.runs.get() == 1
+						&& ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 0);
+			probed.answers.set(true);
+			// the hung handler still runs after the grace (1 s): failed, on its last
+			// delivery dead-lettered; never processed while its handler runs
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 1);
+			assertThat(listener.runs).hasValue(1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> !container.isHeldByOutage());
+		});
 	}
 
 	@Test
 	void probeOutlastingAStopHandsTheMessageBackInsteadOfRunningItInTheNextRun() throws Exception {
-		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
-		ConsumerTestSupport.reset(database, nats.url());
 		ProbedDatabase probed = new ProbedDatabase();
 		CountDownLatch slowProbe = new CountDownLatch(1);
 		probed.slowProbe = slowProbe;
+		runWithHangingHandler(probed, (context, listener) -> {
+			// the handler is given up on, and the probe of the database hangs
+			assertThat(probed.probing.await(20, TimeUnit.SECONDS)).isTrue();
+			ListenerContainer container = context.getBean(JetStreamListenerRegistry.class).getContainer("hanging");
+			container.stop();
+			container.start();
+			// no answer: the stopped run hands the message back (nak), and its
+			// redelivery, beyond max-deliver, is dead-lettered without its
+			// handler; not held, nor run again, in the new run
+			slowProbe.countDown();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 1);
+			assertThat(listener.runs).hasValue(1);
+			assertThat(container.isHeldByOutage()).isFalse();
+		});
+	}
+
+	/**
+	 * Runs a context whose listener hangs on its first message, publishes that message
+	 * and waits for the handler to start; the hung handler is released at the end.
+	 */
+	private static void runWithHangingHandler(ProbedDatabase probed, HangingTest test) throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		ConsumerTestSupport.reset(database, nats.url());
 		contextRunner(database, nats.url()).withBean(HangingListener.class)
 			.withBean(DeliveryProcessorFactory.class, () -> probed)
 			.withPropertyValues("jetway.consumers.hanging.stream=ORDERS", "jetway.consumers.hanging.inbox=true",
@@ -96,25 +102,19 @@ class HeldHandlerStillRunningTests {
 				try {
 					ConsumerTestSupport.publishOrder(nats.url());
 					assertThat(listener.started.await(20, TimeUnit.SECONDS)).isTrue();
-					// the handler is given up on, and the probe of the database hangs
-					assertThat(probed.probing.await(20, TimeUnit.SECONDS)).isTrue();
-					ListenerContainer container = context.getBean(JetStreamListenerRegistry.class)
-						.getContainer("hanging");
-					container.stop();
-					container.start();
-					// no answer: the stopped run hands the message back (nak), and its
-					// redelivery, beyond max-deliver, is dead-lettered without its
-					// handler; not held, nor run again, in the new run
-					slowProbe.countDown();
-					await().atMost(Duration.ofSeconds(20))
-						.until(() -> ConsumerTestSupport.streamCount(nats.url(), "JETWAY_DLQ") == 1);
-					assertThat(listener.runs).hasValue(1);
-					assertThat(container.isHeldByOutage()).isFalse();
+					test.run(context, listener);
 				}
 				finally {
 					listener.release.countDown();
 				}
 			});
+	}
+
+	@FunctionalInterface
+	interface HangingTest {
+
+		void run(AssertableApplicationContext context, HangingListener listener) throws Exception;
+
 	}
 
 	/**

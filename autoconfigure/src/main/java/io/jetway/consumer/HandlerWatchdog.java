@@ -64,6 +64,13 @@ final class HandlerWatchdog {
 		return this.timeout;
 	}
 
+	/**
+	 * How long a handler may run after its timeout's interrupt before it is given up on.
+	 */
+	Duration grace() {
+		return Duration.ofNanos(this.abandonNanos - this.timeoutNanos);
+	}
+
 	/** How often {@link #check()} should run. */
 	Duration checkInterval() {
 		long millis = this.timeout.toMillis() / 4;

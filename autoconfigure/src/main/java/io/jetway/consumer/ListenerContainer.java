@@ -2,19 +2,18 @@ package io.jetway.consumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.jetway.consumer.JetwayConsumersProperties.ConsumerProperties;
@@ -66,6 +65,11 @@ public class ListenerContainer {
 	/** JetStream's error code for "stream not found". */
 	private static final int STREAM_NOT_FOUND = 10059;
 
+	/**
+	 * How often a batch holding the messages of a hung handler looks whether it returned.
+	 */
+	private static final long HUNG_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	private final String name;
 
 	private final String stream;
@@ -87,9 +91,10 @@ public class ListenerContainer {
 	private final RateLimitedWarning fetchWarning = new RateLimitedWarning(logger, Duration.ofMinutes(1));
 
 	/**
-	 * A new one each run, so that nothing of an earlier run can keep fetching stopped.
+	 * The current (or last) run: a new one each start, so that nothing of an earlier run
+	 * can keep fetching stopped or run in, or free a place of, a later one.
 	 */
-	private volatile InfrastructureOutage outage;
+	private volatile @Nullable ContainerRun run;
 
 	private final ConsumerObserver observer;
 
@@ -97,25 +102,10 @@ public class ListenerContainer {
 
 	private final Object pauseLock = new Object();
 
-	private final Object poolLock = new Object();
-
-	/**
-	 * Worker threads added in place of hung ones that have not returned; under poolLock.
-	 */
-	private int replacements;
-
 	/** The batch each worker thread runs, for the watchdog. */
 	private final Map<Thread, Batch> runningBatches = new ConcurrentHashMap<>();
 
-	/**
-	 * Stream sequences of messages whose handler was given up on and still runs: a
-	 * redelivery of one fails at once instead of waiting for what the hung handler holds
-	 * (its inbox row, for one).
-	 */
-	private final Set<Long> stillRunning = ConcurrentHashMap.newKeySet();
-
-	/** Batches handed to the pool and neither finished nor given up on. */
-	private final AtomicInteger activeBatches = new AtomicInteger();
+	private final StillRunning stillRunning = new StillRunning();
 
 	private volatile boolean running;
 
@@ -126,11 +116,7 @@ public class ListenerContainer {
 
 	private @Nullable Thread fetchThread;
 
-	private @Nullable ThreadPoolExecutor workers;
-
 	private @Nullable ScheduledExecutorService heartbeat;
-
-	private Semaphore permits = new Semaphore(0);
 
 	private int refillThreshold = 1;
 
@@ -148,7 +134,6 @@ public class ListenerContainer {
 		this.inFlight = inFlight;
 		this.watchdog = watchdog;
 		this.watchdog.onAbandon(this::abandon);
-		this.outage = new InfrastructureOutage(this.name);
 		this.observer = settings.observer();
 		this.shutdownTimeout = settings.shutdownTimeout();
 		this.paused = !this.properties.isAutoStartup();
@@ -215,12 +200,9 @@ public class ListenerContainer {
 		// per message: hold up to a batch (waiting messages get in-progress acks too);
 		// per batch: one permit per batch being processed
 		int held = Math.max(concurrency, this.properties.getBatchSize());
-		this.permits = new Semaphore(isPerBatch() ? concurrency : held);
+		ContainerRun run = new ContainerRun(this.name, concurrency, isPerBatch() ? concurrency : held);
 		this.refillThreshold = Math.max(1, Math.min(this.properties.getBatchSize(), held - concurrency) / 2);
-		this.activeBatches.set(0);
-		this.outage = new InfrastructureOutage(this.name);
-		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("jetway-consumer-" + this.name + "-"));
+		this.run = run;
 		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("jetway-consumer-" + this.name + "-heartbeat-"));
 		long interval = Math.max(200, this.properties.getAckWait().toMillis() / 3);
@@ -231,7 +213,7 @@ public class ListenerContainer {
 		}
 		this.heartbeat = ticker;
 		this.running = true;
-		Thread thread = new Thread(this::fetchLoop, "jetway-consumer-" + this.name + "-fetch");
+		Thread thread = new Thread(() -> fetchLoop(run), "jetway-consumer-" + this.name + "-fetch");
 		this.fetchThread = thread;
 		thread.start();
 	}
@@ -241,21 +223,25 @@ public class ListenerContainer {
 			return;
 		}
 		this.running = false;
+		ContainerRun run = this.run;
+		if (run != null) {
+			run.stop();
+		}
 		synchronized (this.pauseLock) {
 			this.pauseLock.notifyAll();
 		}
 		join(this.fetchThread);
-		ThreadPoolExecutor pool = this.workers;
-		if (pool != null) {
+		if (run != null) {
+			ThreadPoolExecutor pool = run.workers();
 			pool.shutdown();
-			if (!awaitBatches(this.shutdownTimeout)) {
+			if (!run.awaitBatches(this.shutdownTimeout)) {
 				List<Runnable> neverStarted = pool.shutdownNow();
 				for (Runnable task : neverStarted) {
 					if (task instanceof Batch batch) {
 						batch.handBack();
 					}
 				}
-				awaitBatches(Duration.ofSeconds(5));
+				run.awaitBatches(Duration.ofSeconds(5));
 				logger.warn("Consumer " + this.name + ": handlers still running after the shutdown timeout "
 						+ this.shutdownTimeout + " were interrupted; their messages are redelivered");
 			}
@@ -266,51 +252,29 @@ public class ListenerContainer {
 		}
 	}
 
-	/**
-	 * Waits for the batches handed to the pool to finish; handlers given up on are not
-	 * waited for.
-	 * @return whether they all finished in time
-	 */
-	private boolean awaitBatches(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (this.activeBatches.get() > 0) {
-			if (System.nanoTime() - deadline >= 0) {
-				return false;
-			}
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private void fetchLoop() {
+	private void fetchLoop(ContainerRun run) {
 		try {
-			fetchUntilStopped();
+			fetchUntilStopped(run);
 		}
 		finally {
 			this.fetcher.close();
 		}
 	}
 
-	private void fetchUntilStopped() {
-		while (this.running) {
+	private void fetchUntilStopped(ContainerRun run) {
+		while (run.isActive()) {
 			try {
-				if (awaitUnpaused()) {
+				if (awaitUnpaused(run)) {
 					continue;
 				}
-				fetchAndDispatch();
+				fetchAndDispatch(run);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
 			}
 			catch (Exception ex) {
-				if (this.running) {
+				if (run.isActive()) {
 					this.fetchWarning.warn("Consumer " + this.name + ": fetch failed, retrying every second: " + ex);
 					this.fetcher.close();
 					sleepQuietly(Duration.ofSeconds(1));
@@ -323,9 +287,9 @@ public class ListenerContainer {
 	 * @return whether the container is paused, by the application or by an outage of the
 	 * database (after waiting a little)
 	 */
-	private boolean awaitUnpaused() throws InterruptedException {
+	private boolean awaitUnpaused(ContainerRun run) throws InterruptedException {
 		synchronized (this.pauseLock) {
-			if ((this.paused || this.outage.isActive()) && this.running) {
+			if ((this.paused || run.outage().isActive()) && run.isActive()) {
 				this.pauseLock.wait(500);
 				return true;
 			}
@@ -333,65 +297,61 @@ public class ListenerContainer {
 		return false;
 	}
 
-	private void fetchAndDispatch() throws Exception {
+	private void fetchAndDispatch(ContainerRun run) throws Exception {
+		Semaphore permits = run.permits();
 		boolean perBatch = isPerBatch();
 		// per message: refill once a good part of the held messages were handled, so
 		// that one pull brings many messages instead of one pull per freed handler
 		int wanted = perBatch ? 1 : this.refillThreshold;
-		if (!this.permits.tryAcquire(wanted, 500, TimeUnit.MILLISECONDS)) {
+		if (!permits.tryAcquire(wanted, 500, TimeUnit.MILLISECONDS)) {
 			return;
 		}
 		int taken = wanted;
 		if (!perBatch) {
 			// fetch no more messages than may be held; held messages wait for a handler
 			// with their ack wait kept alive by in-progress acks
-			while (taken < this.properties.getBatchSize() && this.permits.tryAcquire()) {
+			while (taken < this.properties.getBatchSize() && permits.tryAcquire()) {
 				taken++;
 			}
 		}
 		List<Message> messages;
 		try {
-			messages = this.fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, () -> this.running);
+			messages = this.fetcher.fetch(perBatch ? this.properties.getBatchSize() : taken, run::isActive);
 			this.fetchWarning.clear("Consumer " + this.name + ": fetching works again");
 		}
 		catch (Exception ex) {
-			this.permits.release(taken);
+			permits.release(taken);
 			throw ex;
 		}
 		int needed = perBatch ? Math.min(1, messages.size()) : messages.size();
 		if (taken > needed) {
-			this.permits.release(taken - needed);
+			permits.release(taken - needed);
 		}
 		if (messages.isEmpty()) {
 			return;
 		}
-		if (!this.running) {
+		if (!run.isActive()) {
 			messages.forEach(ListenerContainer::nakQuietly);
-			this.permits.release(needed);
+			permits.release(needed);
 			return;
 		}
 		// held from now until settled, also while waiting for a worker and while the
 		// rest of a batch is handled and committed
 		messages.forEach(this.inFlight::add);
-		ThreadPoolExecutor pool = this.workers;
 		if (perBatch) {
-			submit(pool, new Batch(messages, 1, false));
+			run.submit(new Batch(run, messages, 1, null));
 		}
 		else {
 			for (Message message : messages) {
-				submit(pool, new Batch(List.of(message), 1, false));
+				run.submit(new Batch(run, List.of(message), 1, null));
 			}
 		}
 	}
 
-	private void submit(ThreadPoolExecutor pool, Batch batch) {
-		this.activeBatches.incrementAndGet();
-		pool.execute(batch);
-	}
-
 	/** Whether fetching is stopped because processing cannot reach the database. */
 	boolean isHeldByOutage() {
-		return this.outage.isActive();
+		ContainerRun run = this.run;
+		return run != null && run.outage().isActive();
 	}
 
 	private boolean isPerBatch() {
@@ -412,45 +372,6 @@ public class ListenerContainer {
 		Thread settler = new Thread(batch::settleAbandoned, "jetway-consumer-" + this.name + "-abandon");
 		settler.setDaemon(true);
 		settler.start();
-	}
-
-	/**
-	 * A worker thread was given up on: another takes its place, up to {@code concurrency}
-	 * replacements at a time.
-	 * @return whether a worker was added
-	 */
-	private boolean addWorker() {
-		ThreadPoolExecutor pool = this.workers;
-		if (pool == null) {
-			return false;
-		}
-		synchronized (this.poolLock) {
-			int concurrency = Math.max(1, this.properties.getConcurrency());
-			if (this.replacements >= concurrency) {
-				logger.error("Consumer " + this.name + ": " + this.replacements
-						+ " handler threads given up on still run; no further thread replaces a hung one, so the "
-						+ "consumer runs with fewer workers until they return (jetway.consumers." + this.name
-						+ ".handler-timeout). Make the handler respond to interruption (or bound its blocking calls).");
-				return false;
-			}
-			this.replacements++;
-			pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
-			pool.setCorePoolSize(pool.getCorePoolSize() + 1);
-			return true;
-		}
-	}
-
-	/** A worker thread given up on came back: the pool shrinks again. */
-	private void removeWorker() {
-		ThreadPoolExecutor pool = this.workers;
-		if (pool == null) {
-			return;
-		}
-		synchronized (this.poolLock) {
-			this.replacements--;
-			pool.setCorePoolSize(pool.getCorePoolSize() - 1);
-			pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
-		}
 	}
 
 	private static boolean isStreamNotFound(Exception ex) {
@@ -492,10 +413,10 @@ public class ListenerContainer {
 	 * Waits for {@code delay} unless the container stops first.
 	 * @return whether the container still runs
 	 */
-	private boolean waitUnlessStopped(Duration delay) {
+	private boolean waitUnlessStopped(ContainerRun run, Duration delay) {
 		long deadline = System.nanoTime() + delay.toNanos();
 		synchronized (this.pauseLock) {
-			while (this.running) {
+			while (run.isActive()) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					break;
@@ -509,7 +430,7 @@ public class ListenerContainer {
 				}
 			}
 		}
-		return this.running;
+		return run.isActive();
 	}
 
 	/**
@@ -519,18 +440,26 @@ public class ListenerContainer {
 	 */
 	private final class Batch implements Runnable {
 
+		/** The run the batch belongs to: its pool, permits and outage. */
+		private final ContainerRun run;
+
 		private final List<Message> messages;
 
 		private final int permits;
 
 		/**
-		 * Holds messages of a batch given up on while the database did not answer: its
-		 * hung handler is not a reason to fail them.
+		 * For a batch holding the messages of one given up on while the database did not
+		 * answer, the message whose handler was given up on; see {@link #attempt}.
 		 */
-		private final boolean heldFromAbandoned;
+		private final @Nullable Message heldFor;
 
-		/** The outage of the run the batch belongs to. */
-		private final InfrastructureOutage outage = ListenerContainer.this.outage;
+		/**
+		 * When the database first answered while {@link #heldFor}'s handler still ran;
+		 * used by the batch's worker only.
+		 */
+		private long answeredNanos;
+
+		private boolean answered;
 
 		/** Messages not settled yet. */
 		private final Set<Message> unsettled;
@@ -548,10 +477,11 @@ public class ListenerContainer {
 
 		private boolean released;
 
-		private Batch(List<Message> messages, int permits, boolean heldFromAbandoned) {
+		private Batch(ContainerRun run, List<Message> messages, int permits, @Nullable Message heldFor) {
+			this.run = run;
 			this.messages = messages;
 			this.permits = permits;
-			this.heldFromAbandoned = heldFromAbandoned;
+			this.heldFor = heldFor;
 			this.unsettled = new LinkedHashSet<>(messages);
 		}
 
@@ -581,7 +511,7 @@ public class ListenerContainer {
 					// clear the interrupt of the timeout before the thread leaves
 					Thread.interrupted();
 					if (this.replaced) {
-						removeWorker();
+						this.run.removeWorker();
 					}
 					Message hungMessage = this.hung;
 					if (hungMessage != null) {
@@ -598,27 +528,25 @@ public class ListenerContainer {
 				if (ListenerContainer.this.settler.isExhausted(message)) {
 					settleExhausted(message);
 				}
-				else if (!this.heldFromAbandoned
+				else if (this.heldFor == null
 						&& ListenerContainer.this.stillRunning.contains(message.metaData().streamSequence())) {
-					HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
-							ListenerContainer.this.watchdog.timeout(), new IllegalStateException(
-									"the handler of its previous delivery still runs on this instance"));
-					settleOnce(message, (settled) -> ListenerContainer.this.settler.settle(settled,
-							DeliveryOutcome.failed(timeout)));
+					failStillRunning(message);
 				}
 				else {
 					pending.add(message);
 				}
 			}
-			InfrastructureOutage outage = this.outage;
+			InfrastructureOutage outage = this.run.outage();
 			int attempts = 0;
 			boolean recovered = false;
 			try {
 				while (!pending.isEmpty()) {
-					long start = System.nanoTime();
-					List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
-					ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
-							Duration.ofNanos(System.nanoTime() - start), pending.size());
+					List<DeliveryOutcome> outcomes = attempt(pending);
+					if (outcomes == null) {
+						// settled without processing: the database answers, or stopping
+						recovered = this.run.isActive();
+						return;
+					}
 					if (isAbandoned()) {
 						// settled when it was given up on
 						return;
@@ -646,7 +574,7 @@ public class ListenerContainer {
 					attempts++;
 					outage.unavailable((cause != null) ? cause : new IllegalStateException("unreachable"),
 							ListenerContainer.this.inFlight.size());
-					if (isAbandoned() || !waitUnlessStopped(outage.retryDelay(attempts))) {
+					if (isAbandoned() || !waitUnlessStopped(this.run, outage.retryDelay(attempts))) {
 						// stopping: handed back for another instance or the next start
 						unavailable.forEach((message) -> settleOnce(message, ListenerContainer::nakQuietly));
 						return;
@@ -659,6 +587,78 @@ public class ListenerContainer {
 					outage.leave(recovered);
 				}
 			}
+		}
+
+		/**
+		 * Processes {@code pending}, unless this batch holds the messages of one given up
+		 * on whose hung handler still runs: processing would wait, without a timeout, for
+		 * what that handler holds (its uncommitted inbox rows). Then, while the database
+		 * does not answer, the messages are unavailable (held as in any outage); once it
+		 * answers, the hung handler gets the watchdog's grace period, from that first
+		 * answer, to return (its connection resumes or fails); if it still runs after it,
+		 * its message fails as a redelivery to a hung handler's instance does, and the
+		 * rest are handed back.
+		 * @return an outcome per message, or {@code null} when they were settled here
+		 */
+		private @Nullable List<DeliveryOutcome> attempt(List<Message> pending) {
+			Message hungMessage = this.heldFor;
+			if (hungMessage != null
+					&& ListenerContainer.this.stillRunning.contains(hungMessage.metaData().streamSequence())) {
+				if (!ListenerContainer.this.processor.databaseAnswers()) {
+					DeliveryOutcome unavailable = DeliveryOutcome.unavailable(
+							new IllegalStateException("the database does not answer, and the handler of message "
+									+ MessageContext.messageId(hungMessage) + " given up on still runs"));
+					return Collections.nCopies(pending.size(), unavailable);
+				}
+				if (!awaitHungHandler(hungMessage.metaData().streamSequence())) {
+					boolean stopping = !this.run.isActive() || Thread.currentThread().isInterrupted();
+					for (Message message : pending) {
+						if (message == hungMessage && !stopping) {
+							failStillRunning(message);
+						}
+						else {
+							settleOnce(message, ListenerContainer::nakQuietly);
+						}
+					}
+					return null;
+				}
+			}
+			long start = System.nanoTime();
+			List<DeliveryOutcome> outcomes = ListenerContainer.this.processor.process(pending);
+			ListenerContainer.this.observer.handlerTime(ListenerContainer.this.name,
+					Duration.ofNanos(System.nanoTime() - start), pending.size());
+			return outcomes;
+		}
+
+		/**
+		 * Waits for the hung handler of the message with {@code sequence} to return, at
+		 * most the watchdog's grace period from when the database first answered.
+		 * @return whether it returned (not when the grace ran out or the run stopped)
+		 */
+		private boolean awaitHungHandler(long sequence) {
+			if (!this.answered) {
+				this.answered = true;
+				this.answeredNanos = System.nanoTime();
+			}
+			long deadline = this.answeredNanos + ListenerContainer.this.watchdog.grace().toNanos();
+			while (ListenerContainer.this.stillRunning.contains(sequence)) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !waitUnlessStopped(this.run, Duration.ofNanos(Math.min(left, HUNG_POLL_NANOS)))) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		/**
+		 * Fails a message whose handler, given up on, still runs on this instance.
+		 */
+		private void failStillRunning(Message message) {
+			HandlerTimeoutException timeout = new HandlerTimeoutException(ListenerContainer.this.name,
+					ListenerContainer.this.watchdog.timeout(),
+					new IllegalStateException("the handler of its previous delivery still runs on this instance"));
+			settleOnce(message,
+					(settled) -> ListenerContainer.this.settler.settle(settled, DeliveryOutcome.failed(timeout)));
 		}
 
 		/**
@@ -709,7 +709,7 @@ public class ListenerContainer {
 				this.hung = hung;
 				ListenerContainer.this.stillRunning.add(hung.metaData().streamSequence());
 				// before its worker can see it given up on and shrink the pool again
-				this.replaced = addWorker();
+				this.replaced = this.run.addWorker();
 				return true;
 			}
 		}
@@ -772,13 +772,12 @@ public class ListenerContainer {
 					+ "outage and processed again once it answers, without spending a delivery. Set a socket timeout "
 					+ "on the JDBC URL so that statements fail instead of hanging (docs/consumers.md)");
 			// the new batch takes over this one's permits and its count among the active
-			Batch retry = new Batch(held, this.permits, true);
-			ThreadPoolExecutor pool = ListenerContainer.this.workers;
+			Batch retry = new Batch(this.run, held, this.permits, hungMessage);
 			try {
-				if (pool == null || !ListenerContainer.this.running) {
-					throw new RejectedExecutionException("the container stopped");
+				if (!this.run.isActive()) {
+					throw new RejectedExecutionException("the batch's run stopped");
 				}
-				pool.execute(retry);
+				this.run.workers().execute(retry);
 			}
 			catch (RejectedExecutionException ex) {
 				retry.handBack();
@@ -812,8 +811,7 @@ public class ListenerContainer {
 				this.released = true;
 			}
 			this.messages.forEach(ListenerContainer.this.inFlight::remove);
-			ListenerContainer.this.permits.release(this.permits);
-			ListenerContainer.this.activeBatches.decrementAndGet();
+			this.run.release(this.permits);
 		}
 
 	}

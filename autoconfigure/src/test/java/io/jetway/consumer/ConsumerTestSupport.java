@@ -1,11 +1,14 @@
 package io.jetway.consumer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 import io.jetway.connection.NatsConnectionAutoConfiguration;
 import io.jetway.inbox.InboxAutoConfiguration;
 import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
 import io.jetway.outbox.OutboxAutoConfiguration;
+import io.jetway.publish.JetwayHeaders;
 import io.jetway.publish.PublishAutoConfiguration;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.topology.TopologyAutoConfiguration;
@@ -13,6 +16,8 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -79,6 +84,21 @@ final class ConsumerTestSupport {
 		Long count = new JdbcTemplate(database.dataSource())
 			.queryForObject("SELECT COUNT(*) FROM jetway_inbox WHERE status = ?", Long.class, status);
 		return (count != null) ? count : 0;
+	}
+
+	/**
+	 * Publishes an empty JSON order to {@code orders.created} with a new message id.
+	 */
+	static void publishOrder(String natsUrl) throws Exception {
+		try (Connection connection = Nats.connect(natsUrl)) {
+			Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, UUID.randomUUID().toString());
+			connection.jetStream()
+				.publish(NatsMessage.builder()
+					.subject("orders.created")
+					.headers(headers)
+					.data("{}".getBytes(StandardCharsets.UTF_8))
+					.build());
+		}
 	}
 
 	static long streamCount(String natsUrl, String stream) {

@@ -1,23 +1,16 @@
 package io.jetway.consumer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.jetway.publish.JetwayHeaders;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
 import io.jetway.test.net.FaultProxy;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,15 +62,7 @@ class DatabaseBlackholeTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				StallingListener listener = context.getBean(StallingListener.class);
-				try (Connection connection = Nats.connect(nats.url())) {
-					Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, UUID.randomUUID().toString());
-					connection.jetStream()
-						.publish(NatsMessage.builder()
-							.subject("orders.created")
-							.headers(headers)
-							.data("{}".getBytes(StandardCharsets.UTF_8))
-							.build());
-				}
+				ConsumerTestSupport.publishOrder(nats.url());
 				assertThat(listener.inStatement.await(20, TimeUnit.SECONDS)).isTrue();
 				this.proxy.blackhole();
 				ListenerContainer container = context.getBean(JetStreamListenerRegistry.class).getContainer("stalling");

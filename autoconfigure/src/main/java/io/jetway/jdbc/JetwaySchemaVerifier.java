@@ -29,17 +29,21 @@ public class JetwaySchemaVerifier implements SmartInitializingSingleton {
 
 	private final ObjectProvider<JetwayTables> required;
 
+	private final SchemaScript ddl;
+
 	public JetwaySchemaVerifier(DataSource dataSource, DatabaseType databaseType,
 			ObjectProvider<JetwayTables> required) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.databaseType = databaseType;
 		this.required = required;
+		this.ddl = new SchemaScript(databaseType.schemaLocation());
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
 		List<String> missingTables = new ArrayList<>();
 		List<String> missingColumns = new ArrayList<>();
+		List<String> alterStatements = new ArrayList<>();
 		this.required.orderedStream().forEach((tables) -> {
 			List<String> absent = new ArrayList<>();
 			for (String table : tables.tables()) {
@@ -50,9 +54,10 @@ public class JetwaySchemaVerifier implements SmartInitializingSingleton {
 			}
 			for (String column : tables.columns()) {
 				String table = column.substring(0, column.indexOf('.'));
-				if (!absent.contains(table)
-						&& !answers("SELECT " + column.substring(table.length() + 1) + " FROM " + table)) {
+				String name = column.substring(table.length() + 1);
+				if (!absent.contains(table) && !answers("SELECT " + name + " FROM " + table)) {
 					missingColumns.add(column + " (" + tables.capability() + ")");
+					alterStatements.add(this.ddl.addColumn(table, name));
 				}
 			}
 		});
@@ -73,9 +78,9 @@ public class JetwaySchemaVerifier implements SmartInitializingSingleton {
 							+ " do not exist in the application's database, whose tables an earlier Jetway version "
 							+ "created",
 					"jetway.jdbc.initialize-schema",
-					"Add them as " + ddl + " defines them, for example ALTER TABLE jetway_jobs ADD COLUMN "
-							+ "traceparent VARCHAR(64) (docs/outbox.md, Schema, lists them); on PostgreSQL and H2, "
-							+ "jetway.jdbc.initialize-schema=always adds them at startup",
+					"Add them as " + ddl + " defines them: " + String.join(" ", alterStatements)
+							+ " On PostgreSQL and H2, jetway.jdbc.initialize-schema=always adds them at startup "
+							+ "(docs/operations.md, Upgrading)",
 					null);
 		}
 	}

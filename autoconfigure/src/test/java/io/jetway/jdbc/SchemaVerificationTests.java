@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -107,7 +108,23 @@ class SchemaVerificationTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("jetway_jobs.traceparent (jobs)")
 				.doesNotContain("claim_seq");
-			assertThat(analysis.getAction()).contains("ALTER TABLE jetway_jobs ADD COLUMN traceparent VARCHAR(64)");
+			assertThat(analysis.getAction()).contains("ALTER TABLE jetway_jobs ADD COLUMN traceparent VARCHAR(64);");
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "MARIADB, meta, TEXT", "POSTGRESQL, meta, TEXT", "POSTGRESQL, traceparent, VARCHAR(64)" })
+	void eachMissingColumnIsNamedWithItsOwnAlterStatement(TestDatabase type, String column, String definition) {
+		TestDatabaseInstance database = databases.get(type);
+		contextRunner(database, "always").run((context) -> assertThat(context).hasNotFailed());
+		new JdbcTemplate(database.dataSource()).execute("ALTER TABLE jetway_jobs DROP COLUMN " + column);
+		contextRunner(database, "never").run((context) -> {
+			FailureAnalysis analysis = new JetwayFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("jetway_jobs." + column + " (jobs)");
+			assertThat(analysis.getAction())
+				.contains("ALTER TABLE jetway_jobs ADD COLUMN " + column + " " + definition + ";")
+				.doesNotContain("ADD COLUMN " + (column.equals("meta") ? "traceparent" : "meta"));
 		});
 	}
 

@@ -43,8 +43,8 @@ class IncludedSnippetsTests {
 					included++;
 					String expected = region(include.group(1), include.group(2));
 					if (!block.code().equals(expected)) {
-						problems.add(block.where() + " differs from " + block.above() + "; the source's region is:\n"
-								+ expected);
+						problems.add(block.where() + " differs from " + block.above() + ": "
+								+ firstDifference(block.code(), expected));
 					}
 				}
 			}
@@ -95,6 +95,19 @@ class IncludedSnippetsTests {
 			region.append("  ".repeat(tabs)).append(line.substring(tabs)).append('\n');
 		}
 		return region.toString();
+	}
+
+	private static String firstDifference(String page, String source) {
+		List<String> pageLines = page.lines().toList();
+		List<String> sourceLines = source.lines().toList();
+		for (int i = 0; i < Math.max(pageLines.size(), sourceLines.size()); i++) {
+			String onPage = (i < pageLines.size()) ? pageLines.get(i) : "(nothing)";
+			String inSource = (i < sourceLines.size()) ? sourceLines.get(i) : "(nothing)";
+			if (!onPage.equals(inSource)) {
+				return "line " + (i + 1) + " of the block is '" + onPage + "', the source's is '" + inSource + "'";
+			}
+		}
+		return "line breaks differ";
 	}
 
 	private static int indexOf(List<String> lines, String marker, String file) {

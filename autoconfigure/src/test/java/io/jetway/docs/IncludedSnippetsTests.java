@@ -49,7 +49,8 @@ class IncludedSnippetsTests {
 				}
 			}
 		}
-		assertThat(problems).as("included blocks that drifted from their sources (copy the region into the page)")
+		assertThat(problems)
+			.as("included blocks that drifted from their sources (.ci/include-snippets copies the regions into the pages)")
 			.isEmpty();
 		assertThat(included).as("included blocks").isGreaterThanOrEqualTo(8);
 	}

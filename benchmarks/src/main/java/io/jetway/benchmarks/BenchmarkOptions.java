@@ -19,9 +19,14 @@ import java.util.Set;
  * @param scenarios the scenarios to run, by letter
  * @param quick whether {@code --quick} was given
  * @param eventsGiven whether {@code --events} was given
+ * @param concurrency the listener concurrencies the consumer benchmark's Jetway scenarios
+ * run with, one run of each scenario per value ({@code --concurrency=1,4})
+ * @param batchSize the listener batch size of the consumer benchmark's Jetway scenarios
+ * ({@code --batch-size=N})
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
-		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven) {
+		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven,
+		List<Integer> concurrency, int batchSize) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -33,6 +38,8 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		Duration latency = null;
 		List<Integer> perTransaction = List.of(1, 10);
 		Set<Character> scenarios = new LinkedHashSet<>(List.of('a', 'b', 'c', 'd', 'e', 'f'));
+		List<Integer> concurrency = List.of(4);
+		int batchSize = 100;
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				quick = true;
@@ -44,14 +51,16 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 				latency = Duration.ofSeconds(positive(arg, value(arg)));
 			}
 			else if (arg.startsWith("--latency-events-per-transaction=")) {
-				perTransaction = new ArrayList<>();
-				for (String number : value(arg).split(",")) {
-					int perTx = positive(arg, number);
-					if (1000 % perTx != 0) {
-						throw new IllegalArgumentException("--latency-events-per-transaction values must divide 1000");
-					}
-					perTransaction.add(perTx);
+				perTransaction = positives(arg);
+				if (perTransaction.stream().anyMatch((perTx) -> 1000 % perTx != 0)) {
+					throw new IllegalArgumentException("--latency-events-per-transaction values must divide 1000");
 				}
+			}
+			else if (arg.startsWith("--concurrency=")) {
+				concurrency = positives(arg);
+			}
+			else if (arg.startsWith("--batch-size=")) {
+				batchSize = positive(arg, value(arg));
 			}
 			else if (arg.startsWith("--scenarios=")) {
 				scenarios.clear();
@@ -69,7 +78,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
 		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios, quick,
-				events != null);
+				events != null, concurrency, batchSize);
 	}
 
 	/**
@@ -88,6 +97,14 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 
 	private static String value(String arg) {
 		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	private static List<Integer> positives(String arg) {
+		List<Integer> numbers = new ArrayList<>();
+		for (String number : value(arg).split(",")) {
+			numbers.add(positive(arg, number));
+		}
+		return numbers;
 	}
 
 	private static int positive(String arg, String value) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * <p>
  * Usage: {@code java -jar jetway-benchmarks.jar outbox [--events=N] [--quick]
  * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]};
- * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f]}
+ * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f] [--concurrency=1,4] [--batch-size=N]}
  * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
  * ({@link JobsBenchmark}).
  */
@@ -54,7 +54,8 @@ public final class Benchmarks {
 	private static void usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
-				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
+				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d] "
+				+ "[--concurrency=1,4] [--batch-size=N] (consumer)");
 		System.exit(2);
 	}
 

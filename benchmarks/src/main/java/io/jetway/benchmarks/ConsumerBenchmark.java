@@ -46,7 +46,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * transaction (one JDBC batch), commit, ack them</li>
  * <li>(c) raw PostgreSQL: one INSERT + commit per row, one connection</li>
  * <li>(d) Jetway listener, no-op handler, no inbox; (e) inbox, a transaction per message;
- * (f) inbox, a transaction per batch of {@value #BATCH}</li>
+ * (f) inbox, a transaction per batch; (d) to (f) run once per {@code --concurrency} value
+ * (default 4) with {@code --batch-size} (default {@value #BATCH})</li>
  * </ul>
  */
 final class ConsumerBenchmark {
@@ -54,8 +55,6 @@ final class ConsumerBenchmark {
 	static final String CONSUMER = "bench";
 
 	static final int BATCH = 100;
-
-	static final int CONCURRENCY = 4;
 
 	static final int DEFAULT_MESSAGES = 100_000;
 
@@ -98,9 +97,9 @@ final class ConsumerBenchmark {
 			out.printf(Locale.ROOT,
 					"%,d messages pre-published; (a) and (d) consume them all, the database scenarios the first %,d; "
 							+ "each scenario first runs on %,d (not measured); payload %d bytes of JSON; "
-							+ "Jetway listeners: concurrency %d, batch-size %d, max-ack-pending 1000%n",
-					this.messages, this.inboxMessages, this.warmUp, BenchEvent.of(0).toJson().length, CONCURRENCY,
-					BATCH);
+							+ "Jetway listeners: concurrency %s, batch-size %d, max-ack-pending 1000%n",
+					this.messages, this.inboxMessages, this.warmUp, BenchEvent.of(0).toJson().length,
+					this.options.concurrency(), this.options.batchSize());
 			try (Connection connection = BenchStream.connect(natsUrl)) {
 				BenchStream.recreate(connection);
 				RawPublishScenario.publish(connection.jetStream(), 0, this.messages);
@@ -113,31 +112,48 @@ final class ConsumerBenchmark {
 				ScenarioResult commits = attempts.attempt('c', "raw single-row commits",
 						() -> warmedUp(this.inboxMessages,
 								(count) -> withDatabase((dataSource) -> singleRowCommits(dataSource, count))));
-				ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox", () -> warmedUp(this.messages,
-						(count) -> jetway(natsUrl, connection, "d", false, "per-message", count)));
-				ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message",
-						() -> warmedUp(this.inboxMessages,
-								(count) -> jetway(natsUrl, connection, "e", true, "per-message", count)));
-				ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch",
-						() -> warmedUp(this.inboxMessages,
-								(count) -> jetway(natsUrl, connection, "f", true, "per-batch", count)));
+				List<JetwayRun> runs = new ArrayList<>();
+				for (int concurrency : this.options.concurrency()) {
+					runs.add(jetwayRun(attempts, natsUrl, connection, concurrency));
+				}
 				out.println();
 				out.printf("%-66s %12s %9s%n", "scenario", "msgs/s", "elapsed");
 				row('a', "(a) raw jnats fetch 100 + ack each", raw);
 				row('b', "(b) raw JDBC inbox: fetch 100, 100-row batch insert, commit, ack", rawInbox);
 				row('c', "(c) raw PostgreSQL single-row INSERT + commit, one connection", commits);
-				row('d', "(d) Jetway listener, no-op, no inbox", plain);
-				row('e', "(e) Jetway listener, no-op, inbox per message", perMessage);
-				row('f', "(f) Jetway listener, no-op, inbox per batch of 100", perBatch);
+				for (JetwayRun run : runs) {
+					String settings = String.format(Locale.ROOT, ", concurrency %d", run.concurrency());
+					row('d', "(d) Jetway listener, no-op, no inbox" + settings, run.plain());
+					row('e', "(e) Jetway listener, no-op, inbox per message" + settings, run.perMessage());
+					row('f', "(f) Jetway listener, no-op, inbox per batch" + settings, run.perBatch());
+				}
 				out.println();
 				out.println("targets:");
-				target("(d) >= 0.8 x (a)", plain, raw, 0.8);
-				target("(e) >= 0.8 x (c)", perMessage, commits, 0.8);
-				target("(f) >= 0.5 x (b)", perBatch, rawInbox, 0.5);
+				for (JetwayRun run : runs) {
+					String settings = " (concurrency " + run.concurrency() + ")";
+					target("(d) >= 0.8 x (a)" + settings, run.plain(), raw, 0.8);
+					target("(e) >= 0.8 x (c)" + settings, run.perMessage(), commits, 0.8);
+					target("(f) >= 0.5 x (b)" + settings, run.perBatch(), rawInbox, 0.5);
+				}
 				out.println(OutboxBenchmark.loadAverage("end"));
 				attempts.printFailures();
 			}
 		}
+	}
+
+	/** (d) to (f) with one listener concurrency. */
+	private JetwayRun jetwayRun(Attempts attempts, String natsUrl, Connection connection, int concurrency) {
+		String settings = " (concurrency " + concurrency + ")";
+		ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox" + settings,
+				() -> warmedUp(this.messages,
+						(count) -> jetway(natsUrl, connection, "d", false, "per-message", concurrency, count)));
+		ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message" + settings,
+				() -> warmedUp(this.inboxMessages,
+						(count) -> jetway(natsUrl, connection, "e", true, "per-message", concurrency, count)));
+		ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch" + settings,
+				() -> warmedUp(this.inboxMessages,
+						(count) -> jetway(natsUrl, connection, "f", true, "per-batch", concurrency, count)));
+		return new JetwayRun(concurrency, plain, perMessage, perBatch);
 	}
 
 	private void row(char scenario, String label, @Nullable ScenarioResult result) {
@@ -281,7 +297,7 @@ final class ConsumerBenchmark {
 	 * stream holds) ends once its messages were handled.
 	 */
 	private ScenarioResult jetway(String natsUrl, Connection connection, String durableSuffix, boolean inbox,
-			String transaction, int count) throws Exception {
+			String transaction, int concurrency, int count) throws Exception {
 		if (connection.jetStreamManagement().getConsumerNames(BenchStream.NAME).contains(CONSUMER)) {
 			// each scenario consumes the whole stream from the start
 			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, CONSUMER);
@@ -299,7 +315,7 @@ final class ConsumerBenchmark {
 						"spring.datasource.username=" + database.username(),
 						"spring.datasource.password=" + database.password(), "jetway.jdbc.initialize-schema=always",
 						"jetway.jobs.enabled=false", prefix + "stream=" + BenchStream.NAME,
-						prefix + "concurrency=" + CONCURRENCY, prefix + "batch-size=" + BATCH,
+						prefix + "concurrency=" + concurrency, prefix + "batch-size=" + this.options.batchSize(),
 						prefix + "max-ack-pending=1000", prefix + "inbox=" + inbox,
 						prefix + "transaction=" + transaction, prefix + "auto-startup=false")
 				.run()) {
@@ -344,6 +360,11 @@ final class ConsumerBenchmark {
 			}
 			LockSupport.parkNanos(2_000_000);
 		}
+	}
+
+	private record JetwayRun(int concurrency, @Nullable ScenarioResult plain, @Nullable ScenarioResult perMessage,
+			@Nullable ScenarioResult perBatch) {
+
 	}
 
 	@FunctionalInterface

@@ -1,0 +1,8 @@
+package io.jetway.gettingstarted;
+
+// tag::job-payload[]
+import java.util.UUID;
+
+public record SendInvoice(UUID orderId, String customerEmail) {
+}
+// end::job-payload[]

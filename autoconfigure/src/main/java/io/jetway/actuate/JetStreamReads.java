@@ -100,9 +100,10 @@ class JetStreamReads {
 
 	/**
 	 * Counts the dead letters per subject in one request. A dead letter's default subject
-	 * ends with the consumer that gave up on it ({@code jetway.dlq.<stream>.<consumer>}),
-	 * so the count per consumer is read from it; a dead letter under a custom
-	 * {@code dead-letter-subject} is counted under that subject's last token.
+	 * names the consumer that gave up on it
+	 * ({@code jetway.dlq.<stream>.<consumer>.<message id token>}), so the count per
+	 * consumer is read from it; a dead letter under a custom {@code dead-letter-subject}
+	 * is counted under that subject's last token.
 	 * @return the counts, empty when the dead-letter stream does not exist
 	 * @throws IOException when the server does not answer
 	 */
@@ -119,16 +120,31 @@ class JetStreamReads {
 			}
 			throw ex;
 		}
+		String defaultPrefix = this.namespace.subject(JetStreamListenerRegistry.DEAD_LETTER_SUBJECT_PREFIX) + ".";
 		Map<String, Long> byConsumer = new TreeMap<>();
 		List<Subject> subjects = info.getStreamState().getSubjects();
 		if (subjects != null) {
 			for (Subject subject : subjects) {
-				String name = subject.getName();
-				String consumer = name.substring(name.lastIndexOf('.') + 1);
-				byConsumer.merge(consumer, subject.getCount(), Long::sum);
+				byConsumer.merge(consumer(subject.getName(), defaultPrefix), subject.getCount(), Long::sum);
 			}
 		}
 		return new DeadLetterCounts(stream, info.getStreamState().getMsgCount(), byConsumer);
+	}
+
+	/**
+	 * The consumer a dead-letter subject names: {@code <consumer>} of the default
+	 * {@code jetway.dlq.<stream>.<consumer>.<message id token>} (and of
+	 * {@code jetway.dlq.<stream>.<consumer>}, stored before the token existed), the last
+	 * token of a custom subject.
+	 */
+	static String consumer(String subject, String defaultPrefix) {
+		if (subject.startsWith(defaultPrefix)) {
+			String[] tokens = subject.substring(defaultPrefix.length()).split("\\.");
+			if (tokens.length >= 2) {
+				return tokens[1];
+			}
+		}
+		return subject.substring(subject.lastIndexOf('.') + 1);
 	}
 
 	/**

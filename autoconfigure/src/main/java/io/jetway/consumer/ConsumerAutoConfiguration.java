@@ -76,7 +76,8 @@ public class ConsumerAutoConfiguration {
 	@ConditionalOnMissingBean
 	DeadLetters deadLetters(JetStreamManagement management, JetStream jetStream, Namespace namespace) {
 		return new DeadLetters(management, jetStream,
-				namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM));
+				namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM),
+				namespace.subject(JetStreamListenerRegistry.DEAD_LETTER_SUBJECT_PREFIX));
 	}
 
 	@Configuration(proxyBeanMethods = false)

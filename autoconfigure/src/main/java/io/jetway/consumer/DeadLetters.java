@@ -1,5 +1,6 @@
 package io.jetway.consumer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.jetway.publish.JetwayHeaders;
@@ -48,10 +50,67 @@ public class DeadLetters {
 
 	private final String stream;
 
-	public DeadLetters(JetStreamManagement management, JetStream jetStream, String stream) {
+	private final String subjectPrefix;
+
+	/**
+	 * @param stream the dead-letter stream, namespace applied
+	 * @param subjectPrefix the default dead-letter subjects' prefix, namespace applied
+	 * ({@code jetway.dlq})
+	 */
+	public DeadLetters(JetStreamManagement management, JetStream jetStream, String stream, String subjectPrefix) {
 		this.management = management;
 		this.jetStream = jetStream;
 		this.stream = stream;
+		this.subjectPrefix = subjectPrefix;
+	}
+
+	public DeadLetters(JetStreamManagement management, JetStream jetStream, String stream) {
+		this(management, jetStream, stream, JetStreamListenerRegistry.DEAD_LETTER_SUBJECT_PREFIX);
+	}
+
+	/**
+	 * The last token of a default dead-letter subject
+	 * ({@code jetway.dlq.<stream>.<consumer>.<token>}): the first 22 characters of the
+	 * URL-safe Base64 SHA-256 of the message id, a valid subject token whatever the id
+	 * holds.
+	 * @param messageId the id consumers knew the message by
+	 * ({@link MessageContext#messageId()})
+	 * @return the token
+	 */
+	public static String messageIdToken(String messageId) {
+		byte[] digest = sha256().digest(messageId.getBytes(StandardCharsets.UTF_8));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+	}
+
+	/**
+	 * Finds the dead letter of one message without reading any other: one direct get of
+	 * the last message on its subject {@code jetway.dlq.<stream>.<consumer>.<token>}.
+	 * Only dead letters under the default subject can be found (those under a custom
+	 * {@code dead-letter-subject}, and those stored before the subject carried the token,
+	 * are listed by {@link #list(Predicate, int)}).
+	 * @param stream the stream the consumer reads, as configured
+	 * ({@code jetway.consumers.<name>.stream}, without namespace)
+	 * @param consumer the consumer that gave up on the message
+	 * @param messageId the id consumers knew it by ({@link MessageContext#messageId()}:
+	 * its {@code Nats-Msg-Id}, the outbox message id for messages Jetway published)
+	 * @return its latest dead letter, empty when there is none
+	 */
+	public Optional<DeadLetter> find(String stream, String consumer, String messageId) {
+		String subject = this.subjectPrefix + "." + stream + "." + consumer + "." + messageIdToken(messageId);
+		try {
+			return Optional.of(deadLetter(this.management.getLastMessage(this.stream, subject)));
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
+				return Optional.empty();
+			}
+			throw new IllegalStateException("Could not read the dead letter on " + subject + " from " + this.stream
+					+ ": " + ex.getErrorDescription(), ex);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					"Could not read the dead letter on " + subject + " from " + this.stream + ": " + ex, ex);
+		}
 	}
 
 	/**
@@ -190,6 +249,11 @@ public class DeadLetters {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+		return deadLetter(message);
+	}
+
+	private static DeadLetter deadLetter(MessageInfo message) {
+		long sequence = message.getSeq();
 		Headers headers = (message.getHeaders() != null) ? message.getHeaders() : new Headers();
 		String failedAt = headers.getFirst(DeadLetterHeaders.FAILED_AT);
 		return new DeadLetter(sequence, value(headers, DeadLetterHeaders.ORIGINAL_SUBJECT),

@@ -11,6 +11,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.StringUtils;
+
 /**
  * Settles a consumer's messages after processing: ack, nak with backoff, or dead letter,
  * with Jetway (not the server) enforcing {@code max-deliver}. A message is terminated
@@ -36,6 +38,8 @@ final class DeliverySettler {
 
 	private final @Nullable String deadLetterSubject;
 
+	private final boolean keyedDeadLetterSubject;
+
 	private final DeadLetterPublisher deadLetterPublisher;
 
 	private final ConsumerObserver observer;
@@ -47,6 +51,7 @@ final class DeliverySettler {
 		this.redeliveryPolicy = new RedeliveryPolicy(properties.getBackoff(), properties.getMaxDeliver(),
 				properties.getNonRetryable());
 		this.deadLetterSubject = deadLetterSubject;
+		this.keyedDeadLetterSubject = !StringUtils.hasText(properties.getDeadLetterSubject());
 		this.deadLetterPublisher = deadLetterPublisher;
 		this.observer = observer;
 	}
@@ -128,7 +133,7 @@ final class DeliverySettler {
 		}
 		NatsJetStreamMetaData metaData = message.metaData();
 		try {
-			this.deadLetterPublisher.publish(this.deadLetterSubject,
+			this.deadLetterPublisher.publish(deadLetterSubject(this.deadLetterSubject, message),
 					new FailedMessage(message.getSubject(), metaData.getStream(), metaData.streamSequence(), this.name,
 							deliveries, exceptionType, error,
 							(message.getData() != null) ? message.getData() : new byte[0], message.getHeaders()));
@@ -146,6 +151,16 @@ final class DeliverySettler {
 		logger.warn("Consumer " + this.name + ": message " + MessageContext.messageId(message) + " is " + reason
 				+ "; dead-lettered to " + this.deadLetterSubject + ": " + exceptionType + ": " + error);
 		this.observer.deadLettered(this.name);
+	}
+
+	/**
+	 * The default dead-letter subject gets a last token derived from the message id, so
+	 * that {@link DeadLetters#find} reads the dead letter of a message directly; a custom
+	 * subject is used as it is (the stream the user declared captures exactly that).
+	 */
+	private String deadLetterSubject(String subject, Message message) {
+		return this.keyedDeadLetterSubject
+				? subject + "." + DeadLetters.messageIdToken(MessageContext.messageId(message)) : subject;
 	}
 
 	private static Duration max(Duration a, Duration b) {

@@ -146,8 +146,10 @@ public class JetwayConsumersProperties {
 		private boolean deadLetter = true;
 
 		/**
-		 * Dead-letter subject; defaults to jetway.dlq.&lt;stream&gt;.&lt;consumer&gt; in
-		 * the JETWAY_DLQ stream, which Jetway declares.
+		 * Dead-letter subject, used as it is; defaults to
+		 * jetway.dlq.&lt;stream&gt;.&lt;consumer&gt;.&lt;message id token&gt; in the
+		 * JETWAY_DLQ stream, which Jetway declares (DeadLetters.find looks dead letters
+		 * up by it).
 		 */
 		private @Nullable String deadLetterSubject;
 

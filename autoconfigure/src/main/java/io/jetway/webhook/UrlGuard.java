@@ -396,7 +396,7 @@ public class UrlGuard {
 		}
 		String reason = (host != null) ? "host '" + host + "' resolves to " + text + ", which is " + block.what()
 				: text + " is " + block.what();
-		throw new WebhookUrlRejectedException(reason, block.relaxable() ? HINT_RELAXABLE : "", false);
+		throw new WebhookUrlRejectedException(reason, block.relaxable() ? HINT_RELAXABLE : "", false, host != null);
 	}
 
 	private boolean isAllowed(String host) {

@@ -12,10 +12,17 @@ public class WebhookUrlRejectedException extends IllegalArgumentException {
 
 	private final boolean resolutionFailure;
 
+	private final boolean resolvedAddress;
+
 	WebhookUrlRejectedException(String reason, String hint, boolean resolutionFailure) {
+		this(reason, hint, resolutionFailure, false);
+	}
+
+	WebhookUrlRejectedException(String reason, String hint, boolean resolutionFailure, boolean resolvedAddress) {
 		super("Webhook URL rejected: " + reason + (hint.isEmpty() ? "" : ". " + hint));
 		this.reason = reason;
 		this.resolutionFailure = resolutionFailure;
+		this.resolvedAddress = resolvedAddress;
 	}
 
 	WebhookUrlRejectedException(String reason) {
@@ -37,6 +44,17 @@ public class WebhookUrlRejectedException extends IllegalArgumentException {
 	 */
 	public boolean isResolutionFailure() {
 		return this.resolutionFailure;
+	}
+
+	/**
+	 * Whether the reason names what DNS answered: an address the host resolved to (or,
+	 * with {@link #isResolutionFailure()}, the resolver's error). That is internal
+	 * information: an application that shows the reason to the URL's sender (another
+	 * tenant) should show a generic refusal and log this message instead.
+	 * @return {@code true} when the host resolved to an address that is not allowed
+	 */
+	public boolean isResolvedAddressRejection() {
+		return this.resolvedAddress;
 	}
 
 }

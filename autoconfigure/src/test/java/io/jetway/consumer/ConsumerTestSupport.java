@@ -1,6 +1,8 @@
 package io.jetway.consumer;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -101,6 +103,23 @@ final class ConsumerTestSupport {
 		}
 	}
 
+	/**
+	 * The real {@link JetStreamManagement}, showing every call's method name to
+	 * {@code before} first, which may record it or throw in its place.
+	 */
+	static JetStreamManagement watched(JetStreamManagement management, CallWatcher before) {
+		return (JetStreamManagement) Proxy.newProxyInstance(JetStreamManagement.class.getClassLoader(),
+				new Class<?>[] { JetStreamManagement.class }, (proxy, method, arguments) -> {
+					before.call(method.getName());
+					try {
+						return method.invoke(management, arguments);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+	}
+
 	static long streamCount(String natsUrl, String stream) {
 		try (Connection connection = Nats.connect(natsUrl)) {
 			return connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
@@ -108,6 +127,17 @@ final class ConsumerTestSupport {
 		catch (IOException | JetStreamApiException | InterruptedException ex) {
 			return 0;
 		}
+	}
+
+	/**
+	 * Sees a call of a {@link #watched(JetStreamManagement, CallWatcher) watched}
+	 * {@link JetStreamManagement} before it is made.
+	 */
+	@FunctionalInterface
+	interface CallWatcher {
+
+		void call(String method) throws Exception;
+
 	}
 
 }

@@ -1,8 +1,6 @@
 package io.jetway.consumer;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,18 +132,11 @@ class DeadLetterReplayTests {
 			management.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").build());
 			management.addStream(StreamConfiguration.builder().name("TEST_DLQ").subjects("test-dlq.>").build());
 			AtomicBoolean deletionFails = new AtomicBoolean(true);
-			JetStreamManagement failingOnce = (JetStreamManagement) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { JetStreamManagement.class }, (proxy, method, arguments) -> {
-						if (method.getName().equals("deleteMessage") && deletionFails.getAndSet(false)) {
-							throw new IOException("connection lost before the deletion");
-						}
-						try {
-							return method.invoke(management, arguments);
-						}
-						catch (InvocationTargetException ex) {
-							throw ex.getCause();
-						}
-					});
+			JetStreamManagement failingOnce = ConsumerTestSupport.watched(management, (method) -> {
+				if (method.equals("deleteMessage") && deletionFails.getAndSet(false)) {
+					throw new IOException("connection lost before the deletion");
+				}
+			});
 			DeadLetters deadLetters = new DeadLetters(failingOnce, connection.jetStream(), "TEST_DLQ");
 			deadLetter(connection, "only");
 			assertThatIllegalStateException().isThrownBy(() -> deadLetters.republish(1))

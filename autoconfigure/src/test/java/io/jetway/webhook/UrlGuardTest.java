@@ -212,6 +212,19 @@ class UrlGuardTest {
 	}
 
 	@Test
+	void rejectionOfAResolvedAddressIsMarkedAsSuch() {
+		assertThatExceptionOfType(WebhookUrlRejectedException.class)
+			.isThrownBy(() -> this.guard.validate("https://internal-alias.example.com/"))
+			.satisfies((ex) -> assertThat(ex.isResolvedAddressRejection()).isTrue());
+		assertThatExceptionOfType(WebhookUrlRejectedException.class)
+			.isThrownBy(() -> this.guard.validate("http://10.0.0.5/"))
+			.satisfies((ex) -> assertThat(ex.isResolvedAddressRejection()).isFalse());
+		assertThatExceptionOfType(WebhookUrlRejectedException.class)
+			.isThrownBy(() -> this.guard.validate("https://unknown.example.com/"))
+			.satisfies((ex) -> assertThat(ex.isResolvedAddressRejection()).isFalse());
+	}
+
+	@Test
 	void publicHostNameIsAccepted() {
 		ValidatedWebhookTarget target = this.guard.validate("https://hooks.example.com/jobs/done?tenant=7#ignored");
 		assertThat(target.scheme()).isEqualTo("https");

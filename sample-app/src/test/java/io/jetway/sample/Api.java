@@ -1,5 +1,7 @@
 package io.jetway.sample;
 
+import java.net.URI;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,8 +21,11 @@ final class Api {
 
 	private final RestClient client;
 
+	private final String baseUrl;
+
 	Api(int port) {
-		this.client = RestClient.builder().baseUrl("http://127.0.0.1:" + port).build();
+		this.baseUrl = "http://127.0.0.1:" + port;
+		this.client = RestClient.builder().build();
 	}
 
 	Response post(String path, @Nullable String key, @Nullable String body) {
@@ -33,7 +38,8 @@ final class Api {
 
 	Response exchange(HttpMethod method, String path, @Nullable String key, @Nullable String body,
 			@Nullable MediaType contentType) {
-		RestClient.RequestBodySpec request = this.client.method(method).uri(path);
+		// sent as written: an encoded character such as %2F stays encoded
+		RestClient.RequestBodySpec request = this.client.method(method).uri(URI.create(this.baseUrl + path));
 		if (key != null) {
 			request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key);
 		}
@@ -49,6 +55,13 @@ final class Api {
 
 	static JsonNode json(String text) {
 		return json.readTree(text);
+	}
+
+	/**
+	 * @return the text as a JSON string literal
+	 */
+	static String quoted(String text) {
+		return json.writeValueAsString(text);
 	}
 
 	/**

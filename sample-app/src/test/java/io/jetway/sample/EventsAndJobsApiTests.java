@@ -1,13 +1,20 @@
 package io.jetway.sample;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.jetway.jobs.JobWebhookUrlValidator;
 import io.jetway.sample.Api.Response;
+import io.jetway.sample.api.EnqueueRateLimiter;
+import io.jetway.sample.api.RateLimitedException;
+import io.jetway.sample.api.Tenant;
+import io.jetway.sample.api.Tier;
+import io.jetway.sample.api.WebhookUrls;
 import io.jetway.sample.nats.EmbeddedNatsFallback;
 import io.jetway.test.nats.NatsServerProcess;
 import io.nats.client.Connection;
@@ -28,6 +35,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -42,9 +50,14 @@ import static org.awaitility.Awaitility.await;
 				"sample.api.keys.acme-staging.key=" + EventsAndJobsApiTests.ACME_STAGING,
 				"sample.api.keys.acme-staging.project-id=acme", "sample.api.keys.acme-staging.environment-id=staging",
 				"sample.api.keys.acme-staging.tier=enterprise",
+				"sample.api.keys.acme-staging.job-types=send_email,echo,retired_type",
 				"sample.api.keys.limited.key=" + EventsAndJobsApiTests.LIMITED,
 				"sample.api.keys.limited.project-id=limited", "sample.api.keys.limited.environment-id=test",
-				"sample.api.keys.limited.tier=free" })
+				"sample.api.keys.limited.tier=free", "sample.api.keys.limited.job-types=echo",
+				"sample.api.keys.quota.key=" + EventsAndJobsApiTests.QUOTA, "sample.api.keys.quota.project-id=quota",
+				"sample.api.keys.quota.environment-id=test", "sample.api.quotas.max-streams=6",
+				"sample.api.quotas.max-consumers=4", "sample.api.quotas.default-stream-max-bytes=1MB",
+				"sample.api.quotas.max-stream-max-bytes=8MB" })
 @Import(SampleTestInfrastructure.class)
 class EventsAndJobsApiTests {
 
@@ -55,6 +68,10 @@ class EventsAndJobsApiTests {
 	static final String ACME_STAGING = "test-key-acme-staging";
 
 	static final String LIMITED = "test-key-limited-free";
+
+	static final String QUOTA = "test-key-quota-test";
+
+	static final int MAX_REQUEST_BYTES = 512 * 1024;
 
 	@LocalServerPort
 	int port;
@@ -76,6 +93,9 @@ class EventsAndJobsApiTests {
 
 	@Autowired
 	EmbeddedNatsFallback embeddedNats;
+
+	@Autowired
+	EnqueueRateLimiter rateLimiter;
 
 	Api api;
 
@@ -123,7 +143,7 @@ class EventsAndJobsApiTests {
 				}""");
 		assertThat(stream.status()).isEqualTo(201);
 		assertThat(stream.body()).isEqualTo(Api.json("""
-				{"name":"payments","subjects":["payment.>"],"max_bytes":null,"max_age_secs":86400,
+				{"name":"payments","subjects":["payment.>"],"max_bytes":1048576,"max_age_secs":86400,
 				 "messages":0,"created":true}"""));
 		StreamInfo info = this.management.getStreamInfo("ATLAS_acme_dev_payments");
 		assertThat(info.getConfiguration().getSubjects())
@@ -182,9 +202,11 @@ class EventsAndJobsApiTests {
 		String refusal = webhookRefusal("https://myapp.com/webhooks/job-complete");
 		Response enqueued = this.api.post("/jobs/v1/enqueue", ACME_DEV, enqueueWithWebhook);
 		if (refusal != null) {
+			// the tests' resolver knows no public name: a generic refusal, not the
+			// resolver's error
 			assertThat(enqueued.status()).isEqualTo(400);
 			assertThat(enqueued.body())
-				.isEqualTo(Api.json("{\"error\":\"webhook_url refused: " + refusal + "\",\"field\":\"webhook_url\"}"));
+				.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_RESOLVABLE + "\",\"field\":\"webhook_url\"}"));
 			assertThat(this.jdbc.queryForObject("select count(*) from jetway_jobs where webhook_url is not null",
 					Integer.class))
 				.isZero();
@@ -230,7 +252,10 @@ class EventsAndJobsApiTests {
 				new String[] { "POST", "/events/v1/streams/payments/consumers" },
 				new String[] { "POST", "/events/v1/streams/payments/consumers/c/pull" },
 				new String[] { "POST", "/jobs/v1/enqueue" },
-				new String[] { "GET", "/jobs/v1/status/01a20903-3bd0-7000-94c9-77eb8abc2647" });
+				new String[] { "GET", "/jobs/v1/status/01a20903-3bd0-7000-94c9-77eb8abc2647" },
+				new String[] { "POST", "/orders" },
+				new String[] { "GET", "/orders/01a20903-3bd0-7000-94c9-77eb8abc2647" },
+				new String[] { "GET", "/orders/dead-letters" });
 		for (String[] endpoint : endpoints) {
 			HttpMethod method = HttpMethod.valueOf(endpoint[0]);
 			String body = (method == HttpMethod.POST) ? "{\"subject\":\"a\",\"payload\":{}}" : null;
@@ -310,8 +335,8 @@ class EventsAndJobsApiTests {
 				this.api.post("/jobs/v1/enqueue", ACME_DEV,
 						"{\"type\":\"echo\",\"payload\":{},\"delay_seconds\":\"soon\"}"),
 				"delay_seconds", "'delay_seconds' must be an integer");
-		assertBadRequest(this.api.post("/jobs/v1/enqueue", ACME_DEV, "{\"type\":\"mine_bitcoin\",\"payload\":{}}"),
-				"type", "No @JobHandler handles job type 'mine_bitcoin'");
+		assertBadRequest(this.api.post("/jobs/v1/enqueue", ACME_STAGING, "{\"type\":\"retired_type\",\"payload\":{}}"),
+				"type", "No @JobHandler handles job type 'retired_type'");
 		assertBadRequest(this.api.post("/jobs/v1/enqueue", ACME_DEV, "not json"), "body",
 				"The request body is not valid JSON");
 		for (String url : List.of("http://localhost:8080/hook", "http://169.254.169.254/latest/meta-data",
@@ -326,7 +351,7 @@ class EventsAndJobsApiTests {
 		}
 		assertBadRequest(this.api.get("/jobs/v1/status/not-a-uuid", ACME_DEV), "job_id", "is not a job id");
 		assertThat(this.jdbc.queryForObject(
-				"select count(*) from atlas_jobs where project_id = 'acme' " + "and type in ('mine_bitcoin')",
+				"select count(*) from atlas_jobs where project_id = 'acme' " + "and type in ('retired_type')",
 				Integer.class))
 			.isZero();
 	}
@@ -445,6 +470,147 @@ class EventsAndJobsApiTests {
 			.isEqualTo(Api.json("{\"later\":true}"));
 	}
 
+	@Test
+	void badInputIsRefusedWithJsonNeverWithAServerError() throws Exception {
+		String longSubject = "a".repeat(100_000);
+		for (String path : List.of("/events/v1/publish", "/events/v1/streams/inputs/publish")) {
+			this.api.post("/events/v1/streams", ACME_DEV, "{\"name\":\"inputs\",\"subjects\":[\">\"]}");
+			assertBadRequestExactly(
+					this.api.post(path, ACME_DEV, "{\"subject\":\"" + longSubject + "\",\"payload\":{}}"), "subject",
+					"'subject' is 100000 characters long; the limit is 256");
+			String big = "{\"subject\":\"big.payload\",\"payload\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+			Response tooLarge = this.api.post(path, ACME_DEV, big);
+			assertThat(tooLarge.status()).as(path).isEqualTo(413);
+			assertThat(tooLarge.headers().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+			assertThat(tooLarge.body()).isEqualTo(Api
+				.json("{\"error\":\"The request body is " + big.length() + " bytes; the limit is " + MAX_REQUEST_BYTES
+						+ " bytes (sample.api.max-request-size): send a smaller payload\",\"field\":\"body\"}"));
+		}
+		assertThat(this.management.getStreamInfo("ATLAS_acme_dev_inputs").getStreamState().getMsgCount()).isZero();
+		assertBadRequestExactly(
+				this.api.post("/events/v1/streams", ACME_DEV,
+						"{\"name\":\"forever\",\"subjects\":[\"a.>\"],\"max_age_secs\":" + Long.MAX_VALUE + "}"),
+				"max_age_secs", "'max_age_secs' must be at most 315360000 (10 years), was " + Long.MAX_VALUE);
+		assertBadRequestExactly(
+				this.api.post("/jobs/v1/enqueue", ACME_DEV,
+						"{\"type\":\"echo\",\"payload\":{},\"delay_seconds\":" + Long.MAX_VALUE + "}"),
+				"delay_seconds", "'delay_seconds' must be at most 31536000 (a year), was " + Long.MAX_VALUE);
+		assertBadRequestExactly(
+				this.api.post("/events/v1/streams/pay%2Fments/publish", ACME_DEV,
+						"{\"subject\":\"payment.completed\",\"payload\":{}}"),
+				"stream_name", "'pay/ments' is not a valid stream name: use 1 to 64 letters, digits, '_' and '-'");
+		assertBadRequestExactly(this.api.get("/jobs/v1/status/a%2Fb", ACME_DEV), "job_id",
+				"'a/b' is not a job id (a UUID)");
+		assertBadRequestExactly(this.api.get("/jobs/v1/status/" + "f".repeat(1000), ACME_DEV), "job_id",
+				"'" + "f".repeat(80) + "... (1000 characters)' is not a job id (a UUID)");
+		assertThat(this.management.getStreamNames()).doesNotContain("ATLAS_acme_dev_forever");
+		this.management.deleteStream("ATLAS_acme_dev_inputs");
+	}
+
+	@Test
+	void jobTypesOutsideTheKeysAllowListAreForbidden() {
+		Integer before = this.jdbc.queryForObject("select count(*) from jetway_jobs", Integer.class);
+		Response reportByAcme = this.api.post("/jobs/v1/enqueue", ACME_DEV,
+				"{\"type\":\"build_report\",\"payload\":{}}");
+		assertThat(reportByAcme.status()).isEqualTo(403);
+		assertThat(reportByAcme.body()).isEqualTo(Api.json("{\"error\":\"This API key may not enqueue jobs of type "
+				+ "'build_report'; it may enqueue [echo, send_email] (sample.api.keys.<name>.job-types)\","
+				+ "\"field\":\"type\"}"));
+		Response emailByGlobex = this.api.post("/jobs/v1/enqueue", GLOBEX_PROD,
+				"{\"type\":\"send_email\",\"payload\":{\"to\":\"anyone@example.com\"}}");
+		assertThat(emailByGlobex.status()).isEqualTo(403);
+		assertThat(emailByGlobex.text("error")).startsWith("This API key may not enqueue jobs of type 'send_email'");
+		assertThat(this.api.post("/jobs/v1/enqueue", QUOTA, "{\"type\":\"echo\",\"payload\":{}}").status())
+			.isEqualTo(403);
+		assertThat(this.jdbc.queryForObject("select count(*) from jetway_jobs", Integer.class)).isEqualTo(before);
+		assertThat(this.jdbc.queryForObject("select count(*) from atlas_jobs where type in ('build_report') "
+				+ "or project_id in ('globex', 'quota') and type = 'send_email'", Integer.class))
+			.isZero();
+	}
+
+	@Test
+	void webhookRefusalsDoNotTellWhatOurResolverSees() {
+		Response internal = this.api.post("/jobs/v1/enqueue", ACME_DEV, "{\"type\":\"echo\",\"payload\":{},"
+				+ "\"webhook_url\":\"https://" + SampleTestInfrastructure.INTRANET_HOST + "/hook\"}");
+		assertThat(internal.body())
+			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_PUBLIC + "\",\"field\":\"webhook_url\"}"));
+		assertThat(internal.status()).isEqualTo(400);
+		assertThat(internal.body().toString()).doesNotContain(SampleTestInfrastructure.INTRANET_ADDRESS);
+		// what the validator says (and the log shows) names the address
+		assertThat(webhookRefusal("https://" + SampleTestInfrastructure.INTRANET_HOST + "/hook"))
+			.contains(SampleTestInfrastructure.INTRANET_ADDRESS);
+		Response unresolvable = this.api.post("/jobs/v1/enqueue", ACME_DEV,
+				"{\"type\":\"echo\",\"payload\":{},\"webhook_url\":\"https://nowhere.example.com/hook\"}");
+		assertThat(unresolvable.status()).isEqualTo(400);
+		assertThat(unresolvable.body())
+			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_RESOLVABLE + "\",\"field\":\"webhook_url\"}"));
+	}
+
+	@Test
+	void enqueueLimitHoldsAcrossInstancesSharingTheDatabase() {
+		EnqueueRateLimiter other = new EnqueueRateLimiter(this.jdbc, Clock.systemUTC());
+		Tenant shared = new Tenant("shared", "test", Tier.FREE, Set.of("echo"));
+		for (int i = 0; i < 10; i++) {
+			this.rateLimiter.acquire(shared);
+			other.acquire(shared);
+		}
+		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> this.rateLimiter.acquire(shared))
+			.withMessageStartingWith("Project 'shared' (free tier) may enqueue 20 jobs per minute");
+		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> other.acquire(shared));
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'shared'",
+				Integer.class))
+			.isEqualTo(20);
+		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'shared'");
+	}
+
+	@Test
+	void streamsAndConsumersOfATenantAreLimited() throws Exception {
+		Response defaulted = this.api.post("/events/v1/streams", QUOTA, "{\"name\":\"q0\",\"subjects\":[\"a.>\"]}");
+		assertThat(defaulted.status()).isEqualTo(201);
+		assertThat(defaulted.body().path("max_bytes").asLong()).isEqualTo(1024 * 1024);
+		assertThat(this.management.getStreamInfo("ATLAS_quota_test_q0").getConfiguration().getMaxBytes())
+			.isEqualTo(1024 * 1024);
+		assertBadRequestExactly(
+				this.api.post("/events/v1/streams", QUOTA,
+						"{\"name\":\"huge\",\"subjects\":[\"a.>\"],\"max_bytes\":" + Long.MAX_VALUE + "}"),
+				"max_bytes", "'max_bytes' must be between 1 and 8388608 (sample.api.quotas.max-stream-max-bytes), was "
+						+ Long.MAX_VALUE);
+		for (int i = 1; i < 6; i++) {
+			assertThat(this.api
+				.post("/events/v1/streams", QUOTA,
+						"{\"name\":\"q" + i + "\",\"subjects\":[\"a.>\"],\"max_bytes\":4096}")
+				.status()).isEqualTo(201);
+		}
+		Response seventh = this.api.post("/events/v1/streams", QUOTA, "{\"name\":\"q6\",\"subjects\":[\"a.>\"]}");
+		assertThat(seventh.status()).isEqualTo(403);
+		assertThat(seventh.body()).isEqualTo(Api.json("{\"error\":\"Quota exceeded: project 'quota' (test) has 6 "
+				+ "streams, the most it may have is 6 streams (sample.api.quotas.max-streams)\",\"field\":\"name\"}"));
+		// an existing stream can still be changed
+		assertThat(this.api.post("/events/v1/streams", QUOTA, "{\"name\":\"q1\",\"subjects\":[\"a.>\"]}").status())
+			.isEqualTo(200);
+		for (int i = 0; i < 4; i++) {
+			assertThat(
+					this.api.post("/events/v1/streams/q" + (i % 2) + "/consumers", QUOTA, "{\"name\":\"c" + i + "\"}")
+						.status())
+				.isEqualTo(201);
+		}
+		Response fifth = this.api.post("/events/v1/streams/q3/consumers", QUOTA, "{\"name\":\"c4\"}");
+		assertThat(fifth.status()).isEqualTo(403);
+		assertThat(fifth.text("error")).isEqualTo("Quota exceeded: project 'quota' (test) has 4 consumers, the most "
+				+ "it may have is 4 consumers (sample.api.quotas.max-consumers)");
+		assertThat(this.api.post("/events/v1/streams/q0/consumers", QUOTA, "{\"name\":\"c0\"}").status())
+			.isEqualTo(200);
+		// other tenants are not affected
+		assertThat(
+				this.api.post("/events/v1/streams", GLOBEX_PROD, "{\"name\":\"own\",\"subjects\":[\"a.>\"]}").status())
+			.isEqualTo(201);
+		for (String stream : this.management.getStreamNames()) {
+			if (stream.startsWith("ATLAS_quota_test_") || stream.equals("ATLAS_globex_prod_own")) {
+				this.management.deleteStream(stream);
+			}
+		}
+	}
+
 	private String webhookRefusal(String url) {
 		try {
 			this.webhookUrls.validate(url);
@@ -479,6 +645,13 @@ class EventsAndJobsApiTests {
 		assertThat(response.status()).as(response.toString()).isEqualTo(400);
 		assertThat(response.body().path("field").asString()).as(response.toString()).isEqualTo(field);
 		assertThat(response.body().path("error").asString()).as(response.toString()).contains(error);
+	}
+
+	private static void assertBadRequestExactly(Response response, String field, String error) {
+		assertThat(response.status()).as(response.toString()).isEqualTo(400);
+		assertThat(response.headers().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+		assertThat(response.body())
+			.isEqualTo(Api.json("{\"error\":" + Api.quoted(error) + ",\"field\":\"" + field + "\"}"));
 	}
 
 	private static void assertNotFound(Response response, String error) {

@@ -1,6 +1,8 @@
 package io.jetway.sample;
 
+import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 import io.jetway.webhook.HostResolver;
 
@@ -26,13 +28,21 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 @TestConfiguration(proxyBeanMethods = false)
 class SampleTestInfrastructure {
 
+	/** A name the tests' resolver resolves to a private address. */
+	static final String INTRANET_HOST = "intranet.example.com";
+
+	static final String INTRANET_ADDRESS = "10.20.30.40";
+
 	/**
-	 * Tests never use the network's DNS: every webhook host is unknown, so the SSRF
-	 * checks answer the same everywhere.
+	 * Tests never use the network's DNS: every webhook host but {@link #INTRANET_HOST} is
+	 * unknown, so the SSRF checks answer the same everywhere.
 	 */
 	@Bean
 	HostResolver offlineHostResolver() {
 		return (host) -> {
+			if (host.equals(INTRANET_HOST)) {
+				return List.of(InetAddress.getByName(INTRANET_ADDRESS));
+			}
 			throw new UnknownHostException(host + " (no DNS in tests)");
 		};
 	}

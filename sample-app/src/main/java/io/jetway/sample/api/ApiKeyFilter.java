@@ -10,12 +10,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Requires {@code Authorization: Bearer <key>} with a configured key on the events and
- * jobs API, and hands the key's {@link Tenant} to the controllers as a request attribute.
+ * Requires {@code Authorization: Bearer <key>} with a configured key on the events, jobs
+ * and orders API, and hands the key's {@link Tenant} to the controllers as a request
+ * attribute.
  */
 public class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -26,11 +26,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
 	private final ApiKeys keys;
 
-	private final JsonMapper jsonMapper;
+	private final JsonErrorWriter errors;
 
 	public ApiKeyFilter(ApiKeys keys, JsonMapper jsonMapper) {
 		this.keys = keys;
-		this.jsonMapper = jsonMapper;
+		this.errors = new JsonErrorWriter(jsonMapper);
 	}
 
 	@Override
@@ -51,10 +51,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 	}
 
 	private void refuse(HttpServletResponse response, String message) throws IOException {
-		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		this.jsonMapper.writeValue(response.getOutputStream(), new ApiError(message, "Authorization"));
+		this.errors.write(response, HttpServletResponse.SC_UNAUTHORIZED, new ApiError(message, "Authorization"));
 	}
 
 }

@@ -42,8 +42,8 @@ public class ApiKeys {
 			}
 			checkId(name + ".project-id", key.getProjectId(), true);
 			checkId(name + ".environment-id", key.getEnvironmentId(), false);
-			entries.add(new Entry(key.getKey().getBytes(StandardCharsets.UTF_8),
-					new Tenant(key.getProjectId(), key.getEnvironmentId(), key.getTier())));
+			entries.add(new Entry(key.getKey().getBytes(StandardCharsets.UTF_8), new Tenant(key.getProjectId(),
+					key.getEnvironmentId(), key.getTier(), Set.copyOf(key.getJobTypes()))));
 		}
 		this.entries = List.copyOf(entries);
 	}

@@ -1,12 +1,16 @@
 package io.jetway.sample.api;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
- * The API keys of the events and jobs API, {@code sample.api.keys.<name>.*}.
+ * The API's keys ({@code sample.api.keys.<name>.*}), request size limit and per-tenant
+ * quotas ({@code sample.api.quotas.*}).
  */
 @ConfigurationProperties("sample.api")
 public class ApiKeysProperties {
@@ -16,12 +20,96 @@ public class ApiKeysProperties {
 	 */
 	private Map<String, ApiKey> keys = new LinkedHashMap<>();
 
+	/**
+	 * The largest request body the API (events, jobs, orders) accepts; larger ones are
+	 * answered with 413. Keep it below the NATS server's max_payload (1 MB by default),
+	 * which must also hold the message's headers.
+	 */
+	private DataSize maxRequestSize = DataSize.ofKilobytes(512);
+
+	/**
+	 * What each tenant (project and environment) may hold in JetStream.
+	 */
+	private final Quotas quotas = new Quotas();
+
 	public Map<String, ApiKey> getKeys() {
 		return this.keys;
 	}
 
 	public void setKeys(Map<String, ApiKey> keys) {
 		this.keys = keys;
+	}
+
+	public DataSize getMaxRequestSize() {
+		return this.maxRequestSize;
+	}
+
+	public void setMaxRequestSize(DataSize maxRequestSize) {
+		this.maxRequestSize = maxRequestSize;
+	}
+
+	public Quotas getQuotas() {
+		return this.quotas;
+	}
+
+	/**
+	 * Limits per tenant, so that one tenant cannot fill the JetStream storage the outbox,
+	 * the jobs and the other tenants share.
+	 */
+	public static class Quotas {
+
+		/**
+		 * How many streams a tenant may have.
+		 */
+		private int maxStreams = 10;
+
+		/**
+		 * How many consumers a tenant may have, over all its streams.
+		 */
+		private int maxConsumers = 50;
+
+		/**
+		 * The max_bytes of a stream created without one.
+		 */
+		private DataSize defaultStreamMaxBytes = DataSize.ofMegabytes(64);
+
+		/**
+		 * The largest max_bytes a tenant may give a stream.
+		 */
+		private DataSize maxStreamMaxBytes = DataSize.ofGigabytes(1);
+
+		public int getMaxStreams() {
+			return this.maxStreams;
+		}
+
+		public void setMaxStreams(int maxStreams) {
+			this.maxStreams = maxStreams;
+		}
+
+		public int getMaxConsumers() {
+			return this.maxConsumers;
+		}
+
+		public void setMaxConsumers(int maxConsumers) {
+			this.maxConsumers = maxConsumers;
+		}
+
+		public DataSize getDefaultStreamMaxBytes() {
+			return this.defaultStreamMaxBytes;
+		}
+
+		public void setDefaultStreamMaxBytes(DataSize defaultStreamMaxBytes) {
+			this.defaultStreamMaxBytes = defaultStreamMaxBytes;
+		}
+
+		public DataSize getMaxStreamMaxBytes() {
+			return this.maxStreamMaxBytes;
+		}
+
+		public void setMaxStreamMaxBytes(DataSize maxStreamMaxBytes) {
+			this.maxStreamMaxBytes = maxStreamMaxBytes;
+		}
+
 	}
 
 	/**
@@ -48,6 +136,11 @@ public class ApiKeysProperties {
 		 * The project's tier: free, pro or enterprise.
 		 */
 		private Tier tier = Tier.FREE;
+
+		/**
+		 * The job types this key may enqueue; any other is refused with 403. Empty: none.
+		 */
+		private List<String> jobTypes = new ArrayList<>();
 
 		public String getKey() {
 			return this.key;
@@ -79,6 +172,14 @@ public class ApiKeysProperties {
 
 		public void setTier(Tier tier) {
 			this.tier = tier;
+		}
+
+		public List<String> getJobTypes() {
+			return this.jobTypes;
+		}
+
+		public void setJobTypes(List<String> jobTypes) {
+			this.jobTypes = jobTypes;
 		}
 
 	}

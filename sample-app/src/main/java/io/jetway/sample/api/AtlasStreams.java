@@ -12,6 +12,7 @@ import java.util.Map;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
 import io.jetway.publish.PublishReceipt;
+import io.jetway.sample.api.ApiKeysProperties.Quotas;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamReport;
@@ -68,14 +69,18 @@ public class AtlasStreams {
 
 	private final Duration pullWait;
 
+	private final Quotas quotas;
+
 	public AtlasStreams(StreamTopology topology, JetStreamManagement management, Connection connection,
-			JetwayPublisher publisher, JsonMapper jsonMapper, @Value("${sample.api.pull-wait:0s}") Duration pullWait) {
+			JetwayPublisher publisher, JsonMapper jsonMapper, @Value("${sample.api.pull-wait:0s}") Duration pullWait,
+			ApiKeysProperties properties) {
 		this.topology = topology;
 		this.management = management;
 		this.connection = connection;
 		this.publisher = publisher;
 		this.jsonMapper = jsonMapper;
 		this.pullWait = pullWait;
+		this.quotas = properties.getQuotas();
 	}
 
 	/**
@@ -85,10 +90,16 @@ public class AtlasStreams {
 	 */
 	public StreamView create(Tenant tenant, String name, List<String> subjects, @Nullable Long maxBytes,
 			@Nullable Long maxAgeSeconds) {
+		long limit = streamMaxBytes(maxBytes);
+		List<String> existing = streamNames(tenant);
+		if (!existing.contains(serverStreamName(tenant, name)) && existing.size() >= this.quotas.getMaxStreams()) {
+			throw quotaExceeded("name", tenant, existing.size() + " streams", this.quotas.getMaxStreams() + " streams",
+					"sample.api.quotas.max-streams");
+		}
 		String prefix = tenant.streamSubjectPrefix(name);
 		List<String> serverSubjects = subjects.stream().map((subject) -> prefix + "." + subject).toList();
 		StreamSettings settings = StreamSettings.builder()
-			.maxBytes((maxBytes != null) ? maxBytes : -1)
+			.maxBytes(limit)
 			.maxAge((maxAgeSeconds != null) ? Duration.ofSeconds(maxAgeSeconds) : Duration.ZERO)
 			.description("AtlasDB stream '" + name + "' of project " + tenant.projectId() + " ("
 					+ tenant.environmentId() + ")")
@@ -152,6 +163,9 @@ public class AtlasStreams {
 		ConsumerInfo consumer;
 		try {
 			created = findConsumer(stream, name) == null;
+			if (created) {
+				checkConsumerQuota(tenant);
+			}
 			consumer = this.management.addOrUpdateConsumer(stream, configuration.build());
 		}
 		catch (JetStreamApiException ex) {
@@ -271,6 +285,67 @@ public class AtlasStreams {
 			}
 			throw new ApiException(HttpStatus.BAD_GATEWAY, null, "NATS refused: " + ex.getErrorDescription());
 		}
+	}
+
+	/**
+	 * @return the stream's max_bytes: the tenant's, at most the cap, or the default
+	 */
+	private long streamMaxBytes(@Nullable Long maxBytes) {
+		long cap = this.quotas.getMaxStreamMaxBytes().toBytes();
+		if (maxBytes == null) {
+			return this.quotas.getDefaultStreamMaxBytes().toBytes();
+		}
+		if (maxBytes < 1 || maxBytes > cap) {
+			throw ApiException.badRequest("max_bytes", "'max_bytes' must be between 1 and " + cap
+					+ " (sample.api.quotas.max-stream-max-bytes), was " + maxBytes);
+		}
+		return maxBytes;
+	}
+
+	/**
+	 * Counted in NATS, not reserved: requests that create consumers at the same moment
+	 * may together go beyond the quota by their number less one.
+	 */
+	private void checkConsumerQuota(Tenant tenant) throws IOException {
+		int consumers = 0;
+		for (String stream : streamNames(tenant)) {
+			try {
+				consumers += this.management.getConsumerNames(stream).size();
+			}
+			catch (JetStreamApiException ex) {
+				if (ex.getApiErrorCode() != STREAM_NOT_FOUND) {
+					throw new ApiException(HttpStatus.BAD_GATEWAY, null, "NATS refused: " + ex.getErrorDescription());
+				}
+			}
+		}
+		if (consumers >= this.quotas.getMaxConsumers()) {
+			throw quotaExceeded("name", tenant, consumers + " consumers", this.quotas.getMaxConsumers() + " consumers",
+					"sample.api.quotas.max-consumers");
+		}
+	}
+
+	/**
+	 * @return the JetStream names of the tenant's streams. Counted in NATS, not reserved:
+	 * requests that create streams at the same moment may together go beyond the quota by
+	 * their number less one.
+	 */
+	private List<String> streamNames(Tenant tenant) {
+		String prefix = namespace().streamName(tenant.jetStreamNamePrefix());
+		try {
+			return this.management.getStreamNames().stream().filter((stream) -> stream.startsWith(prefix)).toList();
+		}
+		catch (JetStreamApiException ex) {
+			throw new ApiException(HttpStatus.BAD_GATEWAY, null, "NATS refused: " + ex.getErrorDescription());
+		}
+		catch (IOException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	private static ApiException quotaExceeded(String field, Tenant tenant, String has, String quota, String property) {
+		return new ApiException(HttpStatus.FORBIDDEN, field,
+				"Quota exceeded: project '" + tenant.projectId() + "' (" + tenant.environmentId() + ") has " + has
+						+ ", the most it may have is " + quota + " (" + property + ")");
 	}
 
 	private String serverStreamName(Tenant tenant, String name) {

@@ -30,6 +30,8 @@ class EventsController {
 
 	private static final int MAX_BATCH = 256;
 
+	private static final long MAX_AGE_SECONDS = 10L * 365 * 24 * 3600;
+
 	private final JetwayPublisher publisher;
 
 	private final AtlasStreams streams;
@@ -66,7 +68,7 @@ class EventsController {
 			Requests.subjectPattern("subjects[" + i + "]", subjects.get(i));
 		}
 		Long maxBytes = Requests.optionalNonNegativeLong(request, "max_bytes");
-		Long maxAge = Requests.optionalNonNegativeLong(request, "max_age_secs");
+		Long maxAge = Requests.optionalNonNegativeLong(request, "max_age_secs", MAX_AGE_SECONDS, "10 years");
 		StreamView stream = this.streams.create(tenant, name, subjects, maxBytes, maxAge);
 		return ResponseEntity.status(stream.created() ? HttpStatus.CREATED : HttpStatus.OK).body(stream);
 	}

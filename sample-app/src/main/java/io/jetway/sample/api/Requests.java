@@ -15,6 +15,12 @@ final class Requests {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+	/** The longest subject a client may give (the server's subject adds the tenant). */
+	static final int MAX_SUBJECT_LENGTH = 256;
+
+	/** How much of a refused value an error repeats. */
+	private static final int SHOWN_LENGTH = 80;
+
 	private Requests() {
 	}
 
@@ -72,6 +78,28 @@ final class Requests {
 		return value.longValue();
 	}
 
+	/**
+	 * @param max the largest value accepted, named in the error with {@code meaning}
+	 * @return the value, or {@code null} when absent
+	 */
+	static @Nullable Long optionalNonNegativeLong(JsonNode body, String field, long max, String meaning) {
+		Long value = optionalNonNegativeLong(body, field);
+		if (value != null && value > max) {
+			throw ApiException.badRequest(field,
+					"'" + field + "' must be at most " + max + " (" + meaning + "), was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * @return a value to repeat in an error: as it is, or its start and its length when
+	 * it is long
+	 */
+	static String shown(String value) {
+		return (value.length() <= SHOWN_LENGTH) ? value
+				: value.substring(0, SHOWN_LENGTH) + "... (" + value.length() + " characters)";
+	}
+
 	static List<String> requiredStrings(JsonNode body, String field) {
 		JsonNode value = body.get(field);
 		if (value == null || value.isNull()) {
@@ -119,12 +147,16 @@ final class Requests {
 	static String name(String field, String kind, String name) {
 		if (!NAME.matcher(name).matches()) {
 			throw ApiException.badRequest(field,
-					"'" + name + "' is not a valid " + kind + " name: use 1 to 64 letters, digits, '_' and '-'");
+					"'" + shown(name) + "' is not a valid " + kind + " name: use 1 to 64 letters, digits, '_' and '-'");
 		}
 		return name;
 	}
 
 	private static void checkSubject(String field, String subject) {
+		if (subject.length() > MAX_SUBJECT_LENGTH) {
+			throw ApiException.badRequest(field,
+					"'" + field + "' is " + subject.length() + " characters long; the limit is " + MAX_SUBJECT_LENGTH);
+		}
 		if (!Subjects.isValid(subject)) {
 			throw ApiException.badRequest(field, "'" + subject + "' is not a valid subject: use dot-separated tokens "
 					+ "without spaces, such as 'payment.completed'");

@@ -1,5 +1,7 @@
 package io.jetway.sample.api;
 
+import java.util.Set;
+
 /**
  * The project and environment an API key belongs to. Every NATS subject and stream name
  * the API touches is derived here, so one project never reaches another's.
@@ -7,8 +9,21 @@ package io.jetway.sample.api;
  * @param projectId the project
  * @param environmentId the environment within the project (dev, staging, prod, ...)
  * @param tier the project's plan
+ * @param jobTypes the job types the key may enqueue
  */
-public record Tenant(String projectId, String environmentId, Tier tier) {
+public record Tenant(String projectId, String environmentId, Tier tier, Set<String> jobTypes) {
+
+	public Tenant {
+		jobTypes = Set.copyOf(jobTypes);
+	}
+
+	/**
+	 * @param type a job type
+	 * @return whether the key may enqueue it
+	 */
+	public boolean mayEnqueue(String type) {
+		return this.jobTypes.contains(type);
+	}
 
 	/**
 	 * @param subject a client's pub/sub subject, such as {@code user.signup}
@@ -33,7 +48,15 @@ public record Tenant(String projectId, String environmentId, Tier tier) {
 	 * and environment ids contain no '_', so names of different tenants never collide
 	 */
 	public String jetStreamName(String streamName) {
-		return "ATLAS_" + this.projectId + "_" + this.environmentId + "_" + streamName;
+		return jetStreamNamePrefix() + streamName;
+	}
+
+	/**
+	 * @return the start of every JetStream stream name of this tenant,
+	 * {@code ATLAS_{project_id}_{environment_id}_}
+	 */
+	public String jetStreamNamePrefix() {
+		return "ATLAS_" + this.projectId + "_" + this.environmentId + "_";
 	}
 
 	/**

@@ -27,6 +27,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class InvoiceGenerator {
 
+	/** The consumer ({@code jetway.consumers.invoice-generator}). */
+	public static final String CONSUMER = "invoice-generator";
+
+	/** The stream it reads ({@code jetway.consumers.invoice-generator.stream}). */
+	public static final String STREAM = "ORDERS";
+
 	/** The item whose orders cannot be invoiced, the dead-letter example. */
 	public static final String UNBILLABLE = "unbillable";
 
@@ -43,7 +49,7 @@ public class InvoiceGenerator {
 		this.jobs = jobs;
 	}
 
-	@JetStreamListener("invoice-generator")
+	@JetStreamListener(CONSUMER)
 	void on(OrderCreated order, MessageContext context) {
 		if (UNBILLABLE.equals(order.item())) {
 			throw new IllegalStateException("The tax service refuses to invoice item '" + UNBILLABLE + "' (order "

@@ -35,6 +35,12 @@ public class Order {
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
+	/**
+	 * The id of its {@link OrderCreated} message; {@code null} on orders saved before.
+	 */
+	@Column(name = "event_id")
+	private @Nullable UUID eventId;
+
 	protected Order() {
 	}
 
@@ -70,6 +76,14 @@ public class Order {
 
 	public Instant getCreatedAt() {
 		return this.createdAt;
+	}
+
+	public @Nullable UUID getEventId() {
+		return this.eventId;
+	}
+
+	public void setEventId(UUID eventId) {
+		this.eventId = eventId;
 	}
 
 }

@@ -3,17 +3,17 @@ package io.jetway.sample.orders;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.jetway.consumer.DeadLetter;
 import io.jetway.consumer.DeadLetters;
 import io.jetway.jobs.JobClient;
-import io.jetway.jobs.JobWebhookUrlValidator;
 import io.jetway.sample.api.ApiException;
+import io.jetway.sample.api.WebhookUrls;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,11 +29,22 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The orders flow: {@code POST /orders} places an order, {@code GET /orders/{id}} shows
  * it with its invoice, the invoice e-mail job and, for an order that could not be
- * invoiced, its dead letter.
+ * invoiced, its dead letter (found by its event's message id, one read). Behind the API
+ * key filter like the rest of the API.
  */
 @RestController
 @RequestMapping("/orders")
 class OrderController {
+
+	/** What the orders table's columns hold. */
+	static final int MAX_ITEM_LENGTH = 200;
+
+	static final int MAX_EMAIL_LENGTH = 254;
+
+	static final int MAX_URL_LENGTH = 2048;
+
+	/** The amount column holds 12 digits, 2 of them decimals. */
+	static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999.99");
 
 	private final OrderService orderService;
 
@@ -45,12 +56,12 @@ class OrderController {
 
 	private final DeadLetters deadLetters;
 
-	private final JobWebhookUrlValidator webhookUrls;
+	private final WebhookUrls webhookUrls;
 
 	private final JsonMapper jsonMapper;
 
 	OrderController(OrderService orderService, OrderRepository orders, InvoiceRepository invoices, JobClient jobs,
-			DeadLetters deadLetters, JobWebhookUrlValidator webhookUrls, JsonMapper jsonMapper) {
+			DeadLetters deadLetters, WebhookUrls webhookUrls, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
 		this.orderService = orderService;
 		this.orders = orders;
@@ -65,24 +76,23 @@ class OrderController {
 		if (body == null || !body.isObject()) {
 			throw ApiException.badRequest("body", "The request body must be a JSON object");
 		}
-		String email = text(body, "customer_email");
+		String email = text(body, "customer_email", MAX_EMAIL_LENGTH);
 		if (!email.contains("@")) {
 			throw ApiException.badRequest("customer_email", "'customer_email' must be an e-mail address");
 		}
-		String item = text(body, "item");
+		String item = text(body, "item", MAX_ITEM_LENGTH);
 		JsonNode amount = body.get("amount");
 		if (amount == null || !amount.isNumber() || amount.decimalValue().signum() <= 0) {
 			throw ApiException.badRequest("amount", "'amount' must be a positive number");
 		}
-		String webhookUrl = body.hasNonNull("webhook_url") ? text(body, "webhook_url") : null;
+		if (amount.decimalValue().compareTo(MAX_AMOUNT) > 0) {
+			throw ApiException.badRequest("amount", "'amount' must be at most " + MAX_AMOUNT.toPlainString() + ", was "
+					+ amount.decimalValue().toPlainString());
+		}
+		String webhookUrl = body.hasNonNull("webhook_url") ? text(body, "webhook_url", MAX_URL_LENGTH) : null;
 		if (webhookUrl != null) {
-			try {
-				// the e-mail job is enqueued later, by the listener: refuse the URL now
-				this.webhookUrls.validate(webhookUrl);
-			}
-			catch (IllegalArgumentException ex) {
-				throw ApiException.badRequest("webhook_url", "webhook_url refused: " + ex.getMessage());
-			}
+			// the e-mail job is enqueued later, by the listener: refuse the URL now
+			this.webhookUrls.check("webhook_url", webhookUrl);
 		}
 		BigDecimal total = amount.decimalValue().setScale(2, RoundingMode.HALF_EVEN);
 		Order order = this.orderService.place(email, item, total, webhookUrl);
@@ -106,8 +116,11 @@ class OrderController {
 			described.put("webhook_url", job.webhookUrl());
 			return described;
 		}).orElse(null) : null);
-		List<DeadLetter> deadLetter = this.deadLetters.list((letter) -> concerns(letter, id), 1);
-		shown.put("dead_letter", deadLetter.isEmpty() ? null : describe(deadLetter.get(0)));
+		UUID eventId = order.getEventId();
+		Optional<DeadLetter> deadLetter = (eventId != null)
+				? this.deadLetters.find(InvoiceGenerator.STREAM, InvoiceGenerator.CONSUMER, eventId.toString())
+				: Optional.empty();
+		shown.put("dead_letter", deadLetter.map(OrderController::describe).orElse(null));
 		return shown;
 	}
 
@@ -117,10 +130,6 @@ class OrderController {
 	@GetMapping("/dead-letters")
 	List<Map<String, Object>> deadLetters() {
 		return this.deadLetters.list(100).stream().map(OrderController::describe).toList();
-	}
-
-	private static boolean concerns(DeadLetter letter, UUID orderId) {
-		return new String(letter.body(), StandardCharsets.UTF_8).contains(orderId.toString());
 	}
 
 	private static Map<String, Object> describe(Order order) {
@@ -154,10 +163,14 @@ class OrderController {
 		return described;
 	}
 
-	private static String text(JsonNode body, String field) {
+	private static String text(JsonNode body, String field, int maxLength) {
 		JsonNode value = body.get(field);
 		if (value == null || !value.isString() || value.stringValue().isBlank()) {
 			throw ApiException.badRequest(field, "'" + field + "' is required and must be a non-empty string");
+		}
+		if (value.stringValue().length() > maxLength) {
+			throw ApiException.badRequest(field, "'" + field + "' is " + value.stringValue().length()
+					+ " characters long; the limit is " + maxLength);
 		}
 		return value.stringValue();
 	}

@@ -3,11 +3,10 @@ package io.jetway.sample.orders;
 import java.math.BigDecimal;
 import java.util.UUID;
 
-import io.jetway.publish.JetStreamEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published with Spring's {@code ApplicationEventPublisher} inside the transaction that
+ * Published with {@link io.jetway.publish.JetwayPublisher} inside the transaction that
  * saves the order: Jetway writes it to the outbox, and publishes it to
  * {@code orders.created} (stream ORDERS) after the commit.
  *
@@ -17,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param amount the total
  * @param webhookUrl where the e-mail job posts its outcome, or {@code null}
  */
-@JetStreamEvent(subject = "orders.created")
 public record OrderCreated(UUID orderId, String customerEmail, String item, BigDecimal amount,
 		@Nullable String webhookUrl) {
+
+	/** Where order events go. */
+	public static final String SUBJECT = "orders.created";
 
 }

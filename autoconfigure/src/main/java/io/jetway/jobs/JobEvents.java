@@ -57,7 +57,7 @@ public class JobEvents {
 			event.field("error", error);
 		}
 		if (meta != null) {
-			event.jsonField("meta", meta);
+			event.objectField("meta", meta);
 		}
 		send(this.eventSubjects.get(state), event);
 	}

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,7 +19,11 @@ final class JobMetaWriter {
 	private final ObjectWriter writer;
 
 	JobMetaWriter(JsonMapper jsonMapper) {
-		this.writer = jsonMapper.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+		// compact whatever the application's settings: indentation would count toward the
+		// limit
+		this.writer = jsonMapper.writer()
+			.with(JsonWriteFeature.ESCAPE_NON_ASCII)
+			.without(SerializationFeature.INDENT_OUTPUT);
 	}
 
 	/**
@@ -36,8 +41,10 @@ final class JobMetaWriter {
 			json = this.writer.writeValueAsString(meta);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("The meta of job type '" + type + "' cannot be serialized to JSON: "
-					+ ex.getOriginalMessage() + ". Nothing was stored.", ex);
+			throw new IllegalArgumentException(
+					"The meta of job type '" + type + "' cannot be serialized to JSON: " + ex.getOriginalMessage()
+							+ ". Use strings, numbers, booleans, and lists or maps of them. Nothing was stored.",
+					ex);
 		}
 		if (json.length() > JobOptions.MAX_META_LENGTH) {
 			throw new IllegalArgumentException("The meta of job type '" + type + "' is " + json.length()

@@ -3,9 +3,9 @@ package io.jetway.support;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds small flat JSON objects of strings and numbers by hand, for messages Jetway
- * writes per job or per outbox row, where a general serializer costs more than the rest
- * of the work.
+ * Builds small JSON objects of strings and numbers (and stored JSON objects, see
+ * {@link #objectField}) by hand, for messages Jetway writes per job or per outbox row,
+ * where a general serializer costs more than the rest of the work.
  */
 public final class JsonText {
 
@@ -30,15 +30,65 @@ public final class JsonText {
 	}
 
 	/**
-	 * Adds a value that is JSON already, such as an object Jackson wrote.
+	 * Adds a JSON object stored as text, such as one Jackson wrote, as it is; text that
+	 * is not one balanced object (a row written by hand, say) is added as a string
+	 * instead, so that it can never end the event's object early and add fields of its
+	 * own.
 	 * @param name the field's name
-	 * @param json a JSON value, written as it is
+	 * @param json a JSON object
 	 * @return this
 	 */
-	public JsonText jsonField(String name, String json) {
+	public JsonText objectField(String name, String json) {
+		if (!isOneObject(json)) {
+			return field(name, json);
+		}
 		name(name);
 		this.json.append(json);
 		return this;
+	}
+
+	/**
+	 * Whether {@code text} is one JSON object with balanced braces and brackets outside
+	 * its strings, and nothing but whitespace after it: a check of structure, not a full
+	 * parse, and linear in the text's length.
+	 */
+	static boolean isOneObject(String text) {
+		int start = 0;
+		while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+			start++;
+		}
+		if (start == text.length() || text.charAt(start) != '{') {
+			return false;
+		}
+		int depth = 0;
+		boolean inString = false;
+		for (int i = start; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (inString) {
+				if (c == '\\') {
+					i++;
+				}
+				else if (c == '"') {
+					inString = false;
+				}
+			}
+			else if (c == '"') {
+				inString = true;
+			}
+			else if (c == '{' || c == '[') {
+				depth++;
+			}
+			else if (c == '}' || c == ']') {
+				depth--;
+				if (depth < 0) {
+					return false;
+				}
+				if (depth == 0) {
+					return text.substring(i + 1).isBlank();
+				}
+			}
+		}
+		return false;
 	}
 
 	public String text() {

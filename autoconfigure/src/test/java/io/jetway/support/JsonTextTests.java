@@ -29,4 +29,23 @@ class JsonTextTests {
 		assertThat(json).startsWith("{\"plain\":\"job-42\",");
 	}
 
+	@Test
+	void aStoredObjectIsEmbeddedAndTextThatIsNoObjectIsAString() {
+		String nested = "{\"project\":\"p-1\",\"tags\":[\"a\",\"}\"],\"n\":{\"x\":1}}";
+		JsonNode embedded = this.jsonMapper
+			.readTree(new JsonText().field("status", "failed").objectField("meta", nested).text());
+		assertThat(embedded.path("meta").path("project").asString()).isEqualTo("p-1");
+		assertThat(embedded.path("meta").path("tags").get(1).asString()).isEqualTo("}");
+		// a row written by hand that would close the event's object and add a field
+		String injected = "{\"a\":1},\"status\":\"completed\"";
+		String json = new JsonText().field("status", "failed").objectField("meta", injected).text();
+		JsonNode node = this.jsonMapper.readTree(json);
+		assertThat(node.path("status").asString()).isEqualTo("failed");
+		assertThat(node.path("meta").asString()).isEqualTo(injected);
+		for (String notAnObject : new String[] { "[1]", "\"text\"", "{\"a\":1", "{\"a\":\"}", "{}}", "" }) {
+			JsonNode asString = this.jsonMapper.readTree(new JsonText().objectField("meta", notAnObject).text());
+			assertThat(asString.path("meta").isString()).as(notAnObject).isTrue();
+		}
+	}
+
 }

@@ -10,14 +10,12 @@ import java.util.UUID;
 import io.jetway.jobs.JobMetaTests.MetaHandlers;
 import io.jetway.jobs.JobMetaTests.Named;
 import io.jetway.test.jdbc.TestDatabase;
-import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,17 +43,8 @@ class JobQueueSubjectTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	@BeforeEach
-	void clear() {
-		MetaHandlers.seen.clear();
-		MetaHandlers.failures = 0;
-	}
-
 	private ApplicationContextRunner runner(TestDatabase type) throws Exception {
-		TestDatabaseInstance database = databases.get(type);
-		JobsTests.reset(database, nats.url());
-		return JobsTests.contextRunner(database, nats.url())
-			.withUserConfiguration(MetaHandlers.class)
+		return JobMetaTests.runner(databases.get(type), nats.url())
 			.withPropertyValues("jetway.jobs.defaults.subject=tenants.jobs.{project}.{env}.{queue}");
 	}
 

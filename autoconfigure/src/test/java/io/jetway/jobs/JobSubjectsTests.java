@@ -81,24 +81,24 @@ class JobSubjectsTests {
 
 	@Test
 	void queuesWhoseSubjectsOverlapFailTheStartup() {
-		JobsProperties properties = new JobsProperties();
-		properties.getQueues().put("a", queue("t.{queue}.{x}"));
-		properties.getQueues().put("b", queue("t.{y}.{queue}"));
-		assertThatExceptionOfType(JetwayConfigurationException.class)
-			.isThrownBy(() -> new JobSubjects(properties, json))
-			.withMessageContaining("The subjects of job queues 'a' ('t.a.*') and 'b' ('t.*.b') overlap")
-			.withMessageContaining("jetway.jobs.queues.b.subject");
+		assertTwoQueuesFail("t.{queue}.{x}", "t.{y}.{queue}",
+				"The subjects of job queues 'a' ('t.a.*') and 'b' ('t.*.b') overlap (property "
+						+ "jetway.jobs.queues.b.subject)");
 	}
 
 	@Test
 	void streamSubjectsThatOverlapWithoutCoveringFailTheStartup() {
+		assertTwoQueuesFail("t.{queue}.x.{p}", "t.{p}.{queue}.y", "The job subjects of jetway.jobs.queues.a.subject "
+				+ "and jetway.jobs.queues.b.subject overlap ('t.*.x.*' and 't.*.*.y')");
+	}
+
+	private static void assertTwoQueuesFail(String a, String b, String message) {
 		JobsProperties properties = new JobsProperties();
-		properties.getQueues().put("a", queue("t.{queue}.x.{p}"));
-		properties.getQueues().put("b", queue("t.{p}.{queue}.y"));
+		properties.getQueues().put("a", queue(a));
+		properties.getQueues().put("b", queue(b));
 		assertThatExceptionOfType(JetwayConfigurationException.class)
 			.isThrownBy(() -> new JobSubjects(properties, json))
-			.withMessageContaining("The job subjects of jetway.jobs.queues.a.subject and "
-					+ "jetway.jobs.queues.b.subject overlap ('t.*.x.*' and 't.*.*.y')");
+			.withMessageContaining(message);
 	}
 
 	private static void assertInvalid(String template, String problem) {

@@ -37,7 +37,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class DefaultJobClient implements JobClient {
 
-	/** Logical subject prefix of job messages; the queue follows. */
+	/**
+	 * Logical subject prefix of job messages of queues without a subject template
+	 * ({@link JobSubjects}); the queue follows.
+	 */
 	public static final String QUEUE_SUBJECT_PREFIX = "jetway.jobs.queue.";
 
 	private final JobHandlers handlers;
@@ -66,6 +69,8 @@ public class DefaultJobClient implements JobClient {
 
 	private final PendingJobInserts pendingInserts;
 
+	private final JobSubjects subjects;
+
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private @Nullable PublishObservationConvention publishObservationConvention;
@@ -74,6 +79,18 @@ public class DefaultJobClient implements JobClient {
 			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
 			@Nullable JobDispatcher dispatcher, Clock clock) {
+		this(handlers, repository, publisher, transactions, properties, jsonMapper, webhookUrls, events, observer,
+				pausedQueues, dispatcher, clock, JobSubjects.builtIn());
+	}
+
+	/**
+	 * @param subjects the subjects of job messages, from the queues' subject templates
+	 */
+	public DefaultJobClient(JobHandlers handlers, JobRepository repository, JetwayPublisher publisher,
+			TransactionTemplate transactions, JobsProperties properties, JsonMapper jsonMapper,
+			JobWebhookUrlValidator webhookUrls, JobEvents events, JobObserver observer, PausedQueues pausedQueues,
+			@Nullable JobDispatcher dispatcher, Clock clock, JobSubjects subjects) {
+		this.subjects = subjects;
 		this.pausedQueues = pausedQueues;
 		this.handlers = handlers;
 		this.repository = repository;
@@ -124,6 +141,7 @@ public class DefaultJobClient implements JobClient {
 		}
 		String queue = (options.queue() != null) ? QueueNames.check(options.queue(), "JobOptions.queue")
 				: handler.queue();
+		String subject = this.subjects.subject(queue, meta, type);
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();
 		Instant now = this.clock.instant();
@@ -140,15 +158,16 @@ public class DefaultJobClient implements JobClient {
 		Headers trace = new Headers();
 		Observation observation = JetwayObservationDocumentation.PUBLISH.observation(this.publishObservationConvention,
 				DefaultPublishObservationConvention.INSTANCE,
-				() -> new PublishObservationContext(QUEUE_SUBJECT_PREFIX + queue, type, jobId.toString(), trace),
-				this.observationRegistry);
-		return observation
-			.observe(() -> insert(new NewJob(jobId, type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
-					maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now,
-					direct, trace.getFirst(JetwayHeaders.TRACEPARENT), meta), options, runAt, delayed));
+				() -> new PublishObservationContext(subject, type, jobId.toString(), trace), this.observationRegistry);
+		return observation.observe(
+				() -> insert(
+						new NewJob(jobId, type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING, maxAttempts,
+								json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now,
+								direct, trace.getFirst(JetwayHeaders.TRACEPARENT), meta),
+						subject, options, runAt, delayed));
 	}
 
-	private UUID insert(NewJob job, JobOptions options, Instant runAt, boolean delayed) {
+	private UUID insert(NewJob job, String subject, JobOptions options, Instant runAt, boolean delayed) {
 		String type = job.type();
 		String queue = job.queue();
 		boolean direct = job.direct();
@@ -174,7 +193,7 @@ public class DefaultJobClient implements JobClient {
 				this.pendingInserts.inserted(job);
 			}
 			if (!direct) {
-				dispatch(new JobMessage(job.id(), type, queue, job.meta()), job.id(), delayed ? runAt : null);
+				dispatch(new JobMessage(job.id(), type, queue, job.meta()), subject, job.id(), delayed ? runAt : null);
 			}
 			afterCommit(() -> {
 				this.observer.enqueued(queue, type);
@@ -213,8 +232,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a new message id: the original's may still be in the stream's duplicate
 			// window
-			dispatch(new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta()), MessageIds.next(),
-					null);
+			JobMessage message = new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta());
+			dispatch(message, this.subjects.dispatchSubject(message.queue(), message.meta()), MessageIds.next(), null);
 			return true;
 		});
 		return Boolean.TRUE.equals(retried);
@@ -250,8 +269,8 @@ public class DefaultJobClient implements JobClient {
 	/**
 	 * Publishes the job's message through the outbox, in the current transaction.
 	 */
-	private void dispatch(JobMessage job, UUID messageId, @Nullable Instant notBefore) {
-		OutgoingMessage.Builder message = JobMessages.message(job, messageId);
+	private void dispatch(JobMessage job, String subject, UUID messageId, @Nullable Instant notBefore) {
+		OutgoingMessage.Builder message = JobMessages.message(job, subject, messageId);
 		if (notBefore != null) {
 			message.notBefore(notBefore);
 		}

@@ -32,21 +32,24 @@ class JobMessages {
 
 	private final Duration ackTimeout;
 
-	JobMessages(Namespace namespace, JetStream jetStream, Duration ackTimeout) {
+	private final JobSubjects subjects;
+
+	JobMessages(Namespace namespace, JetStream jetStream, Duration ackTimeout, JobSubjects subjects) {
 		this.namespace = namespace;
 		this.jetStream = jetStream;
 		this.ackTimeout = ackTimeout;
+		this.subjects = subjects;
 	}
 
 	/**
 	 * @param job the job
+	 * @param subject its logical subject ({@link JobSubjects})
 	 * @param messageId its {@code Nats-Msg-Id}: the job id, except for a retry of a
 	 * failed job, whose first message may still be in the stream's duplicate window
 	 * @return the job's message, before encoding
 	 */
-	static OutgoingMessage.Builder message(JobMessage job, UUID messageId) {
-		OutgoingMessage.Builder message = OutgoingMessage
-			.builder(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue(), body(job))
+	static OutgoingMessage.Builder message(JobMessage job, String subject, UUID messageId) {
+		OutgoingMessage.Builder message = OutgoingMessage.builder(subject, body(job))
 			.id(messageId)
 			.type("jetway.job")
 			.header(JetwayHeaders.CONTENT_TYPE, "application/json");
@@ -85,7 +88,7 @@ class JobMessages {
 		for (JobMessage job : jobs) {
 			try {
 				acks.add(this.jetStream.publishAsync(NatsMessage.builder()
-					.subject(this.namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue()))
+					.subject(this.namespace.subject(this.subjects.dispatchSubject(job.queue(), job.meta())))
 					.headers(headers(job))
 					.data(body(job))
 					.build()));

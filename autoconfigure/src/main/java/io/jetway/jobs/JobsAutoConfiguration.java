@@ -101,8 +101,14 @@ public class JobsAutoConfiguration {
 	}
 
 	@Bean
-	StreamDeclaration jetwayJobsStream(JobsProperties properties) {
-		return StreamDeclaration.of(properties.getStream(), DefaultJobClient.QUEUE_SUBJECT_PREFIX + ">")
+	@ConditionalOnMissingBean
+	JobSubjects jobSubjects(JobsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new JobSubjects(properties, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	StreamDeclaration jetwayJobsStream(JobsProperties properties, JobSubjects subjects) {
+		return StreamDeclaration.of(properties.getStream(), subjects.streamSubjects().toArray(String[]::new))
 			.withSettings(StreamSettings.builder()
 				.retention(RetentionPolicy.WorkQueue)
 				.description("Jetway background jobs")
@@ -164,14 +170,14 @@ public class JobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobDispatch jobDispatch(JobsProperties properties, DatabaseType databaseType, DataSource dataSource,
 			Namespace namespace, JetStream jetStream, Connection connection,
-			ObjectProvider<OutboxProperties> outboxProperties) {
+			ObjectProvider<OutboxProperties> outboxProperties, JobSubjects subjects) {
 		JobsProperties.Dispatch dispatch = properties.getDispatch();
 		if (!dispatch.isDirect() || databaseType != DatabaseType.POSTGRESQL) {
 			return JobDispatch.throughOutbox();
 		}
 		checkDispatch(dispatch);
 		Duration ackTimeout = outboxProperties.getIfAvailable(OutboxProperties::new).getRelay().getAckTimeout();
-		JobMessages messages = new JobMessages(namespace, jetStream, ackTimeout);
+		JobMessages messages = new JobMessages(namespace, jetStream, ackTimeout, subjects);
 		return JobDispatch.direct(
 				new JobDispatcher(messages, connection, dispatch.getBatchSize(), dispatch.getRecoveryDelay()),
 				new JobDispatchRecovery(new JobDispatchRepository(new JdbcTemplate(dataSource)), messages, connection,
@@ -207,12 +213,12 @@ public class JobsAutoConfiguration {
 			DataSource dataSource, JobsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			JobWebhookUrlValidator webhookUrls, JobEvents events, ObjectProvider<JobObserver> observer,
 			PausedQueues pausedQueues, JobDispatch dispatch, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<PublishObservationConvention> observationConvention) {
+			ObjectProvider<PublishObservationConvention> observationConvention, JobSubjects subjects) {
 		DefaultJobClient client = new DefaultJobClient(handlers, repository, publisher,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
-				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, dispatch.dispatcher(),
-				Clock.systemUTC());
+				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, dispatch.dispatcher(), Clock.systemUTC(),
+				subjects);
 		client.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 		client.setPublishObservationConvention(observationConvention.getIfUnique());
 		return client;
@@ -233,7 +239,7 @@ public class JobsAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<JobObservationConvention> observationConvention) {
+			ObjectProvider<JobObservationConvention> observationConvention, JobSubjects subjects) {
 		checkQueueDurations("jetway.jobs.defaults", properties.getDefaults());
 		properties.getQueues()
 			.forEach((queue, settings) -> checkQueueDurations("jetway.jobs.queues." + queue, settings));
@@ -241,12 +247,14 @@ public class JobsAutoConfiguration {
 		String stream = namespace.streamName(properties.getStream());
 		ObservationRegistry registry = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
 		JobObservationConvention convention = observationConvention.getIfUnique();
-		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
-				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
-				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC(),
-				new TransactionTemplate(
-						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
-			.observedBy(registry, convention), completions, listenerProperties.getShutdownTimeout());
+		return new JobWorkers(handlers,
+				(queue) -> new JobWorker(queue, stream, namespace.subject(subjects.filter(queue)),
+						properties.queue(queue), jetStream, ensurer, handlers, repository, completions, events, mapper,
+						paused, Clock.systemUTC(),
+						new TransactionTemplate(
+								transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
+					.observedBy(registry, convention),
+				completions, listenerProperties.getShutdownTimeout());
 	}
 
 	/**

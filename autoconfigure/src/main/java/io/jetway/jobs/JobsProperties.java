@@ -242,6 +242,24 @@ public class JobsProperties {
 		private final BackoffProperties backoff = new BackoffProperties(Duration.ofSeconds(1), 2,
 				Duration.ofMinutes(10), 0.2);
 
+		/**
+		 * Template of the subject of the queue's job messages: dot-separated tokens, each
+		 * a literal or a placeholder, '{queue}' (required) for the queue's name and
+		 * '{name}' for the value of the job's metadata 'name', such as
+		 * 'atlasdb.jobs.{project}.{env}.{queue}'. The queue's workers take every subject
+		 * the template makes. A queue without one uses jetway.jobs.defaults.subject, and
+		 * without that 'jetway.jobs.queue.{queue}'.
+		 */
+		private @Nullable String subject;
+
+		public @Nullable String getSubject() {
+			return this.subject;
+		}
+
+		public void setSubject(@Nullable String subject) {
+			this.subject = subject;
+		}
+
 		public int getConcurrency() {
 			return this.concurrency;
 		}

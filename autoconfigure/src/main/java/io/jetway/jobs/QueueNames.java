@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks queue names: a queue's name is a token of its subject
- * ({@code jetway.jobs.queue.<queue>}) and part of its consumer's name, so it is limited
- * to what both accept.
+ * ({@code jetway.jobs.queue.<queue>}, or its subject template's) and part of its
+ * consumer's name, so it is limited to what both accept.
  */
 final class QueueNames {
 

@@ -20,7 +20,6 @@ import io.jetway.test.nats.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,19 +64,19 @@ class JobMetaTests {
 		return meta;
 	}
 
-	@BeforeEach
-	void clear() {
-		MetaHandlers.seen.clear();
-		MetaHandlers.failures = 0;
+	private ApplicationContextRunner runner(TestDatabase type) throws Exception {
+		return runner(databases.get(type), nats.url()).withPropertyValues("jetway.jobs.dispatch.recovery-delay=1s",
+				"jetway.jobs.dispatch.recovery-interval=100ms");
 	}
 
-	private ApplicationContextRunner runner(TestDatabase type) throws Exception {
-		TestDatabaseInstance database = databases.get(type);
-		JobsTests.reset(database, nats.url());
-		return JobsTests.contextRunner(database, nats.url())
-			.withUserConfiguration(MetaHandlers.class)
-			.withPropertyValues("jetway.jobs.dispatch.recovery-delay=1s",
-					"jetway.jobs.dispatch.recovery-interval=100ms");
+	/**
+	 * A context with {@link MetaHandlers}, on a database and NATS emptied of jobs.
+	 */
+	static ApplicationContextRunner runner(TestDatabaseInstance database, String natsUrl) throws Exception {
+		JobsTests.reset(database, natsUrl);
+		MetaHandlers.seen.clear();
+		MetaHandlers.failures = 0;
+		return JobsTests.contextRunner(database, natsUrl).withUserConfiguration(MetaHandlers.class);
 	}
 
 	@ParameterizedTest
@@ -144,7 +143,10 @@ class JobMetaTests {
 			context.getBean(JobRepository.class)
 				.insertAll(List.of(new NewJob(recovered, "remember-meta", "default", JobState.PENDING, 3,
 						"{\"name\":\"recovered\"}", null, null, now, now, true, null, meta)));
-			await().atMost(Duration.ofSeconds(15)).until(() -> MetaHandlers.seen.containsKey("recovered"));
+			// the recovery waits for every transaction open in the PostgreSQL cluster,
+			// where
+			// other test runs may hold some for a while
+			await().atMost(Duration.ofSeconds(60)).until(() -> MetaHandlers.seen.containsKey("recovered"));
 			assertSameJson(MetaHandlers.seen.get("recovered"), META);
 			// stored unescaped (not by Jetway): the header escapes it all the same
 			String header = jobMessages(messages, 1).get(recovered.toString())
@@ -188,7 +190,7 @@ class JobMetaTests {
 
 	private static Map<String, Message> jobMessages(Subscription subscription, int count) {
 		Map<String, Message> byJob = new LinkedHashMap<>();
-		await().atMost(Duration.ofSeconds(15)).until(() -> {
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
 			Message message = subscription.nextMessage(Duration.ofMillis(100));
 			if (message != null) {
 				byJob.put(json.readTree(message.getData()).get("id").asString(), message);

@@ -38,12 +38,15 @@ public class AtlasJob {
 	protected AtlasJob() {
 	}
 
-	public AtlasJob(UUID jobId, Tenant tenant, String type, Instant createdAt) {
+	/**
+	 * @param queue the job's queue, the last token of its subject
+	 */
+	public AtlasJob(UUID jobId, Tenant tenant, String type, String queue, Instant createdAt) {
 		this.jobId = jobId;
 		this.projectId = tenant.projectId();
 		this.environmentId = tenant.environmentId();
 		this.type = type;
-		this.subject = tenant.jobSubject(type);
+		this.subject = tenant.jobSubject(queue);
 		this.createdAt = createdAt;
 	}
 

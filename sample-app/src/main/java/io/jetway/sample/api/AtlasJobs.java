@@ -13,8 +13,6 @@ import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import io.jetway.jobs.UnknownJobTypeException;
-import io.jetway.publish.JetwayPublisher;
-import io.jetway.publish.OutgoingMessage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +22,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Jobs of the API's tenants, run by Jetway's {@link JobClient}. One transaction stores
- * Jetway's job row and its dispatch, the {@link AtlasJob} row that says whose job it is,
- * and a record of the enqueue on {@code atlasdb.jobs.{project}.{env}.{type}} (through the
- * outbox), so all three exist or none.
+ * Jetway's job row and its dispatch and the {@link AtlasJob} row that says whose job it
+ * is, so both exist or neither. The job carries its tenant as metadata
+ * ({@link Tenant#jobMeta()}): its message goes to
+ * {@code atlasdb.jobs.{project_id}.{environment_id}.{queue}} (the subject template in
+ * application.yml) and its events on {@code jetway.jobs.events.>} name the project.
  */
 @Service
 public class AtlasJobs {
@@ -35,16 +35,13 @@ public class AtlasJobs {
 
 	private final AtlasJobRepository owners;
 
-	private final JetwayPublisher publisher;
-
 	private final JsonMapper jsonMapper;
 
 	private final Clock clock = Clock.systemUTC();
 
-	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JetwayPublisher publisher, JsonMapper jsonMapper) {
+	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JsonMapper jsonMapper) {
 		this.jobs = jobs;
 		this.owners = owners;
-		this.publisher = publisher;
 		this.jsonMapper = jsonMapper;
 	}
 
@@ -55,7 +52,7 @@ public class AtlasJobs {
 	@Transactional
 	public UUID enqueue(Tenant tenant, String type, JsonNode payload, @Nullable String webhookUrl,
 			@Nullable Long delaySeconds) {
-		JobOptions.Builder options = JobOptions.builder();
+		JobOptions.Builder options = JobOptions.builder().meta(tenant.jobMeta());
 		if (webhookUrl != null) {
 			options.webhookUrl(webhookUrl);
 		}
@@ -69,14 +66,8 @@ public class AtlasJobs {
 		catch (UnknownJobTypeException ex) {
 			throw ApiException.badRequest("type", ex.getMessage());
 		}
-		this.owners.save(new AtlasJob(id, tenant, type, this.clock.instant()));
-		Map<String, Object> enqueued = new LinkedHashMap<>();
-		enqueued.put("id", id.toString());
-		enqueued.put("type", type);
-		enqueued.put("project_id", tenant.projectId());
-		enqueued.put("environment_id", tenant.environmentId());
-		this.publisher
-			.publish(OutgoingMessage.builder(tenant.jobSubject(type), enqueued).type("atlasdb.job.enqueued").build());
+		String queue = this.jobs.status(id).map(JobStatus::queue).orElseThrow();
+		this.owners.save(new AtlasJob(id, tenant, type, queue, this.clock.instant()));
 		return id;
 	}
 

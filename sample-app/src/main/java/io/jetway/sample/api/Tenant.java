@@ -1,5 +1,6 @@
 package io.jetway.sample.api;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,11 +61,21 @@ public record Tenant(String projectId, String environmentId, Tier tier, Set<Stri
 	}
 
 	/**
-	 * @param type a job type, such as {@code send_email}
-	 * @return {@code atlasdb.jobs.{project_id}.{environment_id}.{type}}
+	 * @param queue a job queue, such as {@code email}
+	 * @return {@code atlasdb.jobs.{project_id}.{environment_id}.{queue}}, where Jetway
+	 * publishes the tenant's job messages ({@code jetway.jobs.defaults.subject} with
+	 * {@link #jobMeta()})
 	 */
-	public String jobSubject(String type) {
-		return "atlasdb.jobs." + this.projectId + "." + this.environmentId + "." + type;
+	public String jobSubject(String queue) {
+		return "atlasdb.jobs." + this.projectId + "." + this.environmentId + "." + queue;
+	}
+
+	/**
+	 * @return the metadata of the tenant's jobs: stored with each job, sent in its events
+	 * and message header, and the tokens of its subject
+	 */
+	public Map<String, String> jobMeta() {
+		return Map.of("project_id", this.projectId, "environment_id", this.environmentId);
 	}
 
 }

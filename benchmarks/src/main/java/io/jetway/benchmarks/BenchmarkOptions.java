@@ -19,9 +19,12 @@ import java.util.Set;
  * @param scenarios the scenarios to run, by letter
  * @param quick whether {@code --quick} was given
  * @param eventsGiven whether {@code --events} was given
+ * @param history the rows of history ({@link History}) each Jetway scenario is measured
+ * with, in order ({@code --history=0,1000000}); empty without {@code --history}
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
-		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven) {
+		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven,
+		List<Long> history) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -33,6 +36,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		Duration latency = null;
 		List<Integer> perTransaction = List.of(1, 10);
 		Set<Character> scenarios = new LinkedHashSet<>(List.of('a', 'b', 'c', 'd', 'e', 'f'));
+		List<Long> history = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				quick = true;
@@ -53,6 +57,12 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 					perTransaction.add(perTx);
 				}
 			}
+			else if (arg.startsWith("--history=")) {
+				history.clear();
+				for (String rows : value(arg).split(",")) {
+					history.add(notNegative(arg, rows));
+				}
+			}
 			else if (arg.startsWith("--scenarios=")) {
 				scenarios.clear();
 				for (String letter : value(arg).toLowerCase(Locale.ROOT).split(",")) {
@@ -69,7 +79,15 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
 		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios, quick,
-				events != null);
+				events != null, List.copyOf(history));
+	}
+
+	/**
+	 * @return whether {@code --history} was given: the benchmark measures its Jetway
+	 * scenarios once per history size
+	 */
+	boolean withHistory() {
+		return !this.history.isEmpty();
 	}
 
 	/**
@@ -88,6 +106,19 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 
 	private static String value(String arg) {
 		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	private static long notNegative(String arg, String value) {
+		try {
+			long number = Long.parseLong(value.replace("_", ""));
+			if (number >= 0) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new IllegalArgumentException("expected numbers of rows (0 or more, separated by commas) in " + arg);
 	}
 
 	private static int positive(String arg, String value) {

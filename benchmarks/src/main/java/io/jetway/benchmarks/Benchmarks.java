@@ -9,7 +9,8 @@ import java.util.Arrays;
  * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]};
  * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f]}
  * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
- * ({@link JobsBenchmark}).
+ * ({@link JobsBenchmark}). {@code --history=0,1000000,10000000} measures the Jetway
+ * scenarios once per number of rows of history in their tables ({@link History}).
  */
 public final class Benchmarks {
 
@@ -54,7 +55,8 @@ public final class Benchmarks {
 	private static void usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
-				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]");
+				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d] "
+				+ "[--history=0,1000000,10000000]");
 		System.exit(2);
 	}
 

@@ -2,6 +2,7 @@ package io.jetway.benchmarks;
 
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,62 +10,28 @@ import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
+import io.jetway.test.jdbc.BulkFill;
+import io.jetway.test.jdbc.HistoryRows;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * The history of an application that has run for a while ({@code --history=N}): N rows
  * written into a Jetway table of a fresh PostgreSQL database before Jetway starts, with
- * one server-side {@code INSERT ... SELECT generate_series} (the table's indexes are
- * dropped for the insert and built again after it, then the table is vacuumed and
- * analysed, as autovacuum would have done). The oldest slice of the rows is just past the
- * retention the benchmark configures, so the first cleanup has a backlog to delete at the
- * table's full size.
+ * one server-side {@code INSERT ... SELECT generate_series} ({@link HistoryRows},
+ * {@link BulkFill}). The oldest slice of the rows is just past the retention the
+ * benchmark configures, so the first cleanup has a backlog to delete at the table's full
+ * size.
  */
 final class History {
 
 	static final String SCHEMA = "io/jetway/jdbc/schema-postgresql.sql";
 
-	/**
-	 * Finished jobs of the benchmark's queue and type over the last 31 days, one in
-	 * 100,000 failed and one in 100,000 cancelled, the rest completed (with the
-	 * benchmark's retention of 30 days the oldest 31st is past its age).
-	 */
-	private static final String JOBS = "INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, "
-			+ "payload, error, created_at, run_at, started_at, completed_at, updated_at) "
-			+ "SELECT gen_random_uuid(), 'noop', 'default', s.status, 1, 3, '{\"seq\":' || -g || '}', "
-			+ "CASE WHEN s.status = 'failed' THEN 'java.lang.IllegalStateException: history' END, "
-			+ "t.c, t.c, t.c + interval '5 milliseconds', t.c + interval '10 milliseconds', "
-			+ "t.c + interval '10 milliseconds' FROM generate_series(1, %1$d) g "
-			+ "CROSS JOIN LATERAL (SELECT now() - interval '31 days' * (1 - g::float8 / %1$d) AS c) t "
-			+ "CROSS JOIN LATERAL (SELECT CASE WHEN g %% 100000 = 0 THEN 'failed' "
-			+ "WHEN g %% 100000 = 50000 THEN 'cancelled' ELSE 'completed' END AS status) s";
-
 	/** Jobs retention the jobs benchmark runs with when it has history. */
 	static final String JOBS_RETENTION = "30d";
-
-	/**
-	 * Processed inbox rows of one consumer over the last 174 hours (7.25 days: with the
-	 * default retention of 7 days the oldest 29th is past it), with random message ids
-	 * (UUIDs, as {@code Nats-Msg-Id}s are).
-	 */
-	private static final String INBOX = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, "
-			+ "status, deliveries, received_at, processed_at) SELECT '%2$s', gen_random_uuid()::text, "
-			+ "'bench.history', 'HISTORY', g, 'processed', 1, t.c, t.c + interval '2 milliseconds' "
-			+ "FROM generate_series(1, %1$d) g "
-			+ "CROSS JOIN LATERAL (SELECT now() - interval '174 hours' * (1 - g::float8 / %1$d) AS c) t";
-
-	/**
-	 * Sent outbox rows ({@code completion-mode=update}, the default) over the last 174
-	 * hours, each with a payload of the benchmark's size.
-	 */
-	private static final String OUTBOX = "INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, "
-			+ "created_at, available_at, sent_at, stream, stream_seq) SELECT gen_random_uuid(), 'bench.history', "
-			+ "convert_to(repeat('x', %2$d), 'UTF8'), '{}', 'sent', 1, t.c, t.c, t.c + interval '5 milliseconds', "
-			+ "'HISTORY', g FROM generate_series(1, %1$d) g "
-			+ "CROSS JOIN LATERAL (SELECT now() - interval '174 hours' * (1 - g::float8 / %1$d) AS c) t";
 
 	private static final PrintStream out = System.out;
 
@@ -72,15 +39,15 @@ final class History {
 	}
 
 	static void jobs(DataSource dataSource, long rows) {
-		fill(dataSource, "jetway_jobs", rows, String.format(Locale.ROOT, JOBS, rows));
+		fill(dataSource, "jetway_jobs", rows, HistoryRows.jobs("default", "noop", rows));
 	}
 
 	static void inbox(DataSource dataSource, String consumer, long rows) {
-		fill(dataSource, "jetway_inbox", rows, String.format(Locale.ROOT, INBOX, rows, consumer));
+		fill(dataSource, "jetway_inbox", rows, HistoryRows.inbox(consumer, rows));
 	}
 
 	static void outbox(DataSource dataSource, long rows, int payloadBytes) {
-		fill(dataSource, "jetway_outbox", rows, String.format(Locale.ROOT, OUTBOX, rows, payloadBytes));
+		fill(dataSource, "jetway_outbox", rows, HistoryRows.outbox(rows, payloadBytes));
 	}
 
 	/**
@@ -94,26 +61,9 @@ final class History {
 		long start = System.nanoTime();
 		try (Connection connection = dataSource.getConnection()) {
 			connection.setAutoCommit(true);
-			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
-			jdbc.execute("SET maintenance_work_mem = '1GB'");
-			List<Map<String, Object>> indexes = jdbc
-				.queryForList("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ?", table);
-			String primaryKey = table + "_pkey";
-			jdbc.execute("ALTER TABLE " + table + " DROP CONSTRAINT " + primaryKey);
-			for (Map<String, Object> index : indexes) {
-				if (!primaryKey.equals(index.get("indexname"))) {
-					jdbc.execute("DROP INDEX " + index.get("indexname"));
-				}
-			}
-			jdbc.execute(insert);
-			for (Map<String, Object> index : indexes) {
-				jdbc.execute((String) index.get("indexdef"));
-			}
-			jdbc.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + primaryKey + " PRIMARY KEY USING INDEX "
-					+ primaryKey);
-			jdbc.execute("VACUUM (ANALYZE) " + table);
+			BulkFill.fill(connection, table, insert);
 		}
-		catch (java.sql.SQLException ex) {
+		catch (SQLException ex) {
 			throw new IllegalStateException("could not fill " + table + " with " + rows + " rows of history", ex);
 		}
 		out.printf(Locale.ROOT, "  history: %,d rows written into %s in %.0f s; %s%n", rows, table,
@@ -121,16 +71,16 @@ final class History {
 	}
 
 	/**
-	 * @return the table's rows (as estimated by its last analysis) and sizes
+	 * @return the table's rows and sizes
 	 */
 	static String sizes(DataSource dataSource, String table) {
 		Map<String, Object> sizes = new JdbcTemplate(dataSource)
-			.queryForMap("SELECT c.reltuples::int8 AS estimated_rows, pg_total_relation_size(c.oid) AS total, "
+			.queryForMap("SELECT (SELECT count(*) FROM " + table + ") AS rows, pg_total_relation_size(c.oid) AS total, "
 					+ "pg_relation_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes "
 					+ "FROM pg_class c WHERE c.oid = ?::regclass", table);
-		return String.format(Locale.ROOT, "%s: %,d rows (estimated), %s in all, heap %s, indexes %s", table,
-				Math.max(0, ((Number) sizes.get("estimated_rows")).longValue()), megabytes(sizes.get("total")),
-				megabytes(sizes.get("heap")), megabytes(sizes.get("indexes")));
+		return String.format(Locale.ROOT, "%s: %,d rows, %s in all, heap %s, indexes %s", table,
+				((Number) sizes.get("rows")).longValue(), megabytes(sizes.get("total")), megabytes(sizes.get("heap")),
+				megabytes(sizes.get("indexes")));
 	}
 
 	/**
@@ -144,6 +94,39 @@ final class History {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return String.format(Locale.ROOT, "%s: %,d rows deleted in %.1f s, %,.0f rows/s", what, deleted, seconds,
 				deleted / seconds);
+	}
+
+	/**
+	 * One measurement at one history size: its throughput and, if measured, latency.
+	 */
+	record Point(long history, @Nullable ScenarioResult throughput, @Nullable LatencyResult latency) {
+
+	}
+
+	/**
+	 * Prints the curve: throughput, its ratio to the first point's (the goal at 10
+	 * million rows is 0.8 of the empty table's), and latency.
+	 * @param scenario the measured scenario
+	 * @param unit what the throughput counts per second
+	 */
+	static void printCurve(String scenario, String unit, List<Point> points) {
+		out.println();
+		out.printf("%-60s %9s %7s %11s %11s%n", scenario, unit + "/s", "vs 1st", "p50", "p99");
+		ScenarioResult first = points.isEmpty() ? null : points.get(0).throughput();
+		for (Point point : points) {
+			String label = String.format(Locale.ROOT, "  history %,d rows", point.history());
+			ScenarioResult throughput = point.throughput();
+			if (throughput == null) {
+				out.printf("%-60s %9s%n", label, "not measured (failed)");
+				continue;
+			}
+			LatencyResult latency = point.latency();
+			String ratio = (first != null)
+					? String.format(Locale.ROOT, "%.2f", throughput.eventsPerSecond() / first.eventsPerSecond()) : "-";
+			out.printf(Locale.ROOT, "%-60s %,9.0f %7s %11s %11s%n", label, throughput.eventsPerSecond(), ratio,
+					(latency != null) ? OutboxBenchmark.millis(latency.p50Nanos()) : "-",
+					(latency != null) ? OutboxBenchmark.millis(latency.p99Nanos()) : "-");
+		}
 	}
 
 	private static String megabytes(Object bytes) {

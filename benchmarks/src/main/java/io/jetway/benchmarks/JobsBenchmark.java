@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -187,30 +186,16 @@ final class JobsBenchmark {
 	 * deletes the history's oldest 31st.
 	 */
 	private void historyCurve(String natsUrl, Attempts attempts) {
-		Map<Long, Outcome> outcomes = new LinkedHashMap<>();
+		List<History.Point> points = new ArrayList<>();
 		for (long rows : this.options.history()) {
 			Outcome outcome = attempts.attempt('a',
 					String.format(Locale.ROOT, "Jetway jobs, %,d jobs of history", rows),
 					() -> measure((ds, url, db) -> jetway(natsUrl, db, rows), rows));
-			outcomes.put(rows, outcome);
+			points.add(new History.Point(rows, (outcome != null) ? outcome.throughput() : null,
+					(outcome != null) ? outcome.latency() : null));
 		}
-		out.println();
-		out.printf("%-40s %9s %7s %11s %11s%n", "Jetway jobs, queue concurrency " + JETWAY_CONCURRENCY, "jobs/s",
-				"vs 1st", "p50 start", "p99 start");
-		Outcome first = outcomes.values().iterator().next();
-		outcomes.forEach((rows, outcome) -> {
-			String label = String.format(Locale.ROOT, "history %,d jobs", rows);
-			if (outcome == null) {
-				out.printf("%-40s %9s%n", label, "not measured (failed)");
-				return;
-			}
-			LatencyResult latency = outcome.latency();
-			String ratio = (first != null) ? String.format(Locale.ROOT, "%.2f",
-					outcome.throughput().eventsPerSecond() / first.throughput().eventsPerSecond()) : "-";
-			out.printf(Locale.ROOT, "%-40s %,9.0f %7s %11s %11s%n", label, outcome.throughput().eventsPerSecond(),
-					ratio, (latency != null) ? OutboxBenchmark.millis(latency.p50Nanos()) : "-",
-					(latency != null) ? OutboxBenchmark.millis(latency.p99Nanos()) : "-");
-		});
+		History.printCurve("(a) Jetway jobs, queue concurrency " + JETWAY_CONCURRENCY + ", latency: enqueue to start",
+				"jobs", points);
 		out.println(OutboxBenchmark.loadAverage("end"));
 		attempts.printFailures();
 	}

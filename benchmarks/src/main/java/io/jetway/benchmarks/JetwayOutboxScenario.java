@@ -1,5 +1,6 @@
 package io.jetway.benchmarks;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +63,9 @@ final class JetwayOutboxScenario {
 			BenchStream.deleteAll(connection);
 			History.outbox(database.dataSource(), history, BenchEvent.of(0).toJson().length);
 			JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
-			long backlog = pastRetention(jdbc);
-			long started = System.nanoTime();
+			Timestamp started = new Timestamp(System.currentTimeMillis());
+			long startedNanos = System.nanoTime();
+			long backlog = pastRetention(jdbc, started);
 			Outcome outcome;
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JetwayBenchmarkApplication.class)
 				.web(WebApplicationType.NONE)
@@ -77,7 +79,7 @@ final class JetwayOutboxScenario {
 						"jetway.topology.streams.BENCH.subjects=bench.>")
 				.run()) {
 				if (backlog > 0) {
-					awaitCleanup(jdbc, backlog, started);
+					awaitCleanup(jdbc, backlog, started, startedNanos);
 				}
 				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
 				TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
@@ -107,29 +109,33 @@ final class JetwayOutboxScenario {
 		}
 	}
 
-	/** Sent rows past the default retention of 7 days. */
-	private static long pastRetention(JdbcTemplate jdbc) {
+	/**
+	 * Sent rows past the default retention of 7 days at {@code now}; the first cleanup
+	 * deletes them all (and rows that pass the retention later, the next).
+	 */
+	private static long pastRetention(JdbcTemplate jdbc, Timestamp now) {
 		Long rows = jdbc.queryForObject(
-				"SELECT count(*) FROM jetway_outbox WHERE status = 'sent' AND sent_at < now() - interval '7 days'",
-				Long.class);
+				"SELECT count(*) FROM jetway_outbox WHERE status = 'sent' AND sent_at < ?::timestamptz - interval '7 days'",
+				Long.class, now);
 		return (rows != null) ? rows : 0;
 	}
 
 	/**
-	 * Waits until the relay's first cleanup deleted the rows past the retention and
-	 * prints its rate, counted from the start of the context (the relay cleans up at its
-	 * first poll).
+	 * Waits until the relay's first cleanup deleted the rows that were past the retention
+	 * when the context started and prints its rate, counted from the start of the context
+	 * (the relay cleans up at its first poll).
 	 */
-	private static void awaitCleanup(JdbcTemplate jdbc, long backlog, long started) throws TimeoutException {
+	private static void awaitCleanup(JdbcTemplate jdbc, long backlog, Timestamp started, long startedNanos)
+			throws TimeoutException {
 		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-		while (pastRetention(jdbc) > 0) {
+		while (pastRetention(jdbc, started) > 0) {
 			if (System.nanoTime() > deadline) {
-				throw new TimeoutException("the relay's cleanup left " + pastRetention(jdbc) + " of " + backlog
+				throw new TimeoutException("the relay's cleanup left " + pastRetention(jdbc, started) + " of " + backlog
 						+ " rows past the retention after 10 minutes");
 			}
 			LockSupport.parkNanos(50_000_000);
 		}
-		double seconds = (System.nanoTime() - started) / 1e9;
+		double seconds = (System.nanoTime() - startedNanos) / 1e9;
 		System.out.printf(Locale.ROOT,
 				"  first outbox cleanup: %,d rows deleted within %.1f s of the context's start, %,.0f rows/s%n",
 				backlog, seconds, backlog / seconds);

@@ -25,6 +25,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
  */
 public class InboxRepository {
 
+	/** By the partial index {@code jetway_inbox_processed_idx}, the oldest first. */
+	static final String POSTGRESQL_DELETE_PROCESSED = "DELETE FROM jetway_inbox WHERE ctid IN (SELECT ctid FROM "
+			+ "jetway_inbox WHERE status = 'processed' AND processed_at < ? LIMIT ?)";
+
 	/** By the partial index {@code jetway_inbox_failed_idx}: failed rows are few. */
 	static final String POSTGRESQL_DELETE_FAILED = "DELETE FROM jetway_inbox WHERE ctid IN (SELECT ctid FROM "
 			+ "jetway_inbox WHERE status = 'failed' AND received_at < ? LIMIT ?)";
@@ -186,8 +190,7 @@ public class InboxRepository {
 	 */
 	int deleteProcessedBefore(Instant before, int limit) {
 		String sql = switch (this.databaseType) {
-			case POSTGRESQL -> "DELETE FROM jetway_inbox WHERE ctid IN (SELECT ctid FROM jetway_inbox "
-					+ "WHERE status = 'processed' AND processed_at < ? LIMIT ?)";
+			case POSTGRESQL -> POSTGRESQL_DELETE_PROCESSED;
 			case MYSQL -> "DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? LIMIT ?";
 			case H2 ->
 				"DELETE FROM jetway_inbox WHERE status = 'processed' AND processed_at < ? FETCH FIRST ? ROWS ONLY";

@@ -89,6 +89,11 @@ DROP INDEX IF EXISTS jetway_jobs_idempotency_idx;
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
 CREATE INDEX IF NOT EXISTS jetway_jobs_dispatch_idx ON jetway_jobs (enqueue_xid, id) WHERE enqueue_xid IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_next_at) WHERE webhook_status = 'pending';
+-- JobClient.list(queue, FAILED): failed jobs are rare, and without an index the listing reads every
+-- job of the queue. Partial on error, not on status: a job that succeeds keeps error NULL through every
+-- transition, so its updates stay HOT; only an attempt that fails (or a retry that succeeds after
+-- one) writes the indexes. Every failed job has an error (JobRepository.list relies on it).
+CREATE INDEX IF NOT EXISTS jetway_jobs_error_idx ON jetway_jobs (queue, created_at) WHERE error IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS jetway_job_queues (
     queue      VARCHAR(255)             NOT NULL PRIMARY KEY,

@@ -3,6 +3,8 @@ package io.jetway.jdbc;
 import java.sql.SQLException;
 import java.util.List;
 
+import io.jetway.test.jdbc.BulkFill;
+import io.jetway.test.jdbc.HistoryRows;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 
@@ -15,7 +17,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * A fresh PostgreSQL database with Jetway's schema whose tables are never analysed (as
  * right after startup and a burst), on one connection, for query-plan tests: statements
  * are prepared while the tables are empty, filled, then explained with custom and generic
- * plans.
+ * plans. Or filled with a long history and analysed ({@link #fill}), for the plans at
+ * size.
  */
 public final class UnanalyzedPostgres implements AutoCloseable {
 
@@ -44,6 +47,22 @@ public final class UnanalyzedPostgres implements AutoCloseable {
 			postgres.jdbc.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
 		}
 		return postgres;
+	}
+
+	/**
+	 * The rows the query-plan tests at size write into a table: 200,000 (a few seconds),
+	 * or {@code -Djetway.query-plan.rows=10000000} to check the plans at that size.
+	 */
+	public static long historyRows() {
+		return Long.getLong("jetway.query-plan.rows", 200_000);
+	}
+
+	/**
+	 * Writes rows into a table quickly and analyses it ({@link BulkFill}).
+	 * @param insert for example one of {@link HistoryRows}
+	 */
+	public void fill(String table, String insert) throws SQLException {
+		BulkFill.fill(this.connection.getConnection(), table, insert);
 	}
 
 	public JdbcTemplate jdbc() {

@@ -205,6 +205,9 @@ class JobsTests {
 			JobStatus status = jobs.status(id).orElseThrow();
 			assertThat(status.attempts()).isEqualTo(3);
 			assertThat(status.error()).contains("IllegalStateException").contains("failure 3");
+			// listed by the partial index on error (PostgreSQL), which every failed job
+			// is in
+			assertThat(jobs.list(status.queue(), JobState.FAILED, 0, 20)).extracting(JobStatus::id).containsExactly(id);
 			assertThat(TestHandlers.flakyCalls.get()).isEqualTo(3);
 			assertThat(jobs.retry(id)).isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.flakyCalls.get() == 6);

@@ -23,10 +23,12 @@ import java.util.Set;
  * run with, one run of each scenario per value ({@code --concurrency=1,4})
  * @param batchSize the listener batch size of the consumer benchmark's Jetway scenarios
  * ({@code --batch-size=N})
+ * @param history the rows of history ({@link History}) each Jetway scenario is measured
+ * with, in order ({@code --history=0,1000000}); empty without {@code --history}
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
 		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven,
-		List<Integer> concurrency, int batchSize) {
+		List<Integer> concurrency, int batchSize, List<Long> history) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -40,6 +42,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		Set<Character> scenarios = new LinkedHashSet<>(List.of('a', 'b', 'c', 'd', 'e', 'f'));
 		List<Integer> concurrency = List.of(4);
 		int batchSize = 100;
+		List<Long> history = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				quick = true;
@@ -62,6 +65,12 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 			else if (arg.startsWith("--batch-size=")) {
 				batchSize = positive(arg, value(arg));
 			}
+			else if (arg.startsWith("--history=")) {
+				history.clear();
+				for (String rows : value(arg).split(",")) {
+					history.add(notNegative(arg, rows));
+				}
+			}
 			else if (arg.startsWith("--scenarios=")) {
 				scenarios.clear();
 				for (String letter : value(arg).toLowerCase(Locale.ROOT).split(",")) {
@@ -78,7 +87,15 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
 		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios, quick,
-				events != null, concurrency, batchSize);
+				events != null, concurrency, batchSize, List.copyOf(history));
+	}
+
+	/**
+	 * @return whether {@code --history} was given: the benchmark measures its Jetway
+	 * scenarios once per history size
+	 */
+	boolean withHistory() {
+		return !this.history.isEmpty();
 	}
 
 	/**
@@ -105,6 +122,19 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 			numbers.add(positive(arg, number));
 		}
 		return numbers;
+	}
+
+	private static long notNegative(String arg, String value) {
+		try {
+			long number = Long.parseLong(value.replace("_", ""));
+			if (number >= 0) {
+				return number;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new IllegalArgumentException("expected numbers of rows (0 or more, separated by commas) in " + arg);
 	}
 
 	private static int positive(String arg, String value) {

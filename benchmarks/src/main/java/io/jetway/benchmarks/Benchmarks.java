@@ -9,7 +9,8 @@ import java.util.Arrays;
  * [--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d]};
  * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f] [--concurrency=1,4] [--batch-size=N]}
  * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
- * ({@link JobsBenchmark}).
+ * ({@link JobsBenchmark}). {@code --history=0,1000000,10000000} measures the Jetway
+ * scenarios once per number of rows of history in their tables ({@link History}).
  */
 public final class Benchmarks {
 
@@ -55,7 +56,7 @@ public final class Benchmarks {
 		System.err.println(problem);
 		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
 				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d] "
-				+ "[--concurrency=1,4] [--batch-size=N] (consumer)");
+				+ "[--concurrency=1,4] [--batch-size=N] (consumer) [--history=0,1000000,10000000]");
 		System.exit(2);
 	}
 

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import io.jetway.consumer.JetStreamListenerRegistry;
 import io.jetway.consumer.ListenerContainer;
+import io.jetway.inbox.InboxRetention;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.nats.NatsServerProcess;
@@ -104,6 +105,10 @@ final class ConsumerBenchmark {
 				BenchStream.recreate(connection);
 				RawPublishScenario.publish(connection.jetStream(), 0, this.messages);
 				BenchStream.expectMessages(connection, this.messages, "pre-publish");
+				if (this.options.withHistory()) {
+					historyCurve(natsUrl, connection, attempts);
+					return;
+				}
 				ScenarioResult raw = attempts.attempt('a', "raw jnats fetch + ack",
 						() -> warmedUp(this.messages, (count) -> rawConsume(connection, null, count)));
 				ScenarioResult rawInbox = attempts.attempt('b', "raw JDBC inbox, 100 rows/tx",
@@ -146,14 +151,40 @@ final class ConsumerBenchmark {
 		String settings = " (concurrency " + concurrency + ")";
 		ScenarioResult plain = attempts.attempt('d', "Jetway listener, no inbox" + settings,
 				() -> warmedUp(this.messages,
-						(count) -> jetway(natsUrl, connection, "d", false, "per-message", concurrency, count)));
+						(count) -> jetway(natsUrl, connection, "d", false, "per-message", concurrency, count, 0)));
 		ScenarioResult perMessage = attempts.attempt('e', "Jetway listener, inbox per message" + settings,
 				() -> warmedUp(this.inboxMessages,
-						(count) -> jetway(natsUrl, connection, "e", true, "per-message", concurrency, count)));
+						(count) -> jetway(natsUrl, connection, "e", true, "per-message", concurrency, count, 0)));
 		ScenarioResult perBatch = attempts.attempt('f', "Jetway listener, inbox per batch" + settings,
 				() -> warmedUp(this.inboxMessages,
-						(count) -> jetway(natsUrl, connection, "f", true, "per-batch", concurrency, count)));
+						(count) -> jetway(natsUrl, connection, "f", true, "per-batch", concurrency, count, 0)));
 		return new JetwayRun(concurrency, plain, perMessage, perBatch);
+	}
+
+	/**
+	 * {@code --history}: the inbox scenarios (e) and (f), once per history size, each
+	 * measured on a fresh database whose inbox holds that many processed rows of the
+	 * consumer ({@link History}; the warm-up runs have none).
+	 */
+	private void historyCurve(String natsUrl, Connection connection, Attempts attempts) {
+		int concurrency = this.options.concurrency().get(0);
+		List<History.Point> perMessage = new ArrayList<>();
+		List<History.Point> perBatch = new ArrayList<>();
+		for (long rows : this.options.history()) {
+			String history = String.format(Locale.ROOT, ", %,d inbox rows of history", rows);
+			ScenarioResult e = attempts
+				.attempt('e', "Jetway listener, inbox per message" + history, () -> warmedUp(this.inboxMessages,
+						(count) -> jetway(natsUrl, connection, "e", true, "per-message", concurrency, count, rows)));
+			perMessage.add(new History.Point(rows, e, null));
+			ScenarioResult f = attempts.attempt('f', "Jetway listener, inbox per batch" + history,
+					() -> warmedUp(this.inboxMessages,
+							(count) -> jetway(natsUrl, connection, "f", true, "per-batch", concurrency, count, rows)));
+			perBatch.add(new History.Point(rows, f, null));
+		}
+		History.printCurve("(e) Jetway listener, no-op, inbox per message", "msgs", perMessage);
+		History.printCurve("(f) Jetway listener, no-op, inbox per batch of 100", "msgs", perBatch);
+		out.println(OutboxBenchmark.loadAverage("end"));
+		attempts.printFailures();
 	}
 
 	private void row(char scenario, String label, @Nullable ScenarioResult result) {
@@ -295,14 +326,21 @@ final class ConsumerBenchmark {
 	 * is up; measured from that start until the handler saw every message and the
 	 * consumer has no acknowledgement pending. A warm-up run (fewer messages than the
 	 * stream holds) ends once its messages were handled.
+	 * @param history processed rows of the consumer written into the inbox before the
+	 * measured run starts (not before a warm-up run); the inbox's first retention run is
+	 * timed before the measurement
 	 */
 	private ScenarioResult jetway(String natsUrl, Connection connection, String durableSuffix, boolean inbox,
-			String transaction, int concurrency, int count) throws Exception {
+			String transaction, int concurrency, int count, long history) throws Exception {
 		if (connection.jetStreamManagement().getConsumerNames(BenchStream.NAME).contains(CONSUMER)) {
 			// each scenario consumes the whole stream from the start
 			connection.jetStreamManagement().deleteConsumer(BenchStream.NAME, CONSUMER);
 		}
+		boolean measured = count != this.warmUp;
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			if (measured && history > 0) {
+				History.inbox(database.dataSource(), CONSUMER, history);
+			}
 			String prefix = "jetway.consumers." + CONSUMER + ".";
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
 					ConsumerBenchmarkApplication.class)
@@ -325,11 +363,18 @@ final class ConsumerBenchmark {
 				if (container == null) {
 					throw new IllegalStateException("no listener container " + CONSUMER);
 				}
+				if (measured && history > 0) {
+					out.println("  " + History.cleanupRate("first inbox retention run",
+							() -> context.getBean(InboxRetention.class).cleanUp()));
+				}
 				long start = System.nanoTime();
 				// auto-startup=false: the container is started with the context, paused
 				container.start();
 				container.resume();
-				long end = awaitDone(connection, listener, start, count, count != this.warmUp);
+				long end = awaitDone(connection, listener, start, count, measured);
+				if (measured && this.options.withHistory()) {
+					out.println("  " + History.sizes(database.dataSource(), "jetway_inbox"));
+				}
 				return new ScenarioResult(count, end - start);
 			}
 		}

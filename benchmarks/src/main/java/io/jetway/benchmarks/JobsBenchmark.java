@@ -19,6 +19,8 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobRetention;
+import io.jetway.jobs.JobState;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.nats.NatsServerProcess;
@@ -113,6 +115,14 @@ final class JobsBenchmark {
 		/** Whether {@code expected} jobs completed since the start. */
 		boolean completed(long expected) throws Exception;
 
+		/** Runs after the system started on its history, before anything is measured. */
+		default void beforeMeasuring() throws Exception {
+		}
+
+		/** Runs after the measurements, before the system is closed. */
+		default void afterMeasuring() throws Exception {
+		}
+
 	}
 
 	@FunctionalInterface
@@ -137,12 +147,17 @@ final class JobsBenchmark {
 							+ "measured) on the same system; latency: one job per transaction at %d jobs/s for %d s, "
 							+ "after %d s of the same (not measured)%n",
 					this.jobs, BATCH, this.warmUpJobs, RATE, this.latencyDuration.toSeconds(), PACED_WARM_UP_SECONDS);
-			Outcome jetway = attempts.attempt('a', "Jetway jobs", () -> measure((ds, url, db) -> jetway(natsUrl, db)));
+			if (this.options.withHistory()) {
+				historyCurve(natsUrl, attempts);
+				return;
+			}
+			Outcome jetway = attempts.attempt('a', "Jetway jobs",
+					() -> measure((ds, url, db) -> jetway(natsUrl, db, null), 0));
 			Outcome dbSchedulerDefault = attempts.attempt('b', "db-scheduler, lock-and-fetch, default polling",
-					() -> measure((ds, url, db) -> dbScheduler(ds, SchedulerBuilder.DEFAULT_POLLING_INTERVAL)));
+					() -> measure((ds, url, db) -> dbScheduler(ds, SchedulerBuilder.DEFAULT_POLLING_INTERVAL), 0));
 			Outcome dbSchedulerFast = attempts.attempt('c', "db-scheduler, lock-and-fetch, 100 ms polling",
-					() -> measure((ds, url, db) -> dbScheduler(ds, Duration.ofMillis(100))));
-			Outcome jobRunr = attempts.attempt('d', "JobRunr", () -> measure((ds, url, db) -> jobRunr(ds)));
+					() -> measure((ds, url, db) -> dbScheduler(ds, Duration.ofMillis(100)), 0));
+			Outcome jobRunr = attempts.attempt('d', "JobRunr", () -> measure((ds, url, db) -> jobRunr(ds), 0));
 			out.println();
 			out.printf("%-62s %9s %9s %11s %11s%n", "scenario", "jobs/s", "elapsed", "p50 start", "p99 start");
 			row('a', "(a) Jetway jobs, queue concurrency " + JETWAY_CONCURRENCY, jetway);
@@ -162,6 +177,27 @@ final class JobsBenchmark {
 			out.println(OutboxBenchmark.loadAverage("end"));
 			attempts.printFailures();
 		}
+	}
+
+	/**
+	 * {@code --history}: Jetway alone, once per history size, on a fresh database holding
+	 * that many finished jobs ({@link History}); retention keeps jobs
+	 * {@value History#JOBS_RETENTION}, and its first run, timed before the measurement,
+	 * deletes the history's oldest 31st.
+	 */
+	private void historyCurve(String natsUrl, Attempts attempts) {
+		List<History.Point> points = new ArrayList<>();
+		for (long rows : this.options.history()) {
+			Outcome outcome = attempts.attempt('a',
+					String.format(Locale.ROOT, "Jetway jobs, %,d jobs of history", rows),
+					() -> measure((ds, url, db) -> jetway(natsUrl, db, rows), rows));
+			points.add(new History.Point(rows, (outcome != null) ? outcome.throughput() : null,
+					(outcome != null) ? outcome.latency() : null));
+		}
+		History.printCurve("(a) Jetway jobs, queue concurrency " + JETWAY_CONCURRENCY + ", latency: enqueue to start",
+				"jobs", points);
+		out.println(OutboxBenchmark.loadAverage("end"));
+		attempts.printFailures();
 	}
 
 	private static @Nullable Outcome best(@Nullable Outcome first, @Nullable Outcome second) {
@@ -198,44 +234,55 @@ final class JobsBenchmark {
 				(latency != null) ? OutboxBenchmark.millis(latency.p99Nanos()) : "-");
 	}
 
-	private Outcome measure(JobSystemFactory factory) throws Exception {
+	/**
+	 * @param history finished jobs written into {@code jetway_jobs} before the system
+	 * starts (Jetway only)
+	 */
+	private Outcome measure(JobSystemFactory factory, long history) throws Exception {
 		int latencyJobs = (int) (RATE * this.latencyDuration.toSeconds());
 		int pacedWarmUp = RATE * PACED_WARM_UP_SECONDS;
 		int warm = this.warmUpJobs;
 		JobProbe.reset(warm + this.jobs + pacedWarmUp + latencyJobs);
-		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create();
-				JobSystem system = factory.start(database.dataSource(), database.url(), database)) {
-			// the JIT compiles the job system's code paths before anything is measured
-			enqueueInBatches(system, 0, warm);
-			await(system, warm);
-			String settled = IdleMachine.settle(database.dataSource());
-			long start = System.nanoTime();
-			enqueueInBatches(system, warm, this.jobs);
-			long enqueuedAll = System.nanoTime();
-			long startedByThen = JobProbe.started.get() - warm;
-			long end = await(system, warm + this.jobs);
-			ScenarioResult throughput = new ScenarioResult(this.jobs, end - start);
-			out.printf(Locale.ROOT,
-					"  throughput %,.0f jobs/s%s (the producer enqueued them in %.2f s, when %,d had started); "
-							+ "paced latency run ...%n",
-					throughput.eventsPerSecond(), settled, (enqueuedAll - start) / 1e9, startedByThen);
-			// and those of one job per transaction
-			long first = warm + this.jobs;
-			enqueuePaced(system, first, pacedWarmUp);
-			await(system, first + pacedWarmUp);
-			first += pacedWarmUp;
-			IdleMachine.settle(database.dataSource());
-			long pacedStart = System.nanoTime();
-			long[] enqueued = enqueuePaced(system, first, latencyJobs);
-			double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);
-			out.printf(Locale.ROOT, "  paced producer achieved %,.0f jobs/s%n", achieved);
-			await(system, first + latencyJobs);
-			long[] latencies = new long[latencyJobs];
-			long[] started = JobProbe.startTimes;
-			for (int i = 0; i < latencyJobs; i++) {
-				latencies[i] = Math.max(0, started[(int) first + i] - enqueued[i]);
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			if (history > 0) {
+				History.jobs(database.dataSource(), history);
 			}
-			return new Outcome(throughput, LatencyResult.of(1, 1000 / RATE, latencies, achieved));
+			try (JobSystem system = factory.start(database.dataSource(), database.url(), database)) {
+				system.beforeMeasuring();
+				// the JIT compiles the job system's code paths before anything is
+				// measured
+				enqueueInBatches(system, 0, warm);
+				await(system, warm);
+				String settled = IdleMachine.settle(database.dataSource());
+				long start = System.nanoTime();
+				enqueueInBatches(system, warm, this.jobs);
+				long enqueuedAll = System.nanoTime();
+				long startedByThen = JobProbe.started.get() - warm;
+				long end = await(system, warm + this.jobs);
+				ScenarioResult throughput = new ScenarioResult(this.jobs, end - start);
+				out.printf(Locale.ROOT,
+						"  throughput %,.0f jobs/s%s (the producer enqueued them in %.2f s, when %,d had started); "
+								+ "paced latency run ...%n",
+						throughput.eventsPerSecond(), settled, (enqueuedAll - start) / 1e9, startedByThen);
+				// and those of one job per transaction
+				long first = warm + this.jobs;
+				enqueuePaced(system, first, pacedWarmUp);
+				await(system, first + pacedWarmUp);
+				first += pacedWarmUp;
+				IdleMachine.settle(database.dataSource());
+				long pacedStart = System.nanoTime();
+				long[] enqueued = enqueuePaced(system, first, latencyJobs);
+				double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);
+				out.printf(Locale.ROOT, "  paced producer achieved %,.0f jobs/s%n", achieved);
+				await(system, first + latencyJobs);
+				long[] latencies = new long[latencyJobs];
+				long[] started = JobProbe.startTimes;
+				for (int i = 0; i < latencyJobs; i++) {
+					latencies[i] = Math.max(0, started[(int) first + i] - enqueued[i]);
+				}
+				system.afterMeasuring();
+				return new Outcome(throughput, LatencyResult.of(1, 1000 / RATE, latencies, achieved));
+			}
 		}
 	}
 
@@ -278,7 +325,16 @@ final class JobsBenchmark {
 		return System.nanoTime();
 	}
 
-	private JobSystem jetway(String natsUrl, TestDatabaseInstance database) {
+	/**
+	 * @param history with {@code --history}: the jobs of history in the database
+	 * (retention keeps {@value History#JOBS_RETENTION}, runs only when called)
+	 */
+	private JobSystem jetway(String natsUrl, TestDatabaseInstance database, @Nullable Long history) {
+		List<String> retention = (history != null)
+				? List.of("jetway.jobs.retention.succeeded=" + History.JOBS_RETENTION,
+						"jetway.jobs.retention.failed=" + History.JOBS_RETENTION,
+						"jetway.jobs.retention.cleanup-interval=1h")
+				: List.of();
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsBenchmarkApplication.class)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
@@ -289,6 +345,7 @@ final class JobsBenchmark {
 					"spring.datasource.username=" + database.username(),
 					"spring.datasource.password=" + database.password(), "jetway.jdbc.initialize-schema=always",
 					"jetway.jobs.queues.default.concurrency=" + JETWAY_CONCURRENCY)
+			.properties(retention.toArray(String[]::new))
 			.run();
 		JobClient client = context.getBean(JobClient.class);
 		TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
@@ -310,11 +367,45 @@ final class JobsBenchmark {
 			}
 
 			@Override
+			public void beforeMeasuring() {
+				if (history != null && history > 0) {
+					out.println("  " + History.cleanupRate("first retention run",
+							() -> context.getBean(JobRetention.class).cleanUp()));
+				}
+			}
+
+			@Override
+			public void afterMeasuring() {
+				if (history != null) {
+					out.println("  " + History.sizes(database.dataSource(), "jetway_jobs"));
+					for (JobState state : List.of(JobState.FAILED, JobState.COMPLETED)) {
+						out.println("  " + listing(client, state));
+					}
+				}
+			}
+
+			@Override
 			public void close() {
 				context.close();
 			}
 
 		};
+	}
+
+	/**
+	 * @return how long {@code JobClient.list("default", state, 0, 20)} takes (the best of
+	 * three)
+	 */
+	private static String listing(JobClient client, JobState state) {
+		long best = Long.MAX_VALUE;
+		int found = 0;
+		for (int i = 0; i < 3; i++) {
+			long start = System.nanoTime();
+			found = client.list("default", state, 0, 20).size();
+			best = Math.min(best, System.nanoTime() - start);
+		}
+		return String.format(Locale.ROOT, "list(\"default\", %s, 0, 20): %d jobs in %s (best of 3)", state, found,
+				OutboxBenchmark.millis(best));
 	}
 
 	private JobSystem dbScheduler(DataSource dataSource, Duration pollingInterval) {

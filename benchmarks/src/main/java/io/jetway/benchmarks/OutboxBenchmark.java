@@ -2,7 +2,9 @@ package io.jetway.benchmarks;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,16 +48,39 @@ final class OutboxBenchmark {
 			out.println(loadAverage("start"));
 			out.printf(Locale.ROOT, "%,d events per scenario after %,d warm-up events; payload %d bytes of JSON%n",
 					this.options.events(), this.options.warmUpEvents(), BenchEvent.of(0).toJson().length);
+			if (this.options.withHistory()) {
+				historyCurve(natsUrl);
+				return;
+			}
 			ScenarioResult raw = attempt('a', "raw jnats publishAsync",
 					() -> RawPublishScenario.run(natsUrl, this.options));
 			ScenarioResult plain = attempt('b', "hand-written JDBC + jnats pipeline",
 					() -> PlainPipelineScenario.run(natsUrl, this.options));
 			JetwayOutboxScenario.Outcome jetway = attempt('c', "Jetway outbox",
-					() -> JetwayOutboxScenario.run(natsUrl, this.options));
+					() -> JetwayOutboxScenario.run(natsUrl, this.options, 0));
 			ScenarioResult modulith = attempt('d', "Spring Modulith JDBC registry",
 					() -> ModulithScenario.run(this.options));
 			printTable(raw, plain, jetway, modulith);
 		}
+	}
+
+	/**
+	 * {@code --history}: Jetway's outbox (c) alone, once per history size, on a fresh
+	 * database whose outbox holds that many sent rows ({@link History}).
+	 */
+	private void historyCurve(String natsUrl) {
+		List<History.Point> points = new ArrayList<>();
+		for (long rows : this.options.history()) {
+			JetwayOutboxScenario.Outcome jetway = attempt('c',
+					String.format(Locale.ROOT, "Jetway outbox, %,d sent rows of history", rows),
+					() -> JetwayOutboxScenario.run(natsUrl, this.options, rows));
+			points.add(new History.Point(rows, (jetway != null) ? jetway.throughput() : null,
+					(jetway != null && !jetway.latencies().isEmpty()) ? jetway.latencies().get(0) : null));
+		}
+		History.printCurve("(c) Jetway outbox, 100 events/tx; latency: commit to PubAck at 1,000/s, "
+				+ this.options.latencyEventsPerTransaction().get(0) + "/tx", "events", points);
+		out.println(loadAverage("end"));
+		this.failures.forEach((scenario, failure) -> out.printf("  (%s) failed: %s%n", scenario, failure));
 	}
 
 	private <T> @Nullable T attempt(char scenario, String name, Scenario<T> body) {

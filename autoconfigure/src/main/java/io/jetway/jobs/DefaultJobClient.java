@@ -216,13 +216,29 @@ public class DefaultJobClient implements JobClient {
 	}
 
 	@Override
-	public List<JobStatus> list(@Nullable String queue, @Nullable JobState status, int page, int size) {
-		if (page < 0 || size < 1) {
+	public boolean runNow(UUID id) {
+		this.pendingInserts.flush();
+		Boolean started = inTransaction(() -> {
+			Optional<JobStatus> job = this.repository.findById(id);
+			if (job.isEmpty() || !this.repository.runScheduledNow(id, this.clock.instant())) {
+				return false;
+			}
+			// the delayed message still waits in the outbox; whichever arrives first
+			// claims the job, the other finds it taken and claims nothing
+			dispatch(id, job.get().type(), job.get().queue(), MessageIds.next(), null);
+			return true;
+		});
+		return Boolean.TRUE.equals(started);
+	}
+
+	@Override
+	public List<JobStatus> find(JobQuery query, int offset, int limit) {
+		if (offset < 0 || limit < 1) {
 			throw new IllegalArgumentException(
-					"page must be 0 or more and size 1 or more, were " + page + " and " + size);
+					"offset must be 0 or more and limit 1 or more, were " + offset + " and " + limit);
 		}
 		this.pendingInserts.flush();
-		return this.repository.list(queue, status, page, size);
+		return this.repository.find(query, offset, limit);
 	}
 
 	@Override

@@ -245,21 +245,42 @@ public class JobRepository {
 			.findFirst();
 	}
 
-	List<JobStatus> list(@Nullable String queue, @Nullable JobState state, int page, int size) {
+	List<JobStatus> find(JobQuery query, int offset, int limit) {
 		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jetway_jobs WHERE 1 = 1");
 		List<Object> arguments = new ArrayList<>();
-		if (queue != null) {
+		if (query.queue() != null) {
 			sql.append(" AND queue = ?");
-			arguments.add(queue);
+			arguments.add(query.queue());
 		}
-		if (state != null) {
+		if (query.type() != null) {
+			sql.append(" AND type = ?");
+			arguments.add(query.type());
+		}
+		if (query.state() != null) {
 			sql.append(" AND status = ?");
-			arguments.add(state.columnValue());
+			arguments.add(query.state().columnValue());
+		}
+		if (query.createdFrom() != null) {
+			sql.append(" AND created_at >= ?");
+			arguments.add(query.createdFrom());
+		}
+		if (query.createdTo() != null) {
+			sql.append(" AND created_at < ?");
+			arguments.add(query.createdTo());
 		}
 		sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-		arguments.add(size);
-		arguments.add(page * size);
-		return this.jdbc.query(sql.toString(), (rows, rowNum) -> status(rows), arguments.toArray());
+		arguments.add(limit);
+		arguments.add(offset);
+		return this.jdbc.query(sql.toString(), (statement) -> {
+			for (int i = 0; i < arguments.size(); i++) {
+				if (arguments.get(i) instanceof Instant instant) {
+					this.databaseType.setInstant(statement, i + 1, instant);
+				}
+				else {
+					statement.setObject(i + 1, arguments.get(i));
+				}
+			}
+		}, (rows, rowNum) -> status(rows));
 	}
 
 	/**
@@ -525,6 +546,15 @@ public class JobRepository {
 				"UPDATE jetway_jobs SET status = 'pending', attempts = 0, error = NULL, "
 						+ "completed_at = NULL, run_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'",
 				(statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					this.databaseType.setInstant(statement, 2, now);
+					this.databaseType.setUuid(statement, 3, id);
+				}) == 1;
+	}
+
+	boolean runScheduledNow(UUID id, Instant now) {
+		return this.jdbc.update("UPDATE jetway_jobs SET status = 'pending', run_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status = 'scheduled'", (statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
 					this.databaseType.setInstant(statement, 2, now);
 					this.databaseType.setUuid(statement, 3, id);

@@ -264,7 +264,7 @@ public class JetwayActions {
 	 */
 	public static final class UnavailableException extends RuntimeException {
 
-		UnavailableException(String message) {
+		public UnavailableException(String message) {
 			super(message);
 		}
 

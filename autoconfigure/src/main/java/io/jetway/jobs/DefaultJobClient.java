@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.jetway.jobs.JobMessages.JobMessage;
@@ -201,10 +202,27 @@ public class DefaultJobClient implements JobClient {
 
 	@Override
 	public boolean retry(UUID id) {
+		return dispatchAgain(id, () -> this.repository.resetFailed(id, this.clock.instant()));
+	}
+
+	@Override
+	public boolean runNow(UUID id) {
+		// the delayed message still waits in the outbox; whichever arrives first claims
+		// the job, the other finds it taken and claims nothing
+		return dispatchAgain(id, () -> this.repository.runScheduledNow(id, this.clock.instant()));
+	}
+
+	/**
+	 * Makes a job pending again and dispatches a new message for it, in one transaction.
+	 * @param change the conditional update of the job's row, false when it changed
+	 * nothing
+	 * @return whether the job changed
+	 */
+	private boolean dispatchAgain(UUID id, BooleanSupplier change) {
 		this.pendingInserts.flush();
-		Boolean retried = inTransaction(() -> {
+		Boolean dispatched = inTransaction(() -> {
 			Optional<JobStatus> job = this.repository.findById(id);
-			if (job.isEmpty() || !this.repository.resetFailed(id, this.clock.instant())) {
+			if (job.isEmpty() || !change.getAsBoolean()) {
 				return false;
 			}
 			// a new message id: the original's may still be in the stream's duplicate
@@ -212,23 +230,7 @@ public class DefaultJobClient implements JobClient {
 			dispatch(id, job.get().type(), job.get().queue(), MessageIds.next(), null);
 			return true;
 		});
-		return Boolean.TRUE.equals(retried);
-	}
-
-	@Override
-	public boolean runNow(UUID id) {
-		this.pendingInserts.flush();
-		Boolean started = inTransaction(() -> {
-			Optional<JobStatus> job = this.repository.findById(id);
-			if (job.isEmpty() || !this.repository.runScheduledNow(id, this.clock.instant())) {
-				return false;
-			}
-			// the delayed message still waits in the outbox; whichever arrives first
-			// claims the job, the other finds it taken and claims nothing
-			dispatch(id, job.get().type(), job.get().queue(), MessageIds.next(), null);
-			return true;
-		});
-		return Boolean.TRUE.equals(started);
+		return Boolean.TRUE.equals(dispatched);
 	}
 
 	@Override

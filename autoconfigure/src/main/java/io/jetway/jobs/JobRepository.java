@@ -533,32 +533,33 @@ public class JobRepository {
 	}
 
 	boolean cancel(UUID id, Instant now) {
-		return this.jdbc.update("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, updated_at = ? "
-				+ "WHERE id = ? AND status IN ('scheduled', 'pending')", (statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					this.databaseType.setUuid(statement, 3, id);
-				}) == 1;
+		return updateStamped("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status IN ('scheduled', 'pending')", id, now);
 	}
 
 	boolean resetFailed(UUID id, Instant now) {
-		return this.jdbc.update(
+		return updateStamped(
 				"UPDATE jetway_jobs SET status = 'pending', attempts = 0, error = NULL, "
 						+ "completed_at = NULL, run_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'",
-				(statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					this.databaseType.setUuid(statement, 3, id);
-				}) == 1;
+				id, now);
 	}
 
 	boolean runScheduledNow(UUID id, Instant now) {
-		return this.jdbc.update("UPDATE jetway_jobs SET status = 'pending', run_at = ?, updated_at = ? "
-				+ "WHERE id = ? AND status = 'scheduled'", (statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					this.databaseType.setUuid(statement, 3, id);
-				}) == 1;
+		return updateStamped("UPDATE jetway_jobs SET status = 'pending', run_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status = 'scheduled'", id, now);
+	}
+
+	/**
+	 * Runs a conditional update of one job whose parameters are two times (both
+	 * {@code now}) and the id.
+	 * @return whether it changed the job
+	 */
+	private boolean updateStamped(String sql, UUID id, Instant now) {
+		return this.jdbc.update(sql, (statement) -> {
+			this.databaseType.setInstant(statement, 1, now);
+			this.databaseType.setInstant(statement, 2, now);
+			this.databaseType.setUuid(statement, 3, id);
+		}) == 1;
 	}
 
 	void updateProgress(UUID id, int attempt, double fraction, String message, Instant now) {

@@ -99,8 +99,15 @@ class DashboardController {
 				frame.render("Overview", "/live", notice, new OverviewPage(frame).render(nats(), this.overview.all())));
 	}
 
+	/**
+	 * @param part one part of the overview ({@code JetwayOverview.PARTS}), or none for
+	 * all of them and the NATS connection
+	 */
 	@GetMapping("/live")
-	ResponseEntity<String> live() {
+	ResponseEntity<String> live(@RequestParam(required = false) @Nullable String part) {
+		if (part != null) {
+			return json(LiveFigures.flatten(part, this.overview.part(part)));
+		}
 		Map<String, String> figures = LiveFigures.flatten("nats", nats());
 		figures.putAll(LiveFigures.flatten("", this.overview.all()));
 		return json(figures);
@@ -183,9 +190,9 @@ class DashboardController {
 		List<DeadLetter> found = (selected != null) ? letters
 			.list((deadLetter) -> deadLetter.sequence() > after && deadLetter.consumer().equals(selected), size + 1)
 				: List.of();
-		return html(frame.render("Dead letters", "/live", notice,
-				new DeadLettersPage(frame, this.properties.getPreviewBytes()).render(counts, shown, found, after, size,
-						this.properties.getRepublishLimit())));
+		return html(
+				frame.render("Dead letters", null, notice, new DeadLettersPage(frame, this.properties.getPreviewBytes())
+					.render(counts, shown, found, after, size, this.properties.getRepublishLimit())));
 	}
 
 	@GetMapping("/outbox")
@@ -194,7 +201,7 @@ class DashboardController {
 		Frame frame = frame(request);
 		Object part = this.overview.part("outbox");
 		List<OutboxEntry> failed = operations.list(OutboxStatus.FAILED, this.properties.getPageSize());
-		return html(frame.render("Outbox", "/live", notice, new OutboxPage(frame)
+		return html(frame.render("Outbox", "/live?part=outbox", notice, new OutboxPage(frame)
 			.render((part instanceof Map<?, ?> map) ? map : Map.of(), failed, this.properties.getPageSize())));
 	}
 

@@ -1,8 +1,13 @@
 package io.jetway.dashboard;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -186,6 +191,31 @@ class DashboardBrowserTests {
 		browser.waitFor((driver) -> text("[data-live='job.state']").equals("completed"));
 		assertThat(text("[data-live='job.result']")).contains("finished", "the work");
 		assertThat(browser.driver().executeScript("return window.jetwaySamePage === true;")).isEqualTo(true);
+	}
+
+	@Test
+	void everyAnswerCarriesAStrictContentSecurityPolicyAndAPostWithoutCsrfTokenIsRefused() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		String operator = "Basic " + Base64.getEncoder()
+			.encodeToString((DashboardTestApplication.OPERATOR + ":" + DashboardTestApplication.PASSWORD).getBytes());
+		for (String path : new String[] { "/jetway", "/jetway/jobs", "/jetway/live", "/jetway/static/dashboard.js" }) {
+			HttpResponse<String> page = http
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+					.header("Authorization", operator)
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(page.statusCode()).as(path).isEqualTo(200);
+			assertThat(page.headers().firstValue("Content-Security-Policy")).as(path)
+				.hasValue(DashboardInterceptor.CONTENT_SECURITY_POLICY);
+		}
+		HttpResponse<String> forged = http.send(HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/jetway/actions/queues/reports/pause"))
+			.header("Authorization", operator)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		// Spring Security's CsrfFilter refuses it before the basic credentials are read
+		// (so the request is anonymous: 401)
+		assertThat(forged.statusCode()).isIn(401, 403);
+		assertThat(this.jobs.isPaused("reports")).isFalse();
 	}
 
 	@Test

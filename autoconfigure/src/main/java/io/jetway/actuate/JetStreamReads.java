@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Each is one request per stream or consumer; a server that does not answer fails the
  * read with an {@link IOException}, one that answers with an error is reported per item.
  */
-class JetStreamReads {
+public class JetStreamReads {
 
 	/** JetStream's error code of a stream or consumer that does not exist. */
 	private static final int NOT_FOUND_STREAM = 10059;
@@ -158,7 +158,7 @@ class JetStreamReads {
 	 * @param consistent whether it exists with every declared subject and setting
 	 * @param drift one line per missing stream, missing subject or drifted setting
 	 */
-	record StreamFigures(String name, String streamName, List<String> subjects, long messages, long bytes,
+	public record StreamFigures(String name, String streamName, List<String> subjects, long messages, long bytes,
 			boolean consistent, List<String> drift) {
 	}
 
@@ -176,8 +176,8 @@ class JetStreamReads {
 	 * @param error the server's answer when the consumer could not be read, or
 	 * {@code null}
 	 */
-	record ConsumerFigures(String name, String stream, boolean running, boolean paused, long lag, long ackPending,
-			long redelivered, long maxAckPending, @Nullable String error) {
+	public record ConsumerFigures(String name, String stream, boolean running, boolean paused, long lag,
+			long ackPending, long redelivered, long maxAckPending, @Nullable String error) {
 	}
 
 	/**
@@ -187,7 +187,7 @@ class JetStreamReads {
 	 * @param total messages it holds
 	 * @param byConsumer messages per consumer
 	 */
-	record DeadLetterCounts(String stream, long total, Map<String, Long> byConsumer) {
+	public record DeadLetterCounts(String stream, long total, Map<String, Long> byConsumer) {
 	}
 
 }

@@ -2,6 +2,7 @@ package io.jetway.actuate;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 import io.jetway.consumer.DeadLetter;
 import io.jetway.consumer.DeadLetters;
@@ -9,21 +10,24 @@ import io.jetway.consumer.JetStreamListenerRegistry;
 import io.jetway.consumer.ListenerContainer;
 import io.jetway.jobs.JobClient;
 import io.jetway.outbox.OutboxOperations;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The write side of the {@code jetway} endpoint: each action on the operations classes
  * Jetway already has ({@link ListenerContainer}, {@link JobClient}, {@link DeadLetters},
  * {@link OutboxOperations}), answered with what it changed. An action on a part the
- * application does not use is refused with {@link UnavailableException}.
+ * application does not use is refused with {@link UnavailableException}. The endpoint and
+ * the dashboard both act through it, and log each action with {@link #audited}.
  */
-class JetwayActions {
+public class JetwayActions {
 
 	/** Dead letters republished by one call when the caller gives no limit. */
-	static final int DEFAULT_REPUBLISH_LIMIT = 100;
+	public static final int DEFAULT_REPUBLISH_LIMIT = 100;
 
 	/** The most dead letters one call republishes. */
-	static final int MAX_REPUBLISH_LIMIT = 10_000;
+	public static final int MAX_REPUBLISH_LIMIT = 10_000;
 
 	private final @Nullable JetStreamListenerRegistry listeners;
 
@@ -33,7 +37,7 @@ class JetwayActions {
 
 	private final @Nullable OutboxOperations outbox;
 
-	JetwayActions(@Nullable JetStreamListenerRegistry listeners, @Nullable JobClient jobs,
+	public JetwayActions(@Nullable JetStreamListenerRegistry listeners, @Nullable JobClient jobs,
 			@Nullable DeadLetters deadLetters, @Nullable OutboxOperations outbox) {
 		this.listeners = listeners;
 		this.jobs = jobs;
@@ -42,11 +46,63 @@ class JetwayActions {
 	}
 
 	/**
+	 * Runs an action named as in the endpoint's and the dashboard's paths:
+	 * {@code listeners/<consumer>/pause|resume}, {@code queues/<queue>/pause|resume},
+	 * {@code jobs/<id>/retry|run-now|cancel},
+	 * {@code dead-letters/<sequence>/republish|discard},
+	 * {@code consumers/<consumer>/republish-dead-letters}, {@code outbox/<id>/republish}
+	 * ({@code outbox/failed/republish} for every failed row).
+	 * @param target what kind of thing
+	 * @param name which one
+	 * @param action what to do
+	 * @param limit the most dead letters to republish, or {@code null} for
+	 * {@link #DEFAULT_REPUBLISH_LIMIT}
+	 * @return what it changed
+	 * @throws IllegalArgumentException for an unknown action or a malformed name
+	 * @throws UnavailableException for a part the application does not use
+	 */
+	public int act(String target, String name, String action, @Nullable Integer limit) {
+		return switch (target + "/" + action) {
+			case "listeners/pause", "listeners/resume" -> pauseListener(name, action.equals("pause"));
+			case "queues/pause", "queues/resume" -> pauseQueue(name, action.equals("pause"));
+			case "jobs/retry" -> retryJob(uuid(name));
+			case "jobs/run-now" -> runJobNow(uuid(name));
+			case "jobs/cancel" -> cancelJob(uuid(name));
+			case "dead-letters/republish" -> republishDeadLetter(sequence(name));
+			case "dead-letters/discard" -> discardDeadLetter(sequence(name));
+			case "consumers/republish-dead-letters" ->
+				republishDeadLetters(name, (limit != null) ? limit : DEFAULT_REPUBLISH_LIMIT);
+			case "outbox/republish" ->
+				name.equals("failed") ? republishFailedOutboxRows() : republishOutboxRow(uuid(name));
+			default -> throw new IllegalArgumentException("there is no action '" + action + "' on '" + target
+					+ "'; see docs/operations.md, \"Health and the jetway endpoint\"");
+		};
+	}
+
+	private static UUID uuid(String id) {
+		try {
+			return UUID.fromString(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("'" + id + "' is not a UUID");
+		}
+	}
+
+	private static long sequence(String sequence) {
+		try {
+			return Long.parseLong(sequence);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("'" + sequence + "' is not a dead-letter sequence number");
+		}
+	}
+
+	/**
 	 * @param consumer the listener's consumer name
 	 * @param pause pause when true, resume when false
 	 * @return 1 when the listener exists (its state is now as asked), 0 when it does not
 	 */
-	int pauseListener(String consumer, boolean pause) {
+	public int pauseListener(String consumer, boolean pause) {
 		if (this.listeners == null) {
 			throw new UnavailableException("the application has no @JetStreamListener");
 		}
@@ -68,7 +124,7 @@ class JetwayActions {
 	 * @param pause pause when true, resume when false
 	 * @return 1 (a queue is paused by name, on every instance)
 	 */
-	int pauseQueue(String queue, boolean pause) {
+	public int pauseQueue(String queue, boolean pause) {
 		JobClient client = jobs();
 		if (pause) {
 			client.pause(queue);
@@ -82,22 +138,37 @@ class JetwayActions {
 	/**
 	 * @return 1 when the job was failed and is now pending, else 0
 	 */
-	int retryJob(UUID id) {
+	public int retryJob(UUID id) {
 		return jobs().retry(id) ? 1 : 0;
 	}
 
 	/**
 	 * @return 1 when the job was scheduled or pending and is now cancelled, else 0
 	 */
-	int cancelJob(UUID id) {
+	public int cancelJob(UUID id) {
 		return jobs().cancel(id) ? 1 : 0;
+	}
+
+	/**
+	 * @return 1 when the job was scheduled and is now pending, else 0
+	 */
+	public int runJobNow(UUID id) {
+		return jobs().runNow(id) ? 1 : 0;
+	}
+
+	/**
+	 * @param sequence the dead letter's sequence in the dead-letter stream
+	 * @return 1 when it existed and was deleted without republishing, else 0
+	 */
+	public int discardDeadLetter(long sequence) {
+		return deadLetters().discard(sequence) ? 1 : 0;
 	}
 
 	/**
 	 * @param sequence the dead letter's sequence in the dead-letter stream
 	 * @return 1 when it existed and was republished, else 0
 	 */
-	int republishDeadLetter(long sequence) {
+	public int republishDeadLetter(long sequence) {
 		return deadLetters().republish(sequence) ? 1 : 0;
 	}
 
@@ -105,7 +176,7 @@ class JetwayActions {
 	 * Republishes the oldest dead letters of one consumer, at most {@code limit}.
 	 * @return how many were republished
 	 */
-	int republishDeadLetters(String consumer, int limit) {
+	public int republishDeadLetters(String consumer, int limit) {
 		if (limit < 1 || limit > MAX_REPUBLISH_LIMIT) {
 			throw new IllegalArgumentException(
 					"limit is " + limit + "; give a number from 1 to " + MAX_REPUBLISH_LIMIT);
@@ -125,15 +196,46 @@ class JetwayActions {
 	 * @param id a failed outbox row's id
 	 * @return 1 when a failed row with that id existed and is pending again, else 0
 	 */
-	int republishOutboxRow(UUID id) {
+	public int republishOutboxRow(UUID id) {
 		return outbox().republish(id) ? 1 : 0;
 	}
 
 	/**
 	 * @return how many failed outbox rows are pending again
 	 */
-	int republishFailedOutboxRows() {
+	public int republishFailedOutboxRows() {
 		return outbox().republishAllFailed();
+	}
+
+	/**
+	 * Runs an action and logs at INFO, with the given log, who asked for what and the
+	 * result: changed, refused (an {@link IllegalArgumentException} or
+	 * {@link UnavailableException}, rethrown) or failed (rethrown).
+	 * @param log the log of the caller ({@code JetwayEndpoint}, the dashboard)
+	 * @param via names the caller in the line ("Jetway endpoint")
+	 * @param who the principal's name, or {@code null} when unauthenticated
+	 * @param request what was asked, such as {@code retry jobs/<id>}
+	 * @param action the action
+	 * @return what it changed
+	 */
+	public int audited(Log log, String via, @Nullable String who, String request, IntSupplier action) {
+		// path variables and form fields are decoded: no line of the audit log may be
+		// forged through them
+		String what = request.replaceAll("\\p{Cntrl}", "?");
+		String asker = (who != null) ? who.replaceAll("\\p{Cntrl}", "?") : "an unauthenticated caller";
+		try {
+			int changed = action.getAsInt();
+			log.info(via + ": " + asker + " asked to " + what + ": " + changed + " changed");
+			return changed;
+		}
+		catch (IllegalArgumentException | UnavailableException ex) {
+			log.info(via + ": " + asker + " asked to " + what + ": refused, " + ex.getMessage());
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			log.info(via + ": " + asker + " asked to " + what + ": failed, " + ex);
+			throw ex;
+		}
 	}
 
 	private JobClient jobs() {
@@ -160,9 +262,9 @@ class JetwayActions {
 	/**
 	 * The action needs a part of Jetway the application does not use.
 	 */
-	static final class UnavailableException extends RuntimeException {
+	public static final class UnavailableException extends RuntimeException {
 
-		UnavailableException(String message) {
+		public UnavailableException(String message) {
 			super(message);
 		}
 

@@ -16,12 +16,14 @@ import org.jspecify.annotations.Nullable;
  * The read side of the {@code jetway} endpoint: what Jetway holds, part by part (streams,
  * consumers, outbox, dead letters, jobs, schedules), each part only when the application
  * uses it. Parts are read at once, each within {@code jetway.health.timeout}; a part that
- * cannot be read shows its error instead.
+ * cannot be read shows its error instead. Shared by the endpoint and the dashboard; its
+ * reads' threads are closed with it.
  */
-class JetwayOverview {
+public class JetwayOverview implements AutoCloseable {
 
 	/** The names of the parts, in the order they are shown. */
-	static final List<String> PARTS = List.of("streams", "consumers", "outbox", "deadLetters", "jobs", "schedules");
+	public static final List<String> PARTS = List.of("streams", "consumers", "outbox", "deadLetters", "jobs",
+			"schedules");
 
 	private final JetStreamReads reads;
 
@@ -65,7 +67,7 @@ class JetwayOverview {
 	/**
 	 * @return every part the application has, by name
 	 */
-	Map<String, Object> all() {
+	public Map<String, Object> all() {
 		long deadline = this.calls.deadline();
 		Map<String, Future<Object>> running = new LinkedHashMap<>();
 		for (String part : PARTS) {
@@ -84,7 +86,7 @@ class JetwayOverview {
 	 * @return the part, or {@code null} when there is no such part or the application
 	 * does not use it
 	 */
-	@Nullable Object part(String part) {
+	public @Nullable Object part(String part) {
 		Callable<Object> reader = reader(part);
 		return (reader != null) ? await(part, this.calls.submit(reader), this.calls.deadline()) : null;
 	}
@@ -142,6 +144,11 @@ class JetwayOverview {
 			schedules.put(name, entry);
 		});
 		return schedules;
+	}
+
+	@Override
+	public void close() {
+		this.calls.close();
 	}
 
 	private static @Nullable String text(@Nullable Instant instant) {

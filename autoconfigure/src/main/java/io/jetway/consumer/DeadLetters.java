@@ -44,6 +44,9 @@ public class DeadLetters {
 
 	private static final int NO_MESSAGE_FOUND = 10037;
 
+	/** JetStream's error code of a message delete that failed, such as of no message. */
+	private static final int DELETE_FAILED = 10057;
+
 	private final JetStreamManagement management;
 
 	private final JetStream jetStream;
@@ -154,6 +157,27 @@ public class DeadLetters {
 		}
 		republish(deadLetter);
 		return true;
+	}
+
+	/**
+	 * Deletes a dead letter without republishing it: the message is given up for good.
+	 * @param sequence its sequence in the dead-letter stream
+	 * @return whether it existed
+	 */
+	public boolean discard(long sequence) {
+		try {
+			return this.management.deleteMessage(this.stream, sequence);
+		}
+		catch (JetStreamApiException ex) {
+			// the server answers a delete of no message with the general delete error
+			if (ex.getApiErrorCode() == DELETE_FAILED && get(sequence) == null) {
+				return false;
+			}
+			throw new IllegalStateException("Could not discard dead letter " + sequence + ": " + ex, ex);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not discard dead letter " + sequence + ": " + ex, ex);
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.jetway.jobs.JobMessages.JobMessage;
@@ -224,10 +225,27 @@ public class DefaultJobClient implements JobClient {
 
 	@Override
 	public boolean retry(UUID id) {
+		return dispatchAgain(id, () -> this.repository.resetFailed(id, this.clock.instant()));
+	}
+
+	@Override
+	public boolean runNow(UUID id) {
+		// the delayed message still waits in the outbox; whichever arrives first claims
+		// the job, the other finds it taken and claims nothing
+		return dispatchAgain(id, () -> this.repository.runScheduledNow(id, this.clock.instant()));
+	}
+
+	/**
+	 * Makes a job pending again and dispatches a new message for it, in one transaction.
+	 * @param change the conditional update of the job's row, false when it changed
+	 * nothing
+	 * @return whether the job changed
+	 */
+	private boolean dispatchAgain(UUID id, BooleanSupplier change) {
 		this.pendingInserts.flush();
-		Boolean retried = inTransaction(() -> {
+		Boolean dispatched = inTransaction(() -> {
 			Optional<JobStatus> job = this.repository.findById(id);
-			if (job.isEmpty() || !this.repository.resetFailed(id, this.clock.instant())) {
+			if (job.isEmpty() || !change.getAsBoolean()) {
 				return false;
 			}
 			// a new message id: the original's may still be in the stream's duplicate
@@ -236,17 +254,17 @@ public class DefaultJobClient implements JobClient {
 			dispatch(message, this.subjects.dispatchSubject(message.queue(), message.meta()), MessageIds.next(), null);
 			return true;
 		});
-		return Boolean.TRUE.equals(retried);
+		return Boolean.TRUE.equals(dispatched);
 	}
 
 	@Override
-	public List<JobStatus> list(@Nullable String queue, @Nullable JobState status, int page, int size) {
-		if (page < 0 || size < 1) {
+	public List<JobStatus> find(JobQuery query, int offset, int limit) {
+		if (offset < 0 || limit < 1) {
 			throw new IllegalArgumentException(
-					"page must be 0 or more and size 1 or more, were " + page + " and " + size);
+					"offset must be 0 or more and limit 1 or more, were " + offset + " and " + limit);
 		}
 		this.pendingInserts.flush();
-		return this.repository.list(queue, status, page, size);
+		return this.repository.find(query, offset, limit);
 	}
 
 	@Override

@@ -48,13 +48,33 @@ public interface JobClient {
 	boolean retry(UUID id);
 
 	/**
+	 * Runs a scheduled job now instead of at its run time.
+	 * @return whether the job was scheduled and is now pending
+	 */
+	boolean runNow(UUID id);
+
+	/**
 	 * @param queue the queue, or {@code null} for all
 	 * @param status the state, or {@code null} for all
 	 * @param page the page, from 0
 	 * @param size the page size
 	 * @return jobs, newest first
 	 */
-	List<JobStatus> list(@Nullable String queue, @Nullable JobState status, int page, int size);
+	default List<JobStatus> list(@Nullable String queue, @Nullable JobState status, int page, int size) {
+		if (page < 0 || size < 1) {
+			throw new IllegalArgumentException(
+					"page must be 0 or more and size 1 or more, were " + page + " and " + size);
+		}
+		return find(new JobQuery(queue, null, status, null, null), page * size, size);
+	}
+
+	/**
+	 * @param query which jobs
+	 * @param offset how many of them to skip, from 0
+	 * @param limit the most to return
+	 * @return jobs, newest first
+	 */
+	List<JobStatus> find(JobQuery query, int offset, int limit);
 
 	/** Stops workers of every instance from starting jobs of the queue. */
 	void pause(String queue);

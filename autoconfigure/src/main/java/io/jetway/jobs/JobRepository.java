@@ -247,37 +247,70 @@ public class JobRepository {
 			.findFirst();
 	}
 
-	List<JobStatus> list(@Nullable String queue, @Nullable JobState state, int page, int size) {
+	List<JobStatus> find(JobQuery query, int offset, int limit) {
 		List<Object> arguments = new ArrayList<>();
-		if (queue != null) {
-			arguments.add(queue);
+		if (query.queue() != null) {
+			arguments.add(query.queue());
 		}
-		if (state != null) {
-			arguments.add(state.columnValue());
+		if (query.type() != null) {
+			arguments.add(query.type());
 		}
-		arguments.add(size);
-		arguments.add(page * size);
-		return this.jdbc.query(listStatement(queue != null, state), (rows, rowNum) -> status(rows),
-				arguments.toArray());
+		if (query.state() != null) {
+			arguments.add(query.state().columnValue());
+		}
+		if (query.createdFrom() != null) {
+			arguments.add(query.createdFrom());
+		}
+		if (query.createdTo() != null) {
+			arguments.add(query.createdTo());
+		}
+		arguments.add(limit);
+		arguments.add(offset);
+		return this.jdbc.query(findStatement(query), (statement) -> {
+			for (int i = 0; i < arguments.size(); i++) {
+				if (arguments.get(i) instanceof Instant instant) {
+					this.databaseType.setInstant(statement, i + 1, instant);
+				}
+				else {
+					statement.setObject(i + 1, arguments.get(i));
+				}
+			}
+		}, (rows, rowNum) -> status(rows));
 	}
 
 	/**
-	 * The listing: newest first, with {@code queue = ?} and {@code status = ?} when
-	 * asked, then the limit and offset. Failed jobs are also asked for
-	 * {@code error IS NOT NULL} (every failed job has an error), which PostgreSQL's
-	 * partial index {@code jetway_jobs_error_idx} matches: a rare status found without
-	 * reading the queue's other jobs.
+	 * The listing of a queue and state, as {@link #findStatement} writes it.
 	 */
 	static String listStatement(boolean byQueue, @Nullable JobState state) {
+		return findStatement(new JobQuery(byQueue ? "queue" : null, null, state, null, null));
+	}
+
+	/**
+	 * The search: newest first, with a condition per criterion the query has, in the
+	 * order queue, type, state, created from, created to, then the limit and offset.
+	 * Failed jobs are also asked for {@code error IS NOT NULL} (every failed job has an
+	 * error), which PostgreSQL's partial index {@code jetway_jobs_error_idx} matches: a
+	 * rare status found without reading the queue's other jobs.
+	 */
+	static String findStatement(JobQuery query) {
 		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jetway_jobs WHERE 1 = 1");
-		if (byQueue) {
+		if (query.queue() != null) {
 			sql.append(" AND queue = ?");
 		}
-		if (state != null) {
+		if (query.type() != null) {
+			sql.append(" AND type = ?");
+		}
+		if (query.state() != null) {
 			sql.append(" AND status = ?");
 		}
-		if (state == JobState.FAILED) {
+		if (query.state() == JobState.FAILED) {
 			sql.append(" AND error IS NOT NULL");
+		}
+		if (query.createdFrom() != null) {
+			sql.append(" AND created_at >= ?");
+		}
+		if (query.createdTo() != null) {
+			sql.append(" AND created_at < ?");
 		}
 		return sql.append(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").toString();
 	}
@@ -534,23 +567,33 @@ public class JobRepository {
 	}
 
 	boolean cancel(UUID id, Instant now) {
-		return this.jdbc.update("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, updated_at = ? "
-				+ "WHERE id = ? AND status IN ('scheduled', 'pending')", (statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					this.databaseType.setUuid(statement, 3, id);
-				}) == 1;
+		return updateStamped("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status IN ('scheduled', 'pending')", id, now);
 	}
 
 	boolean resetFailed(UUID id, Instant now) {
-		return this.jdbc.update(
+		return updateStamped(
 				"UPDATE jetway_jobs SET status = 'pending', attempts = 0, error = NULL, "
 						+ "completed_at = NULL, run_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'",
-				(statement) -> {
-					this.databaseType.setInstant(statement, 1, now);
-					this.databaseType.setInstant(statement, 2, now);
-					this.databaseType.setUuid(statement, 3, id);
-				}) == 1;
+				id, now);
+	}
+
+	boolean runScheduledNow(UUID id, Instant now) {
+		return updateStamped("UPDATE jetway_jobs SET status = 'pending', run_at = ?, updated_at = ? "
+				+ "WHERE id = ? AND status = 'scheduled'", id, now);
+	}
+
+	/**
+	 * Runs a conditional update of one job whose parameters are two times (both
+	 * {@code now}) and the id.
+	 * @return whether it changed the job
+	 */
+	private boolean updateStamped(String sql, UUID id, Instant now) {
+		return this.jdbc.update(sql, (statement) -> {
+			this.databaseType.setInstant(statement, 1, now);
+			this.databaseType.setInstant(statement, 2, now);
+			this.databaseType.setUuid(statement, 3, id);
+		}) == 1;
 	}
 
 	void updateProgress(UUID id, int attempt, double fraction, String message, Instant now) {

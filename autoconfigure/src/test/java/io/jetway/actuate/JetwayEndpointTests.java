@@ -283,6 +283,35 @@ class JetwayEndpointTests {
 		assertThat(app.delete("/actuator/jetway/listeners/orders-handler").status()).isEqualTo(400);
 	}
 
+	@Test
+	@Order(18)
+	void runsAScheduledJobNow() {
+		UUID later = bean(JobClient.class).enqueue("report", "later",
+				JobOptions.builder().delay(Duration.ofHours(1)).build());
+		Response started = app.post("/actuator/jetway/jobs/" + later + "/run-now", "");
+		assertThat(started.status()).isEqualTo(200);
+		assertThat(started.json().get("changed").asInt()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(15)).until(() -> state(later) == JobState.COMPLETED);
+		// only a scheduled job is run now
+		assertThat(app.post("/actuator/jetway/jobs/" + later + "/run-now", "").json().get("changed").asInt()).isZero();
+	}
+
+	@Test
+	@Order(19)
+	void discardsADeadLetterWithoutRepublishingIt() throws Exception {
+		ActuateTestSupport.OrdersListener.failing = true;
+		ActuateTestSupport.publish(nats, "orders.created", "discard me", 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters() == 1);
+		ActuateTestSupport.OrdersListener.failing = false;
+		long sequence = dlqFirstSequence();
+		Response discarded = app.delete("/actuator/jetway/dead-letters/" + sequence);
+		assertThat(discarded.status()).isEqualTo(200);
+		assertThat(discarded.json().get("changed").asInt()).isEqualTo(1);
+		assertThat(deadLetters()).isZero();
+		assertThat(ActuateTestSupport.OrdersListener.handled).doesNotContain("discard me");
+		assertThat(app.delete("/actuator/jetway/dead-letters/" + sequence).json().get("changed").asInt()).isZero();
+	}
+
 	private static <T> T bean(Class<T> type) {
 		return app.context().getBean(type);
 	}

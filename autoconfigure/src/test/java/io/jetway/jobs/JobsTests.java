@@ -182,6 +182,50 @@ class JobsTests {
 
 	@ParameterizedTest
 	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void findsJobsByQueueTypeStateAndCreationTimeNewestFirst(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		contextRunner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			JobOptions later = JobOptions.builder().delay(Duration.ofHours(1)).build();
+			Instant before = Instant.now().minusSeconds(1);
+			UUID first = jobs.enqueue("greet", new TestHandlers.Greeting("first"), later);
+			UUID second = jobs.enqueue("greet", new TestHandlers.Greeting("second"), later);
+			UUID flaky = jobs.enqueue("flaky", Map.of("failures", 0), later);
+			assertThat(ids(jobs.find(new JobQuery(null, "greet", null, null, null), 0, 10))).containsExactly(second,
+					first);
+			assertThat(ids(jobs.find(new JobQuery("default", "flaky", JobState.SCHEDULED, before, null), 0, 10)))
+				.containsExactly(flaky);
+			assertThat(jobs.find(new JobQuery(null, null, JobState.PENDING, null, null), 0, 10)).isEmpty();
+			assertThat(jobs.find(new JobQuery(null, null, null, Instant.now().plusSeconds(60), null), 0, 10)).isEmpty();
+			assertThat(jobs.find(new JobQuery(null, null, null, null, before), 0, 10)).isEmpty();
+			assertThat(ids(jobs.find(JobQuery.ALL, 1, 1))).containsExactly(second);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void runsAScheduledJobNow(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		contextRunner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			UUID id = jobs.enqueue("greet", new TestHandlers.Greeting("early"),
+					JobOptions.builder().delay(Duration.ofHours(1)).build());
+			assertThat(jobs.runNow(id)).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.COMPLETED);
+			assertThat(TestHandlers.greeted).containsExactly("early");
+			// only a scheduled job is run now
+			assertThat(jobs.runNow(id)).isFalse();
+			assertThat(jobs.runNow(UUID.randomUUID())).isFalse();
+		});
+	}
+
+	private static List<UUID> ids(List<JobStatus> jobs) {
+		return jobs.stream().map(JobStatus::id).toList();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
 	void failingTwiceThenSucceedingCompletesOnTheThirdAttempt(TestDatabase type) throws Exception {
 		TestDatabaseInstance database = database(type);
 		contextRunner(database, nats.url()).run((context) -> {

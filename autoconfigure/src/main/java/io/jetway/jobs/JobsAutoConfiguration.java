@@ -240,12 +240,14 @@ public class JobsAutoConfiguration {
 		String stream = namespace.streamName(properties.getStream());
 		ObservationRegistry registry = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
 		JobObservationConvention convention = observationConvention.getIfUnique();
-		return new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
+		JobWorkers workers = new JobWorkers(handlers, (queue) -> new JobWorker(queue, stream,
 				namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue), properties.queue(queue), jetStream,
 				ensurer, handlers, repository, completions, events, mapper, paused, Clock.systemUTC(),
 				new TransactionTemplate(
 						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
 			.observedBy(registry, convention), completions, listenerProperties.getShutdownTimeout());
+		workers.setExternalQueues((queue) -> properties.queue(queue).isExternal());
+		return workers;
 	}
 
 	/**

@@ -242,6 +242,21 @@ public class JobsProperties {
 		private final BackoffProperties backoff = new BackoffProperties(Duration.ofSeconds(1), 2,
 				Duration.ofMinutes(10), 0.2);
 
+		/**
+		 * Whether the queue's jobs are run by external workers (the Open Job Spec HTTP
+		 * binding, jetway.jobs.ojs) instead of in-process handlers: no instance consumes
+		 * it, and jobs of types without a handler may be enqueued on it.
+		 */
+		private boolean external;
+
+		public boolean isExternal() {
+			return this.external;
+		}
+
+		public void setExternal(boolean external) {
+			this.external = external;
+		}
+
 		public int getConcurrency() {
 			return this.concurrency;
 		}

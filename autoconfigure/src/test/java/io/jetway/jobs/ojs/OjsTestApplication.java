@@ -91,6 +91,11 @@ final class OjsTestApplication implements AutoCloseable {
 		}
 	}
 
+	/** The binding's base URL, such as {@code http://127.0.0.1:8080/ojs/v1}. */
+	String url() {
+		return "http://127.0.0.1:" + this.port + "/ojs/v1";
+	}
+
 	ConfigurableApplicationContext context() {
 		return this.context;
 	}

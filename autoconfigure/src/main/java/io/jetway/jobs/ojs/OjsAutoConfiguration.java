@@ -94,9 +94,15 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view) {
+		return new OjsDeadLetters(jobs, leases, view, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	OjsController ojsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens,
-			OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsController(producers, workers, tokens, properties,
+			OjsDeadLetters deadLetters, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsController(producers, workers, tokens, deadLetters, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 

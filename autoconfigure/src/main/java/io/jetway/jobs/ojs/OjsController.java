@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -49,13 +51,16 @@ class OjsController {
 
 	private final WorkerTokens tokens;
 
+	private final OjsDeadLetters deadLetters;
+
 	private final OjsProperties properties;
 
 	private final JsonMapper jsonMapper;
 
-	OjsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens, OjsProperties properties,
-			JsonMapper jsonMapper) {
+	OjsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens, OjsDeadLetters deadLetters,
+			OjsProperties properties, JsonMapper jsonMapper) {
 		this.producers = producers;
+		this.deadLetters = deadLetters;
 		this.workers = workers;
 		this.tokens = tokens;
 		this.properties = properties;
@@ -157,8 +162,23 @@ class OjsController {
 			jobIds.add(jobId(request.path("job_id").asString()));
 		}
 		List<String> extended = this.workers.heartbeat(jobIds, visibility(request), worker);
-		return ok(Map.of("state", "running", "jobs_extended", extended, "server_time",
-				java.time.Instant.now().toString()));
+		return ok(Map.of("state", "running", "jobs_extended", extended, "server_time", Instant.now().toString()));
+	}
+
+	@GetMapping("/v1/dead-letter")
+	ResponseEntity<Object> deadLetters(@RequestParam(required = false) @Nullable String queue,
+			@RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
+		return ok(this.deadLetters.list(queue, limit, offset));
+	}
+
+	@PostMapping("/v1/dead-letter/{id}/retry")
+	ResponseEntity<Object> retryDeadLetter(@PathVariable String id) {
+		return ok(this.deadLetters.retry(jobId(id)));
+	}
+
+	@DeleteMapping("/v1/dead-letter/{id}")
+	ResponseEntity<Object> discardDeadLetter(@PathVariable String id) {
+		return ok(this.deadLetters.discard(jobId(id)));
 	}
 
 	@PostMapping("/v1/admin/worker-tokens")

@@ -182,6 +182,14 @@ class OjsLeases {
 		});
 	}
 
+	/**
+	 * @return whether a failed (discarded) job was deleted
+	 */
+	boolean deleteFailed(UUID jobId) {
+		return this.jdbc.update("DELETE FROM jetway_jobs WHERE id = ? AND status = 'failed'",
+				(statement) -> this.databaseType.setUuid(statement, 1, jobId)) == 1;
+	}
+
 	private Lease lease(ResultSet rows, int row) throws SQLException {
 		return new Lease(this.databaseType.getUuid(rows, "job_id"), rows.getInt("attempt"), rows.getString("token"),
 				this.databaseType.getInstant(rows, "expires_at"), rows.getString("reply_subject"),

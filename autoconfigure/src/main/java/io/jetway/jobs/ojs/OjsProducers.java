@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobOptions;
+import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import io.jetway.jobs.UnknownJobTypeException;
 import tools.jackson.databind.JsonNode;
@@ -119,7 +120,7 @@ class OjsProducers {
 		Instant now = this.clock.instant();
 		this.leases.cancel(id, now).ifPresent((lease) -> this.queues.ack(lease.replySubject()));
 		JobStatus after = info(id);
-		if (after.status().isFinal() && after.status() != io.jetway.jobs.JobState.CANCELLED) {
+		if (after.status().isFinal() && after.status() != JobState.CANCELLED) {
 			String state = OjsJobView.state(after, now);
 			throw OjsException.conflict(id.toString(), state, "Cannot cancel job in terminal state '" + state + "'.");
 		}

@@ -2,6 +2,7 @@ package io.jetway.jobs.ojs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -177,6 +178,42 @@ class OjsBindingTests {
 					Map.of("job_id", notRetryable, "error", Map.of("message", "bad input", "retryable", false)))
 			.text("/state")).isEqualTo("discarded");
 		assertThat(app.info(notRetryable).json().at("/job/attempt").intValue()).isEqualTo(1);
+	}
+
+	@Test
+	void discardedJobsAreListedAsDeadLettersAndCanBeRetriedOrDeleted() {
+		String queue = queue();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			String id = app.post("/ojs/v1/jobs", Map.of("type", "test.fail_always", "args", List.of(i), "options",
+					Map.of("queue", queue, "retry", Map.of("max_attempts", 1))))
+				.text("/job/id");
+			app.fetch(queue, 30_000);
+			assertThat(app.post("/ojs/v1/workers/nack", Map.of("job_id", id, "error", Map.of("message", "fails")))
+				.text("/state")).isEqualTo("discarded");
+			ids.add(id);
+		}
+		Response listed = app.get("/ojs/v1/dead-letter?queue=" + queue);
+		assertThat(listed.status()).isEqualTo(200);
+		assertThat(listed.json().at("/jobs").findValuesAsString("id")).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(listed.text("/jobs/0/state")).isEqualTo("discarded");
+
+		Response retried = app.post("/ojs/v1/dead-letter/" + ids.get(0) + "/retry", Map.of());
+		assertThat(retried.status()).isEqualTo(200);
+		assertThat(retried.text("/job/state")).isEqualTo("available");
+		assertThat(retried.json().at("/job/attempt").intValue()).isZero();
+		Response fetched = awaitFetch(queue);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(ids.get(0));
+		assertThat(fetched.json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", ids.get(0))).text("/state")).isEqualTo("completed");
+
+		Response deleted = app.delete("/ojs/v1/dead-letter/" + ids.get(1));
+		assertThat(deleted.status()).isEqualTo(200);
+		assertThat(deleted.json().at("/deleted").booleanValue()).isTrue();
+		assertThat(app.get("/ojs/v1/dead-letter?queue=" + queue).json().at("/jobs").size()).isZero();
+		assertError(app.info(ids.get(1)), 404, "not_found");
+		assertError(app.delete("/ojs/v1/dead-letter/" + ids.get(0)), 404, "not_found");
+		assertError(app.post("/ojs/v1/dead-letter/" + ids.get(0) + "/retry", Map.of()), 404, "not_found");
 	}
 
 	@Test

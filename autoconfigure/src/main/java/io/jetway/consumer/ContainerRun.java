@@ -40,6 +40,9 @@ final class ContainerRun {
 
 	private volatile boolean active = true;
 
+	/** Notified when the run stops. */
+	private final Object stopped = new Object();
+
 	ContainerRun(String consumer, int concurrency, int permits) {
 		this.consumer = consumer;
 		this.concurrency = concurrency;
@@ -55,7 +58,34 @@ final class ContainerRun {
 	}
 
 	void stop() {
-		this.active = false;
+		synchronized (this.stopped) {
+			this.active = false;
+			this.stopped.notifyAll();
+		}
+	}
+
+	/**
+	 * Waits for {@code delay} unless the run stops first.
+	 * @return whether the run is still active
+	 */
+	boolean waitUnlessStopped(Duration delay) {
+		long deadline = System.nanoTime() + delay.toNanos();
+		synchronized (this.stopped) {
+			while (this.active) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.stopped, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		return this.active;
 	}
 
 	ThreadPoolExecutor workers() {

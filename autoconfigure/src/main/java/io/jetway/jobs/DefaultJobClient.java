@@ -53,6 +53,8 @@ public class DefaultJobClient implements JobClient {
 
 	private final JsonMapper jsonMapper;
 
+	private final JobMetaWriter metaWriter;
+
 	private final JobWebhookUrlValidator webhookUrls;
 
 	private final JobEvents events;
@@ -80,6 +82,7 @@ public class DefaultJobClient implements JobClient {
 		this.transactions = transactions;
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
+		this.metaWriter = new JobMetaWriter(jsonMapper);
 		this.webhookUrls = webhookUrls;
 		this.events = events;
 		this.observer = observer;
@@ -114,6 +117,7 @@ public class DefaultJobClient implements JobClient {
 			throw new UnknownJobTypeException(type, this.handlers.types());
 		}
 		String json = serialize(type, payload);
+		String meta = this.metaWriter.write(options.meta(), type);
 		if (options.webhookUrl() != null) {
 			this.webhookUrls.validate(options.webhookUrl());
 		}
@@ -144,7 +148,7 @@ public class DefaultJobClient implements JobClient {
 		return observation
 			.observe(() -> insert(new NewJob(jobId, type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING,
 					maxAttempts, json, options.idempotencyKey(), options.webhookUrl(), now, delayed ? runAt : now,
-					direct, trace.getFirst(JetwayHeaders.TRACEPARENT)), options, runAt, delayed));
+					direct, trace.getFirst(JetwayHeaders.TRACEPARENT), meta), options, runAt, delayed));
 	}
 
 	private UUID insert(NewJob job, JobOptions options, Instant runAt, boolean delayed) {
@@ -173,11 +177,11 @@ public class DefaultJobClient implements JobClient {
 				this.pendingInserts.inserted(job);
 			}
 			if (!direct) {
-				dispatch(job.id(), type, queue, job.id(), delayed ? runAt : null);
+				dispatch(new JobMessage(job.id(), type, queue, job.meta()), job.id(), delayed ? runAt : null);
 			}
 			afterCommit(() -> {
 				this.observer.enqueued(queue, type);
-				this.events.transition(job.id(), type, queue, job.state(), 0, null);
+				this.events.transition(job.id(), type, queue, job.state(), 0, null, job.meta());
 			});
 			return job.id();
 		});
@@ -197,7 +201,7 @@ public class DefaultJobClient implements JobClient {
 		if (cancelled) {
 			this.repository.findById(id)
 				.ifPresent((job) -> this.events.transition(id, job.type(), job.queue(), JobState.CANCELLED,
-						job.attempts(), null));
+						job.attempts(), null, job.meta()));
 		}
 		return cancelled;
 	}
@@ -212,7 +216,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a new message id: the original's may still be in the stream's duplicate
 			// window
-			dispatch(id, job.get().type(), job.get().queue(), MessageIds.next(), null);
+			dispatch(new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta()), MessageIds.next(),
+					null);
 			return true;
 		});
 		return Boolean.TRUE.equals(retried);
@@ -248,8 +253,8 @@ public class DefaultJobClient implements JobClient {
 	/**
 	 * Publishes the job's message through the outbox, in the current transaction.
 	 */
-	private void dispatch(UUID jobId, String type, String queue, UUID messageId, @Nullable Instant notBefore) {
-		OutgoingMessage.Builder message = JobMessages.message(new JobMessage(jobId, type, queue), messageId);
+	private void dispatch(JobMessage job, UUID messageId, @Nullable Instant notBefore) {
+		OutgoingMessage.Builder message = JobMessages.message(job, messageId);
 		if (notBefore != null) {
 			message.notBefore(notBefore);
 		}

@@ -117,7 +117,7 @@ final class JobAttemptRunner {
 	 */
 	private @Nullable Throwable runObserved(ClaimedJob job, Message message) {
 		// here rather than on the fetch thread, which claims the next batch meanwhile
-		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null);
+		this.events.transition(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt(), null, job.meta());
 		long start = System.nanoTime();
 		JobAttempt attempt = new JobAttempt(job, message, this.queue, this.properties, this.timers, this.inFlight,
 				this.slots, this.pool);
@@ -168,7 +168,7 @@ final class JobAttemptRunner {
 				this.slots.finished(System.nanoTime() - start);
 			}
 		}
-		Finished finished = new Finished(outcome, message, job.type(), job.queue(),
+		Finished finished = new Finished(outcome, message, job.type(), job.queue(), job.meta(),
 				Duration.ofNanos(System.nanoTime() - start), () -> this.inFlight.remove(message));
 		switch (ending) {
 			case SUBMIT -> this.completions.submit(finished);

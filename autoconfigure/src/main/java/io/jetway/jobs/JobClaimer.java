@@ -158,7 +158,8 @@ final class JobClaimer {
 			String error = JobRepository.abandonedError(job.attempt(), job.maxAttempts());
 			logger.warn("Job " + job.id() + " (" + job.type() + ") failed: " + error);
 			message.ack();
-			this.events.transition(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(), error);
+			this.events.transition(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(), error,
+					job.meta());
 		}
 		else if (job.state().isFinal()) {
 			message.ack();

@@ -300,7 +300,7 @@ public class JobCompletions {
 			default -> this.observer.failed(finished.queue(), finished.type(), finished.duration(), true);
 		}
 		this.events.transition(outcome.id(), finished.type(), finished.queue(), outcome.state(), outcome.attempt(),
-				outcome.error());
+				outcome.error(), finished.meta());
 	}
 
 	/**
@@ -345,9 +345,10 @@ public class JobCompletions {
 	 *
 	 * @param release stops the in-progress acks that keep its message alive until it is
 	 * settled
+	 * @param meta the job's metadata, a JSON object, if any
 	 */
-	record Finished(AttemptOutcome outcome, Message message, String type, String queue, Duration duration,
-			Runnable release) {
+	record Finished(AttemptOutcome outcome, Message message, String type, String queue, @Nullable String meta,
+			Duration duration, Runnable release) {
 	}
 
 }

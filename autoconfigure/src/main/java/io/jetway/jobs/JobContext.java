@@ -2,6 +2,8 @@ package io.jetway.jobs;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a running job handler knows and can report.
  */
@@ -15,6 +17,16 @@ public interface JobContext {
 
 	/** 1 for the first attempt. */
 	int attempt();
+
+	/**
+	 * The metadata given at enqueue ({@link JobOptions#meta()}): who the job is for, a
+	 * tenant, a correlation id. It is stored with the job and sent in its events and
+	 * message header.
+	 * @return a JSON object, or {@code null} when the job was enqueued without metadata
+	 */
+	default @Nullable String meta() {
+		return null;
+	}
 
 	/**
 	 * Stores the job's progress and publishes it on the job's progress subject for live

@@ -42,7 +42,12 @@ public class JobEvents {
 		}
 	}
 
-	void transition(UUID id, String type, String queue, JobState state, int attempt, @Nullable String error) {
+	/**
+	 * @param meta the job's metadata, a JSON object, sent as the event's {@code meta}
+	 * field when there is one
+	 */
+	void transition(UUID id, String type, String queue, JobState state, int attempt, @Nullable String error,
+			@Nullable String meta) {
 		JsonText event = new JsonText().field("id", id.toString())
 			.field("type", type)
 			.field("queue", queue)
@@ -50,6 +55,9 @@ public class JobEvents {
 			.field("attempts", attempt);
 		if (error != null) {
 			event.field("error", error);
+		}
+		if (meta != null) {
+			event.jsonField("meta", meta);
 		}
 		send(this.eventSubjects.get(state), event);
 	}

@@ -17,6 +17,7 @@ import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The job message (a small JSON body with the job's id, type and queue, on the queue's
@@ -44,10 +45,23 @@ class JobMessages {
 	 * @return the job's message, before encoding
 	 */
 	static OutgoingMessage.Builder message(JobMessage job, UUID messageId) {
-		return OutgoingMessage.builder(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue(), body(job))
+		OutgoingMessage.Builder message = OutgoingMessage
+			.builder(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue(), body(job))
 			.id(messageId)
 			.type("jetway.job")
 			.header(JetwayHeaders.CONTENT_TYPE, "application/json");
+		if (job.meta() != null) {
+			message.header(JetwayHeaders.JOB_META, JobMetaWriter.headerValue(job.meta()));
+		}
+		return message;
+	}
+
+	private static Headers headers(JobMessage job) {
+		Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, job.id().toString());
+		if (job.meta() != null) {
+			headers.put(JetwayHeaders.JOB_META, JobMetaWriter.headerValue(job.meta()));
+		}
+		return headers;
 	}
 
 	private static byte[] body(JobMessage job) {
@@ -60,9 +74,9 @@ class JobMessages {
 	/**
 	 * Publishes the jobs' messages as one asynchronous batch and waits for every PubAck,
 	 * up to the ack timeout. These messages are Jetway's own, read only by its workers:
-	 * the body and one header, {@code Nats-Msg-Id} = job id. Without the CloudEvents
-	 * headers of application messages, each costs less to write, store and parse on every
-	 * delivery.
+	 * the body, {@code Nats-Msg-Id} = job id and the job's metadata, if any. Without the
+	 * CloudEvents headers of application messages, each costs less to write, store and
+	 * parse on every delivery.
 	 * @param jobs the jobs
 	 * @return the outcome per job, in order
 	 */
@@ -72,7 +86,7 @@ class JobMessages {
 			try {
 				acks.add(this.jetStream.publishAsync(NatsMessage.builder()
 					.subject(this.namespace.subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + job.queue()))
-					.headers(new Headers().put(JetwayHeaders.NATS_MSG_ID, job.id().toString()))
+					.headers(headers(job))
 					.data(body(job))
 					.build()));
 			}
@@ -120,8 +134,10 @@ class JobMessages {
 	 * @param id the job id
 	 * @param type the job type
 	 * @param queue the queue
+	 * @param meta the job's metadata, a JSON object sent in the {@code Jetway-Job-Meta}
+	 * header, if any
 	 */
-	record JobMessage(UUID id, String type, String queue) {
+	record JobMessage(UUID id, String type, String queue, @Nullable String meta) {
 	}
 
 }

@@ -2,6 +2,9 @@ package io.jetway.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,11 +18,24 @@ import org.jspecify.annotations.Nullable;
  * @param webhookUrl a URL that receives the job's status when it completes or fails
  * @param maxAttempts overrides the queue's max attempts
  * @param queue overrides the handler's queue
+ * @param meta the job's metadata (OJS {@code meta}): names to JSON-serializable values,
+ * stored with the job as a JSON object, returned by {@link JobClient#status}, given to
+ * the handler ({@link JobContext#meta()}) and sent in the job's events and in its
+ * message's {@code Jetway-Job-Meta} header; at most {@link #MAX_META_LENGTH} characters
+ * as JSON. A queue's subject template takes tokens from it (docs/jobs.md, Subjects).
  */
 public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,
-		@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue) {
+		@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue,
+		@Nullable Map<String, ?> meta) {
 
-	public static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null);
+	public static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null, null);
+
+	/**
+	 * The longest metadata, in characters of its JSON object (non-ASCII characters
+	 * escaped): it travels in a message header, and NATS limits a message's headers and
+	 * body together to the server's {@code max_payload}.
+	 */
+	public static final int MAX_META_LENGTH = 4096;
 
 	/**
 	 * The latest run time a job can have: the end of year 9999, the last instant every
@@ -27,7 +43,18 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 	 */
 	public static final Instant LATEST_RUN_AT = Instant.parse("9999-12-31T23:59:59Z");
 
+	/**
+	 * Options without metadata.
+	 */
+	public JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,
+			@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue) {
+		this(delay, runAt, idempotencyKey, webhookUrl, maxAttempts, queue, null);
+	}
+
 	public JobOptions {
+		if (meta != null) {
+			meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+		}
 		if (delay != null) {
 			if (delay.isNegative()) {
 				throw new IllegalArgumentException(
@@ -83,6 +110,8 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 
 		private @Nullable String queue;
 
+		private @Nullable Map<String, ?> meta;
+
 		public Builder delay(Duration delay) {
 			this.delay = delay;
 			return this;
@@ -113,9 +142,18 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 			return this;
 		}
 
+		/**
+		 * @param meta the job's metadata, see {@link JobOptions#meta()}
+		 * @return this builder
+		 */
+		public Builder meta(Map<String, ?> meta) {
+			this.meta = meta;
+			return this;
+		}
+
 		public JobOptions build() {
 			return new JobOptions(this.delay, this.runAt, this.idempotencyKey, this.webhookUrl, this.maxAttempts,
-					this.queue);
+					this.queue, this.meta);
 		}
 
 	}

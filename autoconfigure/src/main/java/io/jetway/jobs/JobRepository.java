@@ -38,10 +38,10 @@ public class JobRepository {
 
 	private static final String COLUMNS = "id, type, queue, status, attempts, max_attempts, payload, result, error, "
 			+ "progress_percent, progress_message, created_at, run_at, started_at, completed_at, webhook_url, "
-			+ "webhook_status, webhook_attempts, webhook_last_error";
+			+ "webhook_status, webhook_attempts, webhook_last_error, meta";
 
 	private static final String CLAIMED_COLUMNS = "id, type, queue, status, attempts, max_attempts, payload, "
-			+ "claim_seq, run_at, traceparent";
+			+ "claim_seq, run_at, traceparent, meta";
 
 	/**
 	 * How far ahead of its run time a scheduled or pending job may be claimed, for clocks
@@ -54,13 +54,13 @@ public class JobRepository {
 	 * column.
 	 */
 	static final String POSTGRESQL_INSERT_ALL = "INSERT INTO jetway_jobs (id, type, queue, status, attempts, "
-			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at, enqueue_xid, traceparent) "
+			+ "max_attempts, payload, webhook_url, created_at, run_at, updated_at, enqueue_xid, traceparent, meta) "
 			+ "SELECT r.id, r.type, r.queue, r.status, 0, r.max_attempts, r.payload, r.webhook_url, r.created_at, "
-			+ "r.run_at, r.created_at, CASE WHEN r.direct THEN pg_current_xact_id() END, r.traceparent "
+			+ "r.run_at, r.created_at, CASE WHEN r.direct THEN pg_current_xact_id() END, r.traceparent, r.meta "
 			+ "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], "
-			+ "?::timestamptz[], ?::timestamptz[], ?::bool[], ?::text[]) "
+			+ "?::timestamptz[], ?::timestamptz[], ?::bool[], ?::text[], ?::text[]) "
 			+ "AS r(id, type, queue, status, max_attempts, payload, webhook_url, created_at, run_at, direct, "
-			+ "traceparent)";
+			+ "traceparent, meta)";
 
 	/**
 	 * Applies a batch of attempt outcomes in one statement (now, then arrays of ids,
@@ -101,7 +101,7 @@ public class JobRepository {
 			+ "WHERE j.id = r.id AND ((j.status IN ('scheduled', 'pending') AND j.run_at <= ?) "
 			+ "OR (j.status = 'running' AND (j.claim_seq IS NULL OR j.claim_seq = r.seq))) "
 			+ "RETURNING j.id, j.type, j.queue, j.status, j.attempts, j.max_attempts, j.payload, j.claim_seq, j.run_at, "
-			+ "j.traceparent";
+			+ "j.traceparent, j.meta";
 
 	/** Parts of the claim statement. */
 	private static final class Sql {
@@ -196,7 +196,8 @@ public class JobRepository {
 						.instants(NewJob::createdAt)
 						.instants(NewJob::runAt)
 						.booleans(NewJob::direct)
-						.texts(NewJob::traceparent));
+						.texts(NewJob::traceparent)
+						.texts(NewJob::meta));
 			return;
 		}
 		this.jdbc.batchUpdate(insertStatement(), jobs, jobs.size(), this::bindNewJob);
@@ -204,8 +205,8 @@ public class JobRepository {
 
 	private String insertStatement() {
 		String columns = "(id, type, queue, status, attempts, max_attempts, payload, idempotency_key, webhook_url, "
-				+ "created_at, run_at, updated_at, traceparent";
-		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?";
+				+ "created_at, run_at, updated_at, traceparent, meta";
+		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 		return switch (this.databaseType) {
 			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + ", enqueue_xid) " + values
 					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
@@ -226,8 +227,9 @@ public class JobRepository {
 		this.databaseType.setInstant(statement, 10, job.runAt());
 		this.databaseType.setInstant(statement, 11, job.createdAt());
 		statement.setString(12, job.traceparent());
+		statement.setString(13, job.meta());
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			statement.setBoolean(13, job.direct());
+			statement.setBoolean(14, job.direct());
 		}
 	}
 
@@ -306,12 +308,14 @@ public class JobRepository {
 				if (takeOver && job.attempt() >= job.maxAttempts()) {
 					exhausted.add(job);
 					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.FAILED, job.attempt(),
-							job.maxAttempts(), job.payload(), false, sequence, job.runAt(), true, job.traceparent()));
+							job.maxAttempts(), job.payload(), false, sequence, job.runAt(), true, job.traceparent(),
+							job.meta()));
 				}
 				else if (due || takeOver) {
 					claimable.add(job);
 					result.add(new ClaimedJob(job.id(), job.type(), job.queue(), JobState.RUNNING, job.attempt() + 1,
-							job.maxAttempts(), job.payload(), true, sequence, job.runAt(), false, job.traceparent()));
+							job.maxAttempts(), job.payload(), true, sequence, job.runAt(), false, job.traceparent(),
+							job.meta()));
 				}
 				else {
 					result.add(job);
@@ -391,7 +395,7 @@ public class JobRepository {
 		return new ClaimedJob(this.databaseType.getUuid(rows, "id"), rows.getString("type"), rows.getString("queue"),
 				JobState.fromColumn(rows.getString("status")), rows.getInt("attempts"), rows.getInt("max_attempts"),
 				rows.getString("payload"), claimed, claimSequence, this.databaseType.getInstant(rows, "run_at"),
-				abandoned, rows.getString("traceparent"));
+				abandoned, rows.getString("traceparent"), rows.getString("meta"));
 	}
 
 	/**
@@ -713,8 +717,8 @@ public class JobRepository {
 				rows.getString("progress_message"), this.databaseType.getInstant(rows, "created_at"),
 				this.databaseType.getInstant(rows, "run_at"), this.databaseType.getInstant(rows, "started_at"),
 				this.databaseType.getInstant(rows, "completed_at"), rows.getString("webhook_url"),
-				rows.getString("webhook_status"), rows.getInt("webhook_attempts"),
-				rows.getString("webhook_last_error"));
+				rows.getString("webhook_status"), rows.getInt("webhook_attempts"), rows.getString("webhook_last_error"),
+				rows.getString("meta"));
 	}
 
 	private static @Nullable String truncate(@Nullable String text) {
@@ -732,10 +736,11 @@ public class JobRepository {
 	 * (PostgreSQL: the row records its enqueuing transaction for
 	 * {@link JobDispatchRecovery}); otherwise the message goes through the outbox
 	 * @param traceparent the W3C trace context of the enqueuing code, if it was traced
+	 * @param meta the job's metadata, a JSON object, if any
 	 */
 	record NewJob(UUID id, String type, String queue, JobState state, int maxAttempts, String payload,
 			@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt,
-			boolean direct, @Nullable String traceparent) {
+			boolean direct, @Nullable String traceparent, @Nullable String meta) {
 
 		/**
 		 * A job enqueued outside any trace.
@@ -744,7 +749,7 @@ public class JobRepository {
 				@Nullable String idempotencyKey, @Nullable String webhookUrl, Instant createdAt, Instant runAt,
 				boolean direct) {
 			this(id, type, queue, state, maxAttempts, payload, idempotencyKey, webhookUrl, createdAt, runAt, direct,
-					null);
+					null, null);
 		}
 
 	}
@@ -760,10 +765,11 @@ public class JobRepository {
 	 * @param abandoned whether the claim failed the job: it was a take-over of an
 	 * abandoned attempt with max-attempts reached
 	 * @param traceparent the W3C trace context stored when the job was enqueued, if any
+	 * @param meta the job's metadata, a JSON object, if any
 	 */
 	record ClaimedJob(UUID id, String type, String queue, JobState state, int attempt, int maxAttempts, String payload,
 			boolean claimed, @Nullable Long claimSeq, @Nullable Instant runAt, boolean abandoned,
-			@Nullable String traceparent) {
+			@Nullable String traceparent, @Nullable String meta) {
 	}
 
 	/**

@@ -28,11 +28,13 @@ import org.jspecify.annotations.Nullable;
  * {@code failed}), or {@code null}
  * @param webhookAttempts webhook delivery attempts
  * @param webhookLastError why the last webhook attempt failed
+ * @param meta the metadata given at enqueue ({@link JobOptions#meta()}) as a JSON object,
+ * or {@code null}
  */
 public record JobStatus(UUID id, String type, String queue, JobState status, int attempts, int maxAttempts,
 		String payload, @Nullable String result, @Nullable String error, @Nullable Double progress,
 		@Nullable String progressMessage, Instant createdAt, Instant runAt, @Nullable Instant startedAt,
 		@Nullable Instant completedAt, @Nullable String webhookUrl, @Nullable String webhookStatus, int webhookAttempts,
-		@Nullable String webhookLastError) {
+		@Nullable String webhookLastError, @Nullable String meta) {
 
 }

@@ -74,10 +74,11 @@ public class JobsAutoConfiguration {
 			// direct dispatch and its recovery: PostgreSQL only
 			return new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules",
 					"jetway_job_dispatch")
-				.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent", "jetway_jobs.enqueue_xid");
+				.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent", "jetway_jobs.enqueue_xid",
+						"jetway_jobs.meta");
 		}
 		return new JetwayTables("jobs", "jetway_jobs", "jetway_job_queues", "jetway_job_schedules")
-			.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent");
+			.withColumns("jetway_jobs.claim_seq", "jetway_jobs.traceparent", "jetway_jobs.meta");
 	}
 
 	@Bean

@@ -85,7 +85,7 @@ class PendingJobInserts {
 	}
 
 	private static JobMessage message(NewJob job) {
-		return new JobMessage(job.id(), job.type(), job.queue());
+		return new JobMessage(job.id(), job.type(), job.queue(), job.meta());
 	}
 
 	private final class Buffer extends TransactionBuffer<NewJob> {

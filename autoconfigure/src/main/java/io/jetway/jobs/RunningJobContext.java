@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.jetway.jobs.JobRepository.ClaimedJob;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link JobContext} of a running attempt: its progress is stored for that attempt
@@ -50,6 +51,11 @@ final class RunningJobContext implements JobContext {
 	@Override
 	public int attempt() {
 		return this.job.attempt();
+	}
+
+	@Override
+	public @Nullable String meta() {
+		return this.job.meta();
 	}
 
 	@Override

@@ -24,6 +24,12 @@ public final class JetwayHeaders {
 	/** W3C trace context, when a trace is active. */
 	public static final String TRACEPARENT = "traceparent";
 
+	/**
+	 * The metadata of a job message's job, the JSON object given at enqueue (absent
+	 * without metadata).
+	 */
+	public static final String JOB_META = "Jetway-Job-Meta";
+
 	private JetwayHeaders() {
 	}
 

@@ -29,6 +29,18 @@ public final class JsonText {
 		return this;
 	}
 
+	/**
+	 * Adds a value that is JSON already, such as an object Jackson wrote.
+	 * @param name the field's name
+	 * @param json a JSON value, written as it is
+	 * @return this
+	 */
+	public JsonText jsonField(String name, String json) {
+		name(name);
+		this.json.append(json);
+		return this;
+	}
+
 	public String text() {
 		return this.json.toString() + '}';
 	}

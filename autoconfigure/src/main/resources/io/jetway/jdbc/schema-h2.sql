@@ -58,13 +58,16 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     completed_at        TIMESTAMP WITH TIME ZONE,
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     claim_seq           BIGINT,
-    traceparent         VARCHAR(64)
+    traceparent         VARCHAR(64),
+    meta                CHARACTER LARGE OBJECT
 );
 
 -- added after the first snapshots; the stream sequence of the message that claimed the running attempt
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
 -- added later; the W3C traceparent of the trace that enqueued the job (null without tracing)
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
+-- added later; the job's metadata (JobOptions.meta), a JSON object, null without
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta CHARACTER LARGE OBJECT;
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);

@@ -75,6 +75,10 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS enqueue_xid xid8;
 -- its webhook continue that trace.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 
+-- The job's metadata (JobOptions.meta), a JSON object, null without: stored with the job, sent in
+-- its events and its message's Jetway-Job-Meta header.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta TEXT;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.

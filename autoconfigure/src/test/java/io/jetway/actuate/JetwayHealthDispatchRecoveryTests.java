@@ -6,12 +6,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
-import io.jetway.test.jdbc.PostgresServerProcess;
+import io.jetway.test.jdbc.PostgresServerExtension;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,17 +31,8 @@ class JetwayHealthDispatchRecoveryTests {
 	@RegisterExtension
 	static final TestDatabasesExtension databases = new TestDatabasesExtension();
 
-	private static PostgresServerProcess postgres;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = PostgresServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
+	@RegisterExtension
+	static final PostgresServerExtension postgres = new PostgresServerExtension();
 
 	@Test
 	void degradedWhileAnOpenTransactionHoldsTheDispatchRecoveryBack() {

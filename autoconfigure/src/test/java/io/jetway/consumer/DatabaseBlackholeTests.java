@@ -51,7 +51,7 @@ class DatabaseBlackholeTests {
 	void handlerStuckInAStatementOfABlackholedDatabaseSpendsNoDelivery(String transaction) throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		ConsumerTestSupport.reset(database, nats.url());
-		String proxiedUrl = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + this.proxy.port());
+		String proxiedUrl = this.proxy.through(database.url());
 		contextRunner(database, nats.url()).withBean(StallingListener.class)
 			.withPropertyValues("spring.datasource.url=" + proxiedUrl,
 					"spring.datasource.hikari.connection-timeout=1000",

@@ -59,7 +59,7 @@ class DatabaseOutageTests {
 	void databaseOutageUnderLoadSpendsNoDeliveryAndDeadLettersNothing(String transaction) throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		ConsumerTestSupport.reset(database, nats.url());
-		String proxiedUrl = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + this.proxy.port());
+		String proxiedUrl = this.proxy.through(database.url());
 		contextRunner(database, nats.url()).withUserConfiguration(RecordingListener.class)
 			.withPropertyValues("spring.datasource.url=" + proxiedUrl,
 					"spring.datasource.hikari.connection-timeout=1000", "jetway.consumers.recorder.stream=ORDERS",
@@ -110,7 +110,7 @@ class DatabaseOutageTests {
 	void containerRestartedDuringAnOutageResumesOnceTheDatabaseIsBack() throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		ConsumerTestSupport.reset(database, nats.url());
-		String proxiedUrl = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + this.proxy.port());
+		String proxiedUrl = this.proxy.through(database.url());
 		contextRunner(database, nats.url()).withUserConfiguration(RecordingListener.class)
 			.withPropertyValues("spring.datasource.url=" + proxiedUrl,
 					"spring.datasource.hikari.connection-timeout=1000", "jetway.consumers.recorder.stream=ORDERS",

@@ -6,12 +6,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 
-import io.jetway.test.jdbc.PostgresServerProcess;
+import io.jetway.test.jdbc.PostgresServerExtension;
 import io.jetway.test.nats.NatsServerExtension;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,17 +37,8 @@ class JobDispatchHeldBackTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = new NatsServerExtension();
 
-	private static PostgresServerProcess postgres;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = PostgresServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		postgres.close();
-	}
+	@RegisterExtension
+	static final PostgresServerExtension postgres = new PostgresServerExtension();
 
 	@Test
 	void anIdleTransactionShowsAsAGrowingHeldBackAgeAndAWarning(CapturedOutput output) throws Exception {

@@ -56,7 +56,7 @@ class OutboxRelayLoggingTests {
 	void aDatabaseOutageIsLoggedOnceAMinuteWithOneStackTrace(CapturedOutput output) throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		OutboxTestSupport.reset(database, nats.url());
-		String proxiedUrl = database.url().replace("127.0.0.1:5432", "127.0.0.1:" + this.proxy.port());
+		String proxiedUrl = this.proxy.through(database.url());
 		contextRunner(database, nats.url())
 			.withPropertyValues("spring.datasource.url=" + proxiedUrl,
 					"spring.datasource.hikari.connection-timeout=250", "jetway.outbox.relay.poll-interval=100ms")

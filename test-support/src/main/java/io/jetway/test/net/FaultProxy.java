@@ -88,6 +88,19 @@ public final class FaultProxy implements AutoCloseable {
 		return scheme + "://127.0.0.1:" + this.port;
 	}
 
+	/**
+	 * {@code url} with the target's {@code host:port} replaced by the proxy's, for
+	 * example a JDBC URL of the proxied database that goes through the proxy.
+	 * @throws IllegalArgumentException if {@code url} does not name the target
+	 */
+	public String through(String url) {
+		String target = this.target.getHostString() + ":" + this.target.getPort();
+		if (!url.contains(target)) {
+			throw new IllegalArgumentException("'" + url + "' does not name the proxy's target " + target);
+		}
+		return url.replace(target, "127.0.0.1:" + this.port);
+	}
+
 	/** How many client connections the proxy holds open now. */
 	public int openConnections() {
 		return this.connections.size();

@@ -74,8 +74,10 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view) {
-		return new OjsProducers(jobs, queues, leases, view, Clock.systemUTC());
+	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsProducers(jobs, queues, leases, view,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 
 	@Bean

@@ -50,7 +50,8 @@ class OjsJobView {
 		JsonNode args = parse(job.payload());
 		envelope.put("args",
 				(args != null && args.isArray()) ? args : (args != null) ? new Object[] { args } : new Object[0]);
-		envelope.put("meta", Map.of());
+		JsonNode meta = (job.meta() != null) ? parse(job.meta()) : null;
+		envelope.put("meta", (meta != null && meta.isObject()) ? meta : Map.of());
 		envelope.put("priority", 0);
 		envelope.put("attempt", job.attempts());
 		envelope.put("max_attempts", job.maxAttempts());

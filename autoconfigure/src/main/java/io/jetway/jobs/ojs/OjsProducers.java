@@ -12,7 +12,9 @@ import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import io.jetway.jobs.UnknownJobTypeException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 
@@ -34,8 +36,12 @@ class OjsProducers {
 
 	private final Clock clock;
 
-	OjsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view, Clock clock) {
+	private final JsonMapper jsonMapper;
+
+	OjsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view, JsonMapper jsonMapper,
+			Clock clock) {
 		this.jobs = jobs;
+		this.jsonMapper = jsonMapper;
 		this.queues = queues;
 		this.leases = leases;
 		this.view = view;
@@ -66,6 +72,17 @@ class OjsProducers {
 		String queue = OjsQueues
 			.checkName(options.path("queue").isString() ? options.path("queue").asString() : "default");
 		JobOptions.Builder jobOptions = JobOptions.builder().queue(queue);
+		if (meta.isObject()) {
+			if (meta.toString().length() > JobOptions.MAX_META_LENGTH) {
+				throw new OjsException(HttpStatus.PAYLOAD_TOO_LARGE, "metadata_too_large",
+						"The 'meta' object is " + meta.toString().length() + " characters as JSON, more than the "
+								+ JobOptions.MAX_META_LENGTH
+								+ " allowed: it travels in a message header; put larger data in 'args'",
+						Map.of("field", "meta"));
+			}
+			jobOptions.meta(this.jsonMapper.convertValue(meta, new TypeReference<Map<String, Object>>() {
+			}));
+		}
 		JsonNode maxAttempts = options.path("retry").path("max_attempts");
 		if (!maxAttempts.isMissingNode()) {
 			if (!maxAttempts.isIntegralNumber() || maxAttempts.intValue() < 1) {

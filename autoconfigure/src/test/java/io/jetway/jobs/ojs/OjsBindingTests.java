@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobOptions;
@@ -83,6 +85,12 @@ class OjsBindingTests {
 		assertError(app.post("/ojs/v1/jobs", Map.of("type", "email.send")), 400, "invalid_payload");
 		assertError(app.post("/ojs/v1/jobs", Map.of("type", "bad type!", "args", List.of())), 400, "invalid_payload");
 		assertError(app.post("/ojs/v1/jobs", "{not json"), 400, "invalid_payload");
+		assertError(app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "meta", List.of())), 400,
+				"invalid_payload");
+		String big = IntStream.range(0, 5000).mapToObj((i) -> "x").collect(Collectors.joining());
+		assertError(
+				app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "meta", Map.of("big", big))),
+				413, "metadata_too_large");
 		assertError(app.push("test.echo", "no spaces allowed"), 400, "invalid_queue");
 		assertError(app.post("/ojs/v1/jobs",
 				Map.of("type", "test.echo", "args", List.of(), "options", Map.of("retry", Map.of("max_attempts", 0)))),
@@ -96,7 +104,9 @@ class OjsBindingTests {
 	@Test
 	void pushFetchAckCompletesTheJobWithItsResult() {
 		String queue = queue();
-		Response pushed = app.push("test.echo", queue, "hello", 42, Map.of("key", "value"));
+		Response pushed = app.post("/ojs/v1/jobs",
+				Map.of("type", "test.echo", "args", List.of("hello", 42, Map.of("key", "value")), "meta",
+						Map.of("trace_id", "t-1", "tenant", 7), "options", Map.of("queue", queue)));
 		assertThat(pushed.status()).isEqualTo(201);
 		assertThat(pushed.contentType()).startsWith("application/openjobspec+json");
 		String id = pushed.text("/job/id");
@@ -111,6 +121,8 @@ class OjsBindingTests {
 		assertThat(fetched.json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
 		assertThat(fetched.text("/jobs/0/args/0")).isEqualTo("hello");
 		assertThat(fetched.text("/jobs/0/started_at")).isNotEmpty();
+		assertThat(fetched.text("/jobs/0/meta/trace_id")).isEqualTo("t-1");
+		assertThat(fetched.json().at("/jobs/0/meta/tenant").intValue()).isEqualTo(7);
 		assertThat(app.info(id).text("/job/state")).isEqualTo("active");
 		// nothing else to fetch
 		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
@@ -123,6 +135,7 @@ class OjsBindingTests {
 		assertThat(info.text("/job/state")).isEqualTo("completed");
 		assertThat(info.json().at("/job/result/count").intValue()).isEqualTo(2);
 		assertThat(info.text("/job/completed_at")).isNotEmpty();
+		assertThat(info.text("/job/meta/trace_id")).isEqualTo("t-1");
 		// completed is terminal: a second ACK and a FAIL change nothing
 		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "result", Map.of("count", 3))), 409,
 				"invalid_request");

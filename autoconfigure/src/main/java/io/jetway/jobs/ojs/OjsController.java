@@ -19,12 +19,14 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -65,6 +67,31 @@ class OjsController {
 		this.tokens = tokens;
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Requests with a body must send it as {@code application/openjobspec+json} or
+	 * {@code application/json} (the binding, section 4.1).
+	 */
+	@ModelAttribute
+	void checkContentType(HttpMethod method,
+			@RequestHeader(name = "Content-Type", required = false) @Nullable String contentType) {
+		if (method != HttpMethod.POST || contentType == null) {
+			return;
+		}
+		MediaType type;
+		try {
+			type = MediaType.parseMediaType(contentType);
+		}
+		catch (IllegalArgumentException ex) {
+			type = MediaType.ALL;
+		}
+		if (!type.equalsTypeAndSubtype(OJS_JSON) && !type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"Content type '" + contentType
+							+ "' is not supported: send application/openjobspec+json (or application/json)",
+					Map.of("content_type", contentType));
+		}
 	}
 
 	@GetMapping("/manifest")

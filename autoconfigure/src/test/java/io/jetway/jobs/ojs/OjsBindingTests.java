@@ -85,6 +85,9 @@ class OjsBindingTests {
 		assertError(app.post("/ojs/v1/jobs", Map.of("type", "email.send")), 400, "invalid_payload");
 		assertError(app.post("/ojs/v1/jobs", Map.of("type", "bad type!", "args", List.of())), 400, "invalid_payload");
 		assertError(app.post("/ojs/v1/jobs", "{not json"), 400, "invalid_payload");
+		String valid = "{\"type\":\"test.echo\",\"args\":[],\"options\":{\"queue\":\"" + queue() + "\"}}";
+		assertError(app.post("/ojs/v1/jobs", "text/plain", valid), 400, "invalid_request");
+		assertThat(app.post("/ojs/v1/jobs", "application/json", valid).status()).isEqualTo(201);
 		assertError(app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "meta", List.of())), 400,
 				"invalid_payload");
 		String big = IntStream.range(0, 5000).mapToObj((i) -> "x").collect(Collectors.joining());

@@ -122,6 +122,12 @@ final class OjsTestApplication implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofString(text)));
 	}
 
+	Response post(String path, String contentType, String body) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
 	Response delete(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
 	}

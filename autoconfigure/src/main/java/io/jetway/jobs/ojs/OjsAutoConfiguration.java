@@ -103,8 +103,9 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsController ojsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens,
-			OjsDeadLetters deadLetters, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsController(producers, workers, tokens, deadLetters, properties,
+			OjsDeadLetters deadLetters, OjsQueues queues, JobClient jobs, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsController(producers, workers, tokens, deadLetters, queues, jobs, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 

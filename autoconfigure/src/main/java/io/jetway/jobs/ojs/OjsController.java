@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.jetway.jobs.JobClient;
 import io.jetway.jobs.ojs.WorkerTokens.Minted;
 import io.jetway.jobs.ojs.WorkerTokens.WorkerToken;
 import io.jetway.support.MessageIds;
@@ -55,13 +56,19 @@ class OjsController {
 
 	private final OjsDeadLetters deadLetters;
 
+	private final OjsQueues queues;
+
+	private final JobClient jobs;
+
 	private final OjsProperties properties;
 
 	private final JsonMapper jsonMapper;
 
 	OjsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens, OjsDeadLetters deadLetters,
-			OjsProperties properties, JsonMapper jsonMapper) {
+			OjsQueues queues, JobClient jobs, OjsProperties properties, JsonMapper jsonMapper) {
 		this.producers = producers;
+		this.queues = queues;
+		this.jobs = jobs;
 		this.deadLetters = deadLetters;
 		this.workers = workers;
 		this.tokens = tokens;
@@ -111,6 +118,13 @@ class OjsController {
 	@GetMapping("/v1/health")
 	ResponseEntity<Object> health() {
 		return ok(Map.of("status", "ok", "version", "1.0", "backend", Map.of("type", "nats-jetstream+jdbc")));
+	}
+
+	@GetMapping("/v1/queues")
+	ResponseEntity<Object> queues() {
+		List<Map<String, Object>> queues = this.queues.list(this.jobs::isPaused);
+		return ok(Map.of("queues", queues, "pagination",
+				Map.of("total", queues.size(), "limit", queues.size(), "offset", 0, "has_more", false)));
 	}
 
 	@PostMapping("/v1/jobs")

@@ -2,9 +2,12 @@ package io.jetway.jobs.ojs;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.jetway.consumer.ConsumerEnsurer;
@@ -111,6 +114,34 @@ class OjsQueues {
 				throw new OjsException(HttpStatus.SERVICE_UNAVAILABLE, "backend_unavailable",
 						"Could not create the consumer of job queue '" + queue + "': " + ex.getMessage(), Map.of());
 			}
+		}
+	}
+
+	/**
+	 * @return the queues that have a consumer on the jobs stream (every queue a job was
+	 * pushed to or fetched from, and every queue an in-process worker runs), by name
+	 */
+	List<Map<String, Object>> list(Predicate<String> paused) {
+		try {
+			return this.connection.jetStreamManagement()
+				.getConsumers(this.stream)
+				.stream()
+				.filter((consumer) -> consumer.getName().startsWith(JobQueueConsumers.name("")))
+				.map((consumer) -> {
+					String queue = consumer.getName().substring(JobQueueConsumers.name("").length());
+					Map<String, Object> description = new LinkedHashMap<>();
+					description.put("name", queue);
+					description.put("status", paused.test(queue) ? "paused" : "active");
+					description.put("external", isExternal(queue));
+					description.put("created_at", consumer.getCreationTime().toInstant().toString());
+					return description;
+				})
+				.sorted(Comparator.comparing((queue) -> (String) queue.get("name")))
+				.toList();
+		}
+		catch (Exception ex) {
+			throw new OjsException(HttpStatus.SERVICE_UNAVAILABLE, "backend_unavailable",
+					"Could not list the consumers of stream " + this.stream + ": " + ex.getMessage(), Map.of());
 		}
 	}
 

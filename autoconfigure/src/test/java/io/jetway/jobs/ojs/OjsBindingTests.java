@@ -72,6 +72,21 @@ class OjsBindingTests {
 		assertThat(manifest.text("/specversion")).isEqualTo("1.0");
 		assertThat(manifest.text("/implementation/name")).isEqualTo("jetway");
 		assertThat(manifest.json().at("/conformance_level").intValue()).isZero();
+		String queue = queue();
+		app.push("test.echo", queue);
+		app.context().getBean(JobClient.class).pause(queue);
+		Response queues = app.get("/ojs/v1/queues");
+		assertThat(queues.status()).isEqualTo(200);
+		assertThat(queues.json().at("/queues").findValuesAsString("name")).contains(queue);
+		assertThat(queues.json()
+			.at("/queues")
+			.valueStream()
+			.filter((listed) -> listed.at("/name").asString().equals(queue))
+			.findFirst()
+			.orElseThrow()
+			.at("/status")
+			.asString()).isEqualTo("paused");
+		app.context().getBean(JobClient.class).resume(queue);
 		Response health = app.get("/ojs/v1/health");
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.text("/status")).isEqualTo("ok");

@@ -3,6 +3,7 @@ package io.jetway.jobs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -128,7 +129,9 @@ public class DefaultJobClient implements JobClient {
 	@Override
 	public UUID enqueue(String type, Object payload, JobOptions options) {
 		JobHandlerMethod handler = this.handlers.get(type);
-		if (handler == null) {
+		if (handler == null && (options.queue() == null || !this.properties.queue(options.queue()).isExternal())) {
+			// a type without a handler is run only by external workers, on an external
+			// queue
 			throw new UnknownJobTypeException(type, this.handlers.types());
 		}
 		String json = serialize(type, payload);
@@ -141,7 +144,7 @@ public class DefaultJobClient implements JobClient {
 					+ "); give a delay of zero or more");
 		}
 		String queue = (options.queue() != null) ? QueueNames.check(options.queue(), "JobOptions.queue")
-				: handler.queue();
+				: Objects.requireNonNull(handler).queue();
 		String subject = this.subjects.subject(queue, meta, type);
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();

@@ -21,9 +21,7 @@ import io.jetway.support.RateLimitedWarning;
 import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -158,22 +156,15 @@ public class JobWorker {
 
 	/** The durable consumer's name for a queue. */
 	static String consumerName(String queue) {
-		return "jetway-jobs-" + queue;
+		return JobQueueConsumers.name(queue);
 	}
 
 	synchronized void start() {
 		if (this.running) {
 			return;
 		}
-		ConsumerConfiguration configuration = ConsumerConfiguration.builder()
-			.durable(consumerName(this.queue))
-			.filterSubject(this.subject)
-			.ackPolicy(AckPolicy.Explicit)
-			.deliverPolicy(DeliverPolicy.All)
-			.ackWait(this.properties.getAckWait())
-			.maxDeliver(-1)
-			.maxAckPending(Math.max(1000, this.properties.getConcurrency() * 4))
-			.build();
+		ConsumerConfiguration configuration = JobQueueConsumers.configuration(this.queue, this.subject,
+				this.properties);
 		try {
 			this.ensurer.ensure(this.stream, configuration);
 		}

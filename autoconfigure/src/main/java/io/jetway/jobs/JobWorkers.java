@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.jetway.consumer.JetStreamListenerRegistry;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,8 @@ public class JobWorkers implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private Predicate<String> externalQueues = (queue) -> false;
+
 	public JobWorkers(JobHandlers handlers, Function<String, JobWorker> workerFactory, JobCompletions completions,
 			Duration shutdownTimeout) {
 		this.handlers = handlers;
@@ -38,11 +41,23 @@ public class JobWorkers implements SmartLifecycle {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
+	/**
+	 * @param externalQueues whether a queue is served to external workers, so that no
+	 * worker of this instance consumes it
+	 */
+	public void setExternalQueues(Predicate<String> externalQueues) {
+		this.externalQueues = externalQueues;
+	}
+
 	@Override
 	public synchronized void start() {
 		this.completions.start();
 		Set<String> queues = this.handlers.queues();
 		for (String queue : queues) {
+			if (this.externalQueues.test(queue)) {
+				// served to external workers (jetway.jobs.ojs), not run here
+				continue;
+			}
 			JobWorker worker = this.workers.computeIfAbsent(queue, this.workerFactory);
 			worker.start();
 		}

@@ -247,7 +247,7 @@ public class JobsAutoConfiguration {
 		String stream = namespace.streamName(properties.getStream());
 		ObservationRegistry registry = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
 		JobObservationConvention convention = observationConvention.getIfUnique();
-		return new JobWorkers(handlers,
+		JobWorkers workers = new JobWorkers(handlers,
 				(queue) -> new JobWorker(queue, stream, namespace.subject(subjects.filter(queue)),
 						properties.queue(queue), jetStream, ensurer, handlers, repository, completions, events, mapper,
 						paused, Clock.systemUTC(),
@@ -255,6 +255,8 @@ public class JobsAutoConfiguration {
 								transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
 					.observedBy(registry, convention),
 				completions, listenerProperties.getShutdownTimeout());
+		workers.setExternalQueues((queue) -> properties.queue(queue).isExternal());
+		return workers;
 	}
 
 	/**

@@ -258,6 +258,22 @@ public class JobsProperties {
 
 		public void setSubject(@Nullable String subject) {
 			this.subject = subject;
+
+		}
+
+		/**
+		 * Whether the queue's jobs are run by external workers (the Open Job Spec HTTP
+		 * binding, jetway.jobs.ojs) instead of in-process handlers: no instance consumes
+		 * it, and jobs of types without a handler may be enqueued on it.
+		 */
+		private boolean external;
+
+		public boolean isExternal() {
+			return this.external;
+		}
+
+		public void setExternal(boolean external) {
+			this.external = external;
 		}
 
 		public int getConcurrency() {

@@ -75,3 +75,25 @@ CREATE TABLE IF NOT EXISTS jetway_job_schedules (
     next_fire_at DATETIME(6)  NOT NULL,
     last_fire_at DATETIME(6)
 ) ENGINE = InnoDB;
+
+-- Leases of jobs fetched by external workers (Open Job Spec HTTP binding): the running attempt,
+-- its fencing token, its deadline and the reply subject of the job's JetStream message, so that any
+-- instance can acknowledge, extend or expire it.
+CREATE TABLE IF NOT EXISTS jetway_job_leases (
+    job_id        CHAR(36)      NOT NULL PRIMARY KEY,
+    attempt       INTEGER      NOT NULL,
+    token         VARCHAR(64)  NOT NULL,
+    expires_at    DATETIME(6) NOT NULL,
+    reply_subject VARCHAR(512) NOT NULL,
+    worker_id     VARCHAR(255)
+) ENGINE = InnoDB;
+
+-- Worker tokens of external workers: only the SHA-256 of the token (hex) is stored.
+CREATE TABLE IF NOT EXISTS jetway_worker_tokens (
+    id         CHAR(36)      NOT NULL PRIMARY KEY,
+    name       VARCHAR(255) NOT NULL,
+    queues     VARCHAR(4000) NOT NULL,
+    token_hash CHAR(64)     NOT NULL UNIQUE,
+    created_at DATETIME(6) NOT NULL,
+    revoked_at DATETIME(6)
+) ENGINE = InnoDB;

@@ -117,3 +117,25 @@ CREATE TABLE IF NOT EXISTS jetway_job_dispatch (
     next_below_at TIMESTAMP WITH TIME ZONE NOT NULL,
     lease_until   TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Leases of jobs fetched by external workers (Open Job Spec HTTP binding): the running attempt,
+-- its fencing token, its deadline and the reply subject of the job's JetStream message, so that any
+-- instance can acknowledge, extend or expire it.
+CREATE TABLE IF NOT EXISTS jetway_job_leases (
+    job_id        UUID          NOT NULL PRIMARY KEY,
+    attempt       INTEGER      NOT NULL,
+    token         VARCHAR(64)  NOT NULL,
+    expires_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    reply_subject VARCHAR(512) NOT NULL,
+    worker_id     VARCHAR(255)
+);
+
+-- Worker tokens of external workers: only the SHA-256 of the token (hex) is stored.
+CREATE TABLE IF NOT EXISTS jetway_worker_tokens (
+    id         UUID          NOT NULL PRIMARY KEY,
+    name       VARCHAR(255) NOT NULL,
+    queues     VARCHAR(4000) NOT NULL,
+    token_hash CHAR(64)     NOT NULL UNIQUE,
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    revoked_at TIMESTAMP WITH TIME ZONE
+);

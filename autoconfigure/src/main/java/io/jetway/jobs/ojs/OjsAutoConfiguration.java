@@ -1,0 +1,113 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import io.jetway.consumer.ConsumerEnsurer;
+import io.jetway.jdbc.DatabaseType;
+import io.jetway.jdbc.JetwayTables;
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobsAutoConfiguration;
+import io.jetway.jobs.JobSubjects;
+import io.jetway.jobs.JobsProperties;
+import io.jetway.topology.Namespace;
+import io.nats.client.Connection;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * External workers over the Open Job Spec HTTP binding, on Spring MVC, when
+ * {@code jetway.jobs.ojs.enabled=true}.
+ */
+@AutoConfiguration(after = JobsAutoConfiguration.class)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBean({ JobClient.class, JobsProperties.class, DatabaseType.class, ConsumerEnsurer.class })
+@ConditionalOnBooleanProperty("jetway.jobs.ojs.enabled")
+@EnableConfigurationProperties(OjsProperties.class)
+public class OjsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jetwayOjsTables")
+	JetwayTables jetwayOjsTables() {
+		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsLeases ojsLeases(DataSource dataSource, DatabaseType databaseType) {
+		return new OjsLeases(new JdbcTemplate(dataSource), databaseType,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerTokens ojsWorkerTokens(DataSource dataSource, DatabaseType databaseType) {
+		return new WorkerTokens(new JdbcTemplate(dataSource), databaseType, Clock.systemUTC());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	OjsQueues ojsQueues(JobsProperties jobs, OjsProperties properties, JobSubjects subjects, Namespace namespace,
+			Connection connection, ConsumerEnsurer ensurer) {
+		return new OjsQueues(jobs, properties, subjects, namespace, connection, ensurer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsProducers(jobs, queues, leases, view,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
+			OjsJobView view, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsWorkers(jobs, jobsProperties, leases, queues, view,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsLeaseSweeper ojsLeaseSweeper(OjsLeases leases, OjsWorkers workers, OjsProperties properties) {
+		return new OjsLeaseSweeper(leases, workers, properties.getLeaseSweepInterval(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view) {
+		return new OjsDeadLetters(jobs, leases, view, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsController ojsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens,
+			OjsDeadLetters deadLetters, OjsQueues queues, JobClient jobs, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsController(producers, workers, tokens, deadLetters, queues, jobs, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobState;
+import io.jetway.jobs.JobStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The dead letter endpoints: OJS's dead letter jobs are Jetway's {@code failed} jobs
+ * (discarded: out of attempts or not retryable); retry runs one again with fresh
+ * attempts, discard deletes it.
+ */
+class OjsDeadLetters {
+
+	private final JobClient jobs;
+
+	private final OjsLeases leases;
+
+	private final OjsJobView view;
+
+	private final Clock clock;
+
+	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view, Clock clock) {
+		this.jobs = jobs;
+		this.leases = leases;
+		this.view = view;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param offset rounded down to a multiple of {@code limit}
+	 */
+	Map<String, Object> list(@Nullable String queue, int limit, int offset) {
+		if (limit < 1 || limit > 100 || offset < 0) {
+			throw OjsException
+				.invalid("limit must be from 1 to 100 and offset 0 or more, were " + limit + " and " + offset);
+		}
+		if (queue != null) {
+			OjsQueues.checkName(queue);
+		}
+		List<JobStatus> failed = this.jobs.list(queue, JobState.FAILED, offset / limit, limit);
+		Instant now = this.clock.instant();
+		return Map.of("jobs", failed.stream().map((job) -> this.view.envelope(job, now)).toList(), "pagination",
+				Map.of("limit", limit, "offset", (offset / limit) * limit, "has_more", failed.size() == limit));
+	}
+
+	Map<String, Object> retry(UUID id) {
+		if (!this.jobs.retry(id)) {
+			throw notFound(id);
+		}
+		Map<String, Object> job = this.view.envelope(this.jobs.status(id).orElseThrow(() -> notFound(id)),
+				this.clock.instant());
+		job.put("re_enqueued_at", this.clock.instant().toString());
+		return Map.of("job", job);
+	}
+
+	Map<String, Object> discard(UUID id) {
+		if (!this.leases.deleteFailed(id)) {
+			throw notFound(id);
+		}
+		return Map.of("deleted", true, "job_id", id.toString());
+	}
+
+	private static OjsException notFound(UUID id) {
+		return new OjsException(HttpStatus.NOT_FOUND, "not_found", "Dead letter job '" + id + "' not found.",
+				Map.of("resource_type", "dead_letter_job", "resource_id", id.toString()));
+	}
+
+}

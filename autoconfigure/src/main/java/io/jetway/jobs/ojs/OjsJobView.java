@@ -1,0 +1,95 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.jetway.jobs.JobState;
+import io.jetway.jobs.JobStatus;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Jetway job as an OJS job envelope, and Jetway's states as OJS states (see
+ * docs/external-workers.md, State mapping).
+ */
+class OjsJobView {
+
+	private final JsonMapper jsonMapper;
+
+	OjsJobView(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * @param job the job
+	 * @param now the time, which tells a retry waiting for its backoff (retryable) from
+	 * one that is due (available)
+	 * @return its OJS state
+	 */
+	static String state(JobStatus job, Instant now) {
+		return switch (job.status()) {
+			case SCHEDULED -> "scheduled";
+			case PENDING -> (job.attempts() > 0 && job.runAt().isAfter(now)) ? "retryable" : "available";
+			case RUNNING -> "active";
+			case COMPLETED -> "completed";
+			case FAILED -> "discarded";
+			case CANCELLED -> "cancelled";
+		};
+	}
+
+	Map<String, Object> envelope(JobStatus job, Instant now) {
+		Map<String, Object> envelope = new LinkedHashMap<>();
+		envelope.put("specversion", "1.0");
+		envelope.put("id", job.id().toString());
+		envelope.put("type", job.type());
+		envelope.put("queue", job.queue());
+		envelope.put("state", state(job, now));
+		JsonNode args = parse(job.payload());
+		envelope.put("args",
+				(args != null && args.isArray()) ? args : (args != null) ? new Object[] { args } : new Object[0]);
+		JsonNode meta = (job.meta() != null) ? parse(job.meta()) : null;
+		envelope.put("meta", (meta != null && meta.isObject()) ? meta : Map.of());
+		envelope.put("priority", 0);
+		envelope.put("attempt", job.attempts());
+		envelope.put("max_attempts", job.maxAttempts());
+		envelope.put("created_at", job.createdAt().toString());
+		envelope.put("enqueued_at", job.createdAt().toString());
+		if (job.status() == JobState.SCHEDULED || job.runAt().isAfter(job.createdAt())) {
+			envelope.put("scheduled_at", job.runAt().toString());
+		}
+		putInstant(envelope, "started_at", job.startedAt());
+		putInstant(envelope, "completed_at", (job.status() == JobState.COMPLETED) ? job.completedAt() : null);
+		putInstant(envelope, "cancelled_at", (job.status() == JobState.CANCELLED) ? job.completedAt() : null);
+		putInstant(envelope, "discarded_at", (job.status() == JobState.FAILED) ? job.completedAt() : null);
+		if (job.result() != null) {
+			envelope.put("result", parse(job.result()));
+		}
+		if (job.error() != null) {
+			JsonNode error = parse(job.error());
+			envelope.put("error", (error != null && error.isObject()) ? error : Map.of("message", job.error()));
+		}
+		if (job.progress() != null) {
+			envelope.put("progress", job.progress());
+		}
+		return envelope;
+	}
+
+	private static void putInstant(Map<String, Object> envelope, String field, @Nullable Instant instant) {
+		if (instant != null) {
+			envelope.put(field, instant.toString());
+		}
+	}
+
+	private @Nullable JsonNode parse(String json) {
+		try {
+			return this.jsonMapper.readTree(json);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+}

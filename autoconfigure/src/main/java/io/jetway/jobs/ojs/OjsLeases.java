@@ -1,0 +1,232 @@
+package io.jetway.jobs.ojs;
+
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.jetway.jdbc.DatabaseType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Leases of jobs fetched by external workers, in {@code jetway_job_leases}, and the
+ * fenced transitions of their jobs in {@code jetway_jobs}: every change names the lease's
+ * token and attempt, so that a call for a lease that is no longer current changes
+ * nothing.
+ */
+class OjsLeases {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final String LEASE_COLUMNS = "job_id, attempt, token, expires_at, reply_subject, worker_id";
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	private final TransactionTemplate transactions;
+
+	OjsLeases(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+		this.transactions = transactions;
+	}
+
+	/**
+	 * Claims a job that is due: its next attempt starts and a lease is stored.
+	 * @return the lease, or empty when the job is not pending (or scheduled) and due
+	 */
+	Optional<Lease> claim(UUID jobId, long streamSequence, String replySubject, @Nullable String workerId,
+			Instant expiresAt, Instant now) {
+		return this.transactions.execute((status) -> {
+			int claimed = this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+					+ "started_at = ?, claim_seq = ?, updated_at = ? WHERE id = ? AND status IN ('pending', "
+					+ "'scheduled') AND run_at <= ?", (statement) -> {
+						this.databaseType.setInstant(statement, 1, now);
+						statement.setLong(2, streamSequence);
+						this.databaseType.setInstant(statement, 3, now);
+						this.databaseType.setUuid(statement, 4, jobId);
+						this.databaseType.setInstant(statement, 5, now);
+					});
+			if (claimed == 0) {
+				return Optional.<Lease>empty();
+			}
+			Integer attempt = this.jdbc.query("SELECT attempts FROM jetway_jobs WHERE id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, jobId),
+					(rows) -> rows.next() ? rows.getInt(1) : null);
+			Lease lease = new Lease(jobId, (attempt != null) ? attempt : 1, newToken(), expiresAt, replySubject,
+					workerId);
+			this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, jobId));
+			this.jdbc.update("INSERT INTO jetway_job_leases (" + LEASE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+					(statement) -> {
+						this.databaseType.setUuid(statement, 1, jobId);
+						statement.setInt(2, lease.attempt());
+						statement.setString(3, lease.token());
+						this.databaseType.setInstant(statement, 4, expiresAt);
+						statement.setString(5, replySubject);
+						statement.setString(6, workerId);
+					});
+			return Optional.of(lease);
+		});
+	}
+
+	Optional<Lease> find(UUID jobId) {
+		return this.jdbc
+			.query("SELECT " + LEASE_COLUMNS + " FROM jetway_job_leases WHERE job_id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, jobId), this::lease)
+			.stream()
+			.findFirst();
+	}
+
+	/** Leases whose deadline passed, up to {@code limit}. */
+	List<Lease> expired(Instant now, int limit) {
+		return this.jdbc.query("SELECT " + LEASE_COLUMNS + " FROM jetway_job_leases WHERE expires_at <= ?",
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, now);
+					statement.setMaxRows(limit);
+				}, this::lease);
+	}
+
+	/**
+	 * Moves a live lease's deadline.
+	 * @return whether the lease was live (and is extended)
+	 */
+	boolean extend(Lease lease, Instant until, Instant now) {
+		return this.jdbc.update(
+				"UPDATE jetway_job_leases SET expires_at = ? WHERE job_id = ? AND token = ? AND expires_at > ?",
+				(statement) -> {
+					this.databaseType.setInstant(statement, 1, until);
+					this.databaseType.setUuid(statement, 2, lease.jobId());
+					statement.setString(3, lease.token());
+					this.databaseType.setInstant(statement, 4, now);
+				}) == 1;
+	}
+
+	/** Records the reply subject of a redelivery of a leased job's message. */
+	void replyTo(Lease lease, String replySubject) {
+		this.jdbc.update("UPDATE jetway_job_leases SET reply_subject = ? WHERE job_id = ? AND token = ?",
+				(statement) -> {
+					statement.setString(1, replySubject);
+					this.databaseType.setUuid(statement, 2, lease.jobId());
+					statement.setString(3, lease.token());
+				});
+	}
+
+	/**
+	 * Ends a lease with the job's outcome, in one transaction: the lease must still be
+	 * the job's (same token) and, unless {@code expired}, live; the job must still run
+	 * the lease's attempt.
+	 * @param expired whether the lease ends because its deadline passed (the sweep)
+	 * @return whether the outcome applied
+	 */
+	boolean finish(Lease lease, Outcome outcome, boolean expired, Instant now) {
+		Boolean applied = this.transactions.execute((status) -> {
+			int released = this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ? AND token = ? AND "
+					+ "expires_at " + (expired ? "<=" : ">") + " ?", (statement) -> {
+						this.databaseType.setUuid(statement, 1, lease.jobId());
+						statement.setString(2, lease.token());
+						this.databaseType.setInstant(statement, 3, now);
+					});
+			if (released == 0) {
+				return false;
+			}
+			int updated = this.jdbc.update("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, run_at = ?, "
+					+ "completed_at = ?, claim_seq = NULL, updated_at = ? WHERE id = ? AND status = 'running' "
+					+ "AND attempts = ?", (statement) -> {
+						statement.setString(1, outcome.state());
+						statement.setString(2, outcome.result());
+						statement.setString(3, outcome.error());
+						this.databaseType.setInstant(statement, 4, (outcome.runAt() != null) ? outcome.runAt() : now);
+						this.databaseType.setInstant(statement, 5, "pending".equals(outcome.state()) ? null : now);
+						this.databaseType.setInstant(statement, 6, now);
+						this.databaseType.setUuid(statement, 7, lease.jobId());
+						statement.setInt(8, lease.attempt());
+					});
+			if (updated == 0) {
+				status.setRollbackOnly();
+				return false;
+			}
+			return true;
+		});
+		return Boolean.TRUE.equals(applied);
+	}
+
+	/**
+	 * Cancels a job that has not ended, running or not, and ends its lease.
+	 * @return the lease it had, if it ran; empty also when nothing was cancelled
+	 */
+	Optional<Lease> cancel(UUID jobId, Instant now) {
+		return this.transactions.execute((status) -> {
+			Optional<Lease> lease = find(jobId);
+			int cancelled = this.jdbc.update("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, "
+					+ "claim_seq = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'pending', 'running')",
+					(statement) -> {
+						this.databaseType.setInstant(statement, 1, now);
+						this.databaseType.setInstant(statement, 2, now);
+						this.databaseType.setUuid(statement, 3, jobId);
+					});
+			if (cancelled == 0) {
+				return Optional.<Lease>empty();
+			}
+			this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, jobId));
+			return lease;
+		});
+	}
+
+	/**
+	 * @return whether a failed (discarded) job was deleted
+	 */
+	boolean deleteFailed(UUID jobId) {
+		return this.jdbc.update("DELETE FROM jetway_jobs WHERE id = ? AND status = 'failed'",
+				(statement) -> this.databaseType.setUuid(statement, 1, jobId)) == 1;
+	}
+
+	private Lease lease(ResultSet rows, int row) throws SQLException {
+		return new Lease(this.databaseType.getUuid(rows, "job_id"), rows.getInt("attempt"), rows.getString("token"),
+				this.databaseType.getInstant(rows, "expires_at"), rows.getString("reply_subject"),
+				rows.getString("worker_id"));
+	}
+
+	private static String newToken() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return "lease_" + HexFormat.of().formatHex(bytes);
+	}
+
+	/**
+	 * A job's lease.
+	 *
+	 * @param jobId the job
+	 * @param attempt the attempt it runs
+	 * @param token the fencing token the worker may present
+	 * @param expiresAt its deadline
+	 * @param replySubject the reply subject of the job's JetStream message, to
+	 * acknowledge it from any instance
+	 * @param workerId the worker's id, if it gave one
+	 */
+	record Lease(UUID jobId, int attempt, String token, Instant expiresAt, String replySubject,
+			@Nullable String workerId) {
+	}
+
+	/**
+	 * What a lease ends with.
+	 *
+	 * @param state the job's new state ({@code completed}, {@code pending} for a retry,
+	 * {@code failed})
+	 * @param result the result as JSON, when completed
+	 * @param error the error as JSON, when failed
+	 * @param runAt when a retry is due
+	 */
+	record Outcome(String state, @Nullable String result, @Nullable String error, @Nullable Instant runAt) {
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The Open Job Spec HTTP binding for external workers.
+ */
+@ConfigurationProperties("jetway.jobs.ojs")
+public class OjsProperties {
+
+	/**
+	 * Whether the OJS endpoints are served (needs Spring MVC and Jetway's jobs).
+	 */
+	private boolean enabled;
+
+	/**
+	 * Path under which the endpoints are served: the manifest at {base-path}/manifest,
+	 * the rest under {base-path}/v1.
+	 */
+	private String basePath = "/ojs";
+
+	/**
+	 * The most job queues (durable consumers of the jobs stream) OJS producers and
+	 * workers may name; a PUSH or FETCH naming a further queue not declared under
+	 * jetway.jobs.queues is refused.
+	 */
+	private int maxQueues = 100;
+
+	/**
+	 * Visibility timeout of a fetched job when the worker names none.
+	 */
+	private Duration visibilityTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How often expired leases are looked for (and their jobs failed or retried).
+	 */
+	private Duration leaseSweepInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Whether the worker endpoints (fetch, ack, nack, heartbeat) require a worker token
+	 * (Authorization: Bearer wkr_...). Turn off only for conformance runs or on a network
+	 * of trusted workers.
+	 */
+	private boolean requireWorkerToken = true;
+
+	/**
+	 * Key that admin calls (minting, listing and revoking worker tokens) must present as
+	 * the X-Jetway-Admin-Key header; without one, admin calls are refused.
+	 */
+	private @Nullable String adminKey;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getBasePath() {
+		return this.basePath;
+	}
+
+	public void setBasePath(String basePath) {
+		this.basePath = basePath;
+	}
+
+	public int getMaxQueues() {
+		return this.maxQueues;
+	}
+
+	public void setMaxQueues(int maxQueues) {
+		this.maxQueues = maxQueues;
+	}
+
+	public Duration getVisibilityTimeout() {
+		return this.visibilityTimeout;
+	}
+
+	public void setVisibilityTimeout(Duration visibilityTimeout) {
+		this.visibilityTimeout = visibilityTimeout;
+	}
+
+	public Duration getLeaseSweepInterval() {
+		return this.leaseSweepInterval;
+	}
+
+	public void setLeaseSweepInterval(Duration leaseSweepInterval) {
+		this.leaseSweepInterval = leaseSweepInterval;
+	}
+
+	public boolean isRequireWorkerToken() {
+		return this.requireWorkerToken;
+	}
+
+	public void setRequireWorkerToken(boolean requireWorkerToken) {
+		this.requireWorkerToken = requireWorkerToken;
+	}
+
+	public @Nullable String getAdminKey() {
+		return this.adminKey;
+	}
+
+	public void setAdminKey(@Nullable String adminKey) {
+		this.adminKey = adminKey;
+	}
+
+}

@@ -1,0 +1,248 @@
+package io.jetway.jobs.ojs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobStatus;
+import io.jetway.jobs.JobsProperties;
+import io.jetway.jobs.ojs.OjsLeases.Lease;
+import io.jetway.jobs.ojs.OjsLeases.Outcome;
+import io.jetway.jobs.ojs.WorkerTokens.WorkerToken;
+import io.nats.client.Message;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The worker side of the binding: FETCH claims jobs from the queues' consumers, ACK and
+ * FAIL end leases with the job's outcome, BEAT extends them, and expired leases end as
+ * failed attempts. Every transition is fenced by the lease (database), and the job's
+ * message is settled through its stored reply subject after the commit.
+ */
+class OjsWorkers {
+
+	private static final Logger logger = LoggerFactory.getLogger(OjsWorkers.class);
+
+	private final JobClient jobs;
+
+	private final JobsProperties jobsProperties;
+
+	private final OjsLeases leases;
+
+	private final OjsQueues queues;
+
+	private final OjsJobView view;
+
+	private final JsonMapper jsonMapper;
+
+	private final Clock clock;
+
+	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
+			JsonMapper jsonMapper, Clock clock) {
+		this.jobs = jobs;
+		this.jobsProperties = jobsProperties;
+		this.leases = leases;
+		this.queues = queues;
+		this.view = view;
+		this.jsonMapper = jsonMapper;
+		this.clock = clock;
+	}
+
+	/**
+	 * Claims up to {@code count} jobs from the queues, in their order.
+	 * @return the claimed jobs as envelopes, each with its lease
+	 */
+	List<Map<String, Object>> fetch(List<String> queueNames, int count, @Nullable String workerId, Duration visibility,
+			WorkerToken worker) {
+		queueNames.forEach(OjsQueues::checkName);
+		queueNames.forEach(worker::checkAllows);
+		queueNames.forEach(this.queues::ensure);
+		List<Map<String, Object>> fetched = new ArrayList<>();
+		for (String queue : queueNames) {
+			while (fetched.size() < count) {
+				List<Message> messages = this.queues.pull(queue, count - fetched.size());
+				if (messages.isEmpty()) {
+					break;
+				}
+				for (Message message : messages) {
+					claim(message, workerId, visibility).ifPresent(fetched::add);
+				}
+			}
+		}
+		return fetched;
+	}
+
+	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId, Duration visibility) {
+		String replySubject = message.getReplyTo();
+		UUID jobId = jobId(message);
+		if (jobId == null) {
+			logger.warn("Acknowledging a message on {} that names no job", message.getSubject());
+			this.queues.ack(replySubject);
+			return Optional.empty();
+		}
+		Instant now = this.clock.instant();
+		Optional<Lease> lease = this.leases.claim(jobId, message.metaData().streamSequence(), replySubject, workerId,
+				now.plus(visibility), now);
+		if (lease.isPresent()) {
+			JobStatus job = this.jobs.status(jobId).orElseThrow();
+			Map<String, Object> envelope = this.view.envelope(job, this.clock.instant());
+			envelope.put("lease",
+					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
+			return Optional.of(envelope);
+		}
+		settleUnclaimed(jobId, replySubject, now);
+		return Optional.empty();
+	}
+
+	/** The message of a job FETCH could not claim: ended, not due, or leased already. */
+	private void settleUnclaimed(UUID jobId, String replySubject, Instant now) {
+		Optional<JobStatus> job = this.jobs.status(jobId);
+		if (job.isEmpty() || job.get().status().isFinal()) {
+			this.queues.ack(replySubject);
+			return;
+		}
+		switch (job.get().status()) {
+			case SCHEDULED, PENDING ->
+				this.queues.redeliverAfter(replySubject, Duration.between(now, job.get().runAt()));
+			case RUNNING -> {
+				Optional<Lease> lease = this.leases.find(jobId);
+				if (lease.isPresent() && lease.get().expiresAt().isAfter(now)) {
+					// the ack wait passed during a live lease: keep this delivery's
+					// subject, through which the lease's outcome settles the message
+					this.leases.replyTo(lease.get(), replySubject);
+					this.queues.inProgress(replySubject);
+				}
+				else {
+					lease.ifPresent((expired) -> expire(expired, now));
+					this.queues.redeliverAfter(replySubject, Duration.ofSeconds(1));
+				}
+			}
+			default -> this.queues.ack(replySubject);
+		}
+	}
+
+	/** ACK: completes the job with the result. */
+	Map<String, Object> ack(UUID jobId, @Nullable String leaseToken, @Nullable JsonNode result, WorkerToken worker) {
+		Lease lease = currentLease(jobId, leaseToken, worker, "acknowledge");
+		Instant now = this.clock.instant();
+		String resultJson = (result != null && !result.isNull()) ? result.toString() : null;
+		if (!this.leases.finish(lease, new Outcome("completed", resultJson, null, null), false, now)) {
+			throw stale(jobId, "acknowledge");
+		}
+		this.queues.ack(lease.replySubject());
+		return Map.of("acknowledged", true, "job_id", jobId.toString(), "id", jobId.toString(), "state", "completed",
+				"completed_at", now.toString());
+	}
+
+	/** FAIL: retries the job after its backoff, or discards it. */
+	Map<String, Object> fail(UUID jobId, @Nullable String leaseToken, JsonNode error, WorkerToken worker) {
+		Lease lease = currentLease(jobId, leaseToken, worker, "fail");
+		boolean retryable = !error.path("retryable").isBoolean() || error.path("retryable").booleanValue();
+		return failAttempt(lease, error.toString(), retryable, false, this.clock.instant())
+			.orElseThrow(() -> stale(jobId, "fail"));
+	}
+
+	/**
+	 * Ends the attempt of a lease as failed: retried after the queue's backoff while
+	 * attempts are left and the error is retryable, discarded otherwise.
+	 */
+	private Optional<Map<String, Object>> failAttempt(Lease lease, String error, boolean retryable, boolean expired,
+			Instant now) {
+		JobStatus job = this.jobs.status(lease.jobId()).orElse(null);
+		if (job == null) {
+			return Optional.empty();
+		}
+		boolean retry = retryable && lease.attempt() < job.maxAttempts();
+		Instant runAt = retry ? now.plus(this.jobsProperties.queue(job.queue())
+			.getBackoff()
+			.toBackoff("jetway.jobs.queues." + job.queue() + ".backoff")
+			.delayAfter(lease.attempt())) : null;
+		Outcome outcome = new Outcome(retry ? "pending" : "failed", null, error, runAt);
+		if (!this.leases.finish(lease, outcome, expired, now)) {
+			return Optional.empty();
+		}
+		if (runAt != null) {
+			this.queues.redeliverAfter(lease.replySubject(), Duration.between(now, runAt));
+			return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",
+					"retryable", "attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "next_attempt_at",
+					runAt.toString()));
+		}
+		this.queues.ack(lease.replySubject());
+		return Optional
+			.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state", "discarded",
+					"attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "discarded_at", now.toString()));
+	}
+
+	/**
+	 * Ends an expired lease as a failed attempt, once across instances.
+	 * @return whether this call ended it
+	 */
+	boolean expire(Lease lease, Instant now) {
+		String error = "{\"code\":\"handler_timeout\",\"message\":\"the lease of attempt " + lease.attempt()
+				+ " expired at " + lease.expiresAt() + " without ACK, FAIL or heartbeat\",\"retryable\":true}";
+		return failAttempt(lease, error, true, true, now).isPresent();
+	}
+
+	/** BEAT: extends the live leases of the jobs. */
+	List<String> heartbeat(List<UUID> jobIds, Duration visibility, WorkerToken worker) {
+		Instant now = this.clock.instant();
+		List<String> extended = new ArrayList<>();
+		for (UUID jobId : jobIds) {
+			Optional<Lease> lease = this.leases.find(jobId);
+			if (lease.isEmpty()) {
+				continue;
+			}
+			this.jobs.status(jobId).ifPresent((job) -> worker.checkAllows(job.queue()));
+			if (this.leases.extend(lease.get(), now.plus(visibility), now)) {
+				this.queues.inProgress(lease.get().replySubject());
+				extended.add(jobId.toString());
+			}
+		}
+		return extended;
+	}
+
+	private Lease currentLease(UUID jobId, @Nullable String leaseToken, WorkerToken worker, String operation) {
+		JobStatus job = this.jobs.status(jobId).orElseThrow(() -> OjsException.notFound(jobId.toString()));
+		worker.checkAllows(job.queue());
+		Optional<Lease> lease = this.leases.find(jobId);
+		if (lease.isEmpty() || (leaseToken != null && !leaseToken.equals(lease.get().token()))
+				|| !lease.get().expiresAt().isAfter(this.clock.instant())) {
+			throw stale(jobId, operation);
+		}
+		return lease.get();
+	}
+
+	private OjsException stale(UUID jobId, String operation) {
+		String state = this.jobs.status(jobId)
+			.map((job) -> OjsJobView.state(job, this.clock.instant()))
+			.orElse("unknown");
+		return new OjsException(HttpStatus.CONFLICT, "invalid_request",
+				"Cannot " + operation + " job '" + jobId + "': the lease is not current (the job is '" + state
+						+ "'; its lease expired, was replaced by a later fetch, or the job ended)",
+				Map.of("job_id", jobId.toString(), "current_state", state, "expected_state", "active"));
+	}
+
+	private @Nullable UUID jobId(Message message) {
+		try {
+			JsonNode body = this.jsonMapper.readTree(new String(message.getData(), StandardCharsets.UTF_8));
+			return UUID.fromString(body.path("id").asString());
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+}

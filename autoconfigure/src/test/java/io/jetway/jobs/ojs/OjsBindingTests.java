@@ -1,0 +1,373 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobOptions;
+import io.jetway.jobs.ojs.OjsTestApplication.Response;
+import io.jetway.test.jdbc.TestDatabase;
+import io.jetway.test.jdbc.TestDatabaseInstance;
+import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The OJS HTTP binding on one instance (PostgreSQL, NATS): envelope validation and the
+ * error catalogue, PUSH -> FETCH -> ACK, FAIL with retry and discard, leases kept by
+ * heartbeats and lost by silence, cancel, delayed jobs. Each test uses its own queue,
+ * like the public conformance suite.
+ */
+class OjsBindingTests {
+
+	@RegisterExtension
+	static final NatsServerExtension nats = new NatsServerExtension();
+
+	@RegisterExtension
+	static final TestDatabasesExtension databases = new TestDatabasesExtension();
+
+	private static final AtomicInteger queues = new AtomicInteger();
+
+	private static TestDatabaseInstance database;
+
+	private static OjsTestApplication app;
+
+	@BeforeAll
+	static void start() throws Exception {
+		database = databases.get(TestDatabase.POSTGRESQL);
+		OjsTestApplication.reset(database, nats.url());
+		app = OjsTestApplication.start(database, nats.url());
+	}
+
+	@AfterAll
+	static void stop() throws Exception {
+		app.close();
+		OjsTestApplication.reset(database, nats.url());
+	}
+
+	private static String queue() {
+		return "ojs-test-" + queues.incrementAndGet();
+	}
+
+	@Test
+	void manifestAndHealthAnswerInTheOjsMediaType() {
+		Response manifest = app.get("/ojs/manifest");
+		assertThat(manifest.status()).isEqualTo(200);
+		assertThat(manifest.contentType()).startsWith("application/openjobspec+json");
+		assertThat(manifest.text("/specversion")).isEqualTo("1.0");
+		assertThat(manifest.text("/implementation/name")).isEqualTo("jetway");
+		assertThat(manifest.json().at("/conformance_level").intValue()).isZero();
+		String queue = queue();
+		app.push("test.echo", queue);
+		app.context().getBean(JobClient.class).pause(queue);
+		Response queues = app.get("/ojs/v1/queues");
+		assertThat(queues.status()).isEqualTo(200);
+		assertThat(queues.json().at("/queues").findValuesAsString("name")).contains(queue);
+		assertThat(queues.json()
+			.at("/queues")
+			.valueStream()
+			.filter((listed) -> listed.at("/name").asString().equals(queue))
+			.findFirst()
+			.orElseThrow()
+			.at("/status")
+			.asString()).isEqualTo("paused");
+		app.context().getBean(JobClient.class).resume(queue);
+		Response health = app.get("/ojs/v1/health");
+		assertThat(health.status()).isEqualTo(200);
+		assertThat(health.text("/status")).isEqualTo("ok");
+	}
+
+	@Test
+	void invalidEnvelopesAreRefusedWithTheErrorCatalogue() {
+		assertError(app.post("/ojs/v1/jobs", Map.of("args", List.of("no type"))), 400, "invalid_payload");
+		assertError(app.post("/ojs/v1/jobs", Map.of("type", "email.send", "args", Map.of("to", "x"))), 400,
+				"invalid_payload");
+		assertError(app.post("/ojs/v1/jobs", Map.of("type", "email.send")), 400, "invalid_payload");
+		assertError(app.post("/ojs/v1/jobs", Map.of("type", "bad type!", "args", List.of())), 400, "invalid_payload");
+		assertError(app.post("/ojs/v1/jobs", "{not json"), 400, "invalid_payload");
+		String valid = "{\"type\":\"test.echo\",\"args\":[],\"options\":{\"queue\":\"" + queue() + "\"}}";
+		assertError(app.post("/ojs/v1/jobs", "text/plain", valid), 400, "invalid_request");
+		assertThat(app.post("/ojs/v1/jobs", "application/json", valid).status()).isEqualTo(201);
+		assertError(app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "meta", List.of())), 400,
+				"invalid_payload");
+		String big = IntStream.range(0, 5000).mapToObj((i) -> "x").collect(Collectors.joining());
+		assertError(
+				app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "meta", Map.of("big", big))),
+				413, "metadata_too_large");
+		assertError(app.push("test.echo", "no spaces allowed"), 400, "invalid_queue");
+		assertError(app.post("/ojs/v1/jobs",
+				Map.of("type", "test.echo", "args", List.of(), "options", Map.of("retry", Map.of("max_attempts", 0)))),
+				400, "invalid_payload");
+		assertError(app.info(UUID.randomUUID().toString()), 404, "not_found");
+		assertError(app.info("not-a-uuid"), 404, "not_found");
+		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", UUID.randomUUID().toString())), 404, "not_found");
+		assertError(app.post("/ojs/v1/workers/fetch", Map.of("queues", List.of())), 400, "invalid_request");
+	}
+
+	@Test
+	void pushFetchAckCompletesTheJobWithItsResult() {
+		String queue = queue();
+		Response pushed = app.post("/ojs/v1/jobs",
+				Map.of("type", "test.echo", "args", List.of("hello", 42, Map.of("key", "value")), "meta",
+						Map.of("trace_id", "t-1", "tenant", 7), "options", Map.of("queue", queue)));
+		assertThat(pushed.status()).isEqualTo(201);
+		assertThat(pushed.contentType()).startsWith("application/openjobspec+json");
+		String id = pushed.text("/job/id");
+		assertThat(pushed.text("/job/state")).isEqualTo("available");
+		assertThat(pushed.json().at("/job/attempt").intValue()).isZero();
+		assertThat(UUID.fromString(id).version()).isEqualTo(7);
+		Response fetched = app.fetch(queue, 30_000);
+		assertThat(fetched.status()).isEqualTo(200);
+		assertThat(fetched.json().at("/jobs").size()).isEqualTo(1);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(id);
+		assertThat(fetched.text("/jobs/0/state")).isEqualTo("active");
+		assertThat(fetched.json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		assertThat(fetched.text("/jobs/0/args/0")).isEqualTo("hello");
+		assertThat(fetched.text("/jobs/0/started_at")).isNotEmpty();
+		assertThat(fetched.text("/jobs/0/meta/trace_id")).isEqualTo("t-1");
+		assertThat(fetched.json().at("/jobs/0/meta/tenant").intValue()).isEqualTo(7);
+		assertThat(app.info(id).text("/job/state")).isEqualTo("active");
+		// nothing else to fetch
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
+		Response acked = app.post("/ojs/v1/workers/ack",
+				Map.of("job_id", id, "result", Map.of("echo", List.of("hello", 42), "count", 2)));
+		assertThat(acked.status()).isEqualTo(200);
+		assertThat(acked.json().at("/acknowledged").booleanValue()).isTrue();
+		assertThat(acked.text("/state")).isEqualTo("completed");
+		Response info = app.info(id);
+		assertThat(info.text("/job/state")).isEqualTo("completed");
+		assertThat(info.json().at("/job/result/count").intValue()).isEqualTo(2);
+		assertThat(info.text("/job/completed_at")).isNotEmpty();
+		assertThat(info.text("/job/meta/trace_id")).isEqualTo("t-1");
+		// completed is terminal: a second ACK and a FAIL change nothing
+		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "result", Map.of("count", 3))), 409,
+				"invalid_request");
+		assertError(app.post("/ojs/v1/workers/nack", Map.of("job_id", id, "error", Map.of("message", "late"))), 409,
+				"invalid_request");
+		assertThat(app.info(id).json().at("/job/result/count").intValue()).isEqualTo(2);
+	}
+
+	@Test
+	void aFailedAttemptIsRetryableThenAvailableThenCompletes() {
+		String queue = queue();
+		String id = app.post("/ojs/v1/jobs", Map.of("type", "test.fail_once", "args", List.of(), "options",
+				Map.of("queue", queue, "retry", Map.of("max_attempts", 3))))
+			.text("/job/id");
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		Response failed = app.post("/ojs/v1/workers/nack",
+				Map.of("job_id", id, "error", Map.of("code", "handler_error", "message", "first attempt fails")));
+		assertThat(failed.status()).isEqualTo(200);
+		assertThat(failed.text("/state")).isEqualTo("retryable");
+		assertThat(failed.text("/next_attempt_at")).isNotEmpty();
+		Response retryable = app.info(id);
+		assertThat(retryable.text("/job/state")).isEqualTo("retryable");
+		assertThat(retryable.json().at("/job/attempt").intValue()).isEqualTo(1);
+		assertThat(retryable.text("/job/error/message")).isEqualTo("first attempt fails");
+		assertThat(retryable.json().at("/job/completed_at").isMissingNode()).isTrue();
+		// the backoff (1 s) is over: available, and the redelivered message is fetched
+		await().atMost(Duration.ofSeconds(5)).until(() -> "available".equals(app.info(id).text("/job/state")));
+		Response second = awaitFetch(queue);
+		assertThat(second.text("/jobs/0/id")).isEqualTo(id);
+		assertThat(second.json().at("/jobs/0/attempt").intValue()).isEqualTo(2);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "result", Map.of("ok", true))).status())
+			.isEqualTo(200);
+		Response completed = app.info(id);
+		assertThat(completed.text("/job/state")).isEqualTo("completed");
+		assertThat(completed.json().at("/job/error").isMissingNode()).isTrue();
+	}
+
+	@Test
+	void aFailureOnTheLastAttemptOrNotRetryableDiscardsTheJob() {
+		String queue = queue();
+		String last = app.post("/ojs/v1/jobs", Map.of("type", "test.fail_always", "args", List.of(), "options",
+				Map.of("queue", queue, "retry", Map.of("max_attempts", 1))))
+			.text("/job/id");
+		app.fetch(queue, 30_000);
+		Response discarded = app.post("/ojs/v1/workers/nack",
+				Map.of("job_id", last, "error", Map.of("code", "handler_error", "message", "fails")));
+		assertThat(discarded.text("/state")).isEqualTo("discarded");
+		assertThat(app.info(last).text("/job/state")).isEqualTo("discarded");
+		String notRetryable = app.push("test.fail_always", queue).text("/job/id");
+		app.fetch(queue, 30_000);
+		assertThat(app
+			.post("/ojs/v1/workers/nack",
+					Map.of("job_id", notRetryable, "error", Map.of("message", "bad input", "retryable", false)))
+			.text("/state")).isEqualTo("discarded");
+		assertThat(app.info(notRetryable).json().at("/job/attempt").intValue()).isEqualTo(1);
+	}
+
+	@Test
+	void discardedJobsAreListedAsDeadLettersAndCanBeRetriedOrDeleted() {
+		String queue = queue();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			String id = app.post("/ojs/v1/jobs", Map.of("type", "test.fail_always", "args", List.of(i), "options",
+					Map.of("queue", queue, "retry", Map.of("max_attempts", 1))))
+				.text("/job/id");
+			app.fetch(queue, 30_000);
+			assertThat(app.post("/ojs/v1/workers/nack", Map.of("job_id", id, "error", Map.of("message", "fails")))
+				.text("/state")).isEqualTo("discarded");
+			ids.add(id);
+		}
+		Response listed = app.get("/ojs/v1/dead-letter?queue=" + queue);
+		assertThat(listed.status()).isEqualTo(200);
+		assertThat(listed.json().at("/jobs").findValuesAsString("id")).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(listed.text("/jobs/0/state")).isEqualTo("discarded");
+
+		Response retried = app.post("/ojs/v1/dead-letter/" + ids.get(0) + "/retry", Map.of());
+		assertThat(retried.status()).isEqualTo(200);
+		assertThat(retried.text("/job/state")).isEqualTo("available");
+		assertThat(retried.json().at("/job/attempt").intValue()).isZero();
+		Response fetched = awaitFetch(queue);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(ids.get(0));
+		assertThat(fetched.json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", ids.get(0))).text("/state")).isEqualTo("completed");
+
+		Response deleted = app.delete("/ojs/v1/dead-letter/" + ids.get(1));
+		assertThat(deleted.status()).isEqualTo(200);
+		assertThat(deleted.json().at("/deleted").booleanValue()).isTrue();
+		assertThat(app.get("/ojs/v1/dead-letter?queue=" + queue).json().at("/jobs").size()).isZero();
+		assertError(app.info(ids.get(1)), 404, "not_found");
+		assertError(app.delete("/ojs/v1/dead-letter/" + ids.get(0)), 404, "not_found");
+		assertError(app.post("/ojs/v1/dead-letter/" + ids.get(0) + "/retry", Map.of()), 404, "not_found");
+	}
+
+	@Test
+	void heartbeatsKeepALeaseAndASilentWorkerLosesItsLeaseAndItsLateAckIsRefused() {
+		String queue = queue();
+		String kept = app.push("test.slow", queue).text("/job/id");
+		Response fetched = app.fetch(queue, 600);
+		String keptLease = fetched.text("/jobs/0/lease/token");
+		// beats for three times the visibility timeout
+		Instant until = Instant.now().plusMillis(1800);
+		await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> {
+			Response beat = app.post("/ojs/v1/workers/heartbeat",
+					Map.of("worker_id", "w1", "active_jobs", List.of(kept), "visibility_timeout_ms", 600));
+			assertThat(beat.json().at("/jobs_extended").toString()).contains(kept);
+			return Instant.now().isAfter(until);
+		});
+		assertThat(app.info(kept).text("/job/state")).isEqualTo("active");
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", kept, "lease_token", keptLease)).status())
+			.isEqualTo(200);
+
+		String lost = app.push("test.slow", queue).text("/job/id");
+		String silentLease = app.fetch(queue, 300).text("/jobs/0/lease/token");
+		// the sweep ends the expired lease as a failed attempt, retried after 1 s
+		await().atMost(Duration.ofSeconds(5)).until(() -> !"active".equals(app.info(lost).text("/job/state")));
+		assertThat(app.info(lost).text("/job/error/code")).isEqualTo("handler_timeout");
+		Response second = awaitFetch(queue);
+		assertThat(second.text("/jobs/0/id")).isEqualTo(lost);
+		assertThat(second.json().at("/jobs/0/attempt").intValue()).isEqualTo(2);
+		String secondLease = second.text("/jobs/0/lease/token");
+		// the silent worker's late ACK and FAIL change nothing
+		assertError(
+				app.post("/ojs/v1/workers/ack",
+						Map.of("job_id", lost, "lease_token", silentLease, "result", Map.of("by", "silent"))),
+				409, "invalid_request");
+		assertError(
+				app.post("/ojs/v1/workers/nack",
+						Map.of("job_id", lost, "lease_token", silentLease, "error", Map.of("message", "late"))),
+				409, "invalid_request");
+		assertThat(app
+			.post("/ojs/v1/workers/ack",
+					Map.of("job_id", lost, "lease_token", secondLease, "result", Map.of("by", "second")))
+			.status()).isEqualTo(200);
+		Response info = app.info(lost);
+		assertThat(info.text("/job/state")).isEqualTo("completed");
+		assertThat(info.text("/job/result/by")).isEqualTo("second");
+		assertThat(info.json().at("/job/attempt").intValue()).isEqualTo(2);
+	}
+
+	@Test
+	void cancelEndsAvailableAndActiveJobsAndRefusesEndedOnes() {
+		String queue = queue();
+		String available = app.push("test.echo", queue).text("/job/id");
+		Response cancelled = app.delete("/ojs/v1/jobs/" + available);
+		assertThat(cancelled.status()).isEqualTo(200);
+		assertThat(cancelled.text("/job/state")).isEqualTo("cancelled");
+		assertThat(cancelled.text("/job/previous_state")).isEqualTo("available");
+		// its message is settled without being served
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
+		assertError(app.delete("/ojs/v1/jobs/" + available), 409, "conflict");
+		String active = app.push("test.echo", queue).text("/job/id");
+		app.fetch(queue, 30_000);
+		assertThat(app.delete("/ojs/v1/jobs/" + active).text("/job/previous_state")).isEqualTo("active");
+		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", active)), 409, "invalid_request");
+		assertThat(app.info(active).text("/job/state")).isEqualTo("cancelled");
+		assertError(app.delete("/ojs/v1/jobs/" + UUID.randomUUID()), 404, "not_found");
+	}
+
+	@Test
+	void aDelayedJobIsScheduledAndNotFetchedBeforeItsTime() {
+		String queue = queue();
+		Instant at = Instant.now().plusSeconds(2);
+		Response pushed = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue, "delay_until", at.toString())));
+		String id = pushed.text("/job/id");
+		assertThat(pushed.text("/job/state")).isEqualTo("scheduled");
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
+		Response fetched = awaitFetch(queue);
+		assertThat(Instant.now()).isAfterOrEqualTo(at);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(id);
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id));
+	}
+
+	@Test
+	void jobsEnqueuedWithJobClientOnAnExternalQueueAreFetchable() {
+		String queue = queue();
+		JobClient jobs = app.context().getBean(JobClient.class);
+		app.fetch(queue, 30_000);
+		UUID id = jobs.enqueue("resize_image", Map.of("url", "https://example.com/a.png"),
+				JobOptions.builder().queue(queue).build());
+		Response fetched = awaitFetch(queue);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(id.toString());
+		assertThat(fetched.text("/jobs/0/args/0/url")).isEqualTo("https://example.com/a.png");
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id.toString(), "result", Map.of("width", 10)));
+		assertThat(jobs.status(id).orElseThrow().result()).isEqualTo("{\"width\":10}");
+	}
+
+	@Test
+	void expiredLeasesLeaveNoLeaseRows() {
+		String queue = queue();
+		String id = app.push("test.echo", queue).text("/job/id");
+		app.fetch(queue, 200);
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM jetway_job_leases WHERE job_id = ?::uuid",
+					Integer.class, id) == 0);
+		assertThat(app.info(id).text("/job/state")).isIn("retryable", "available");
+	}
+
+	private static Response awaitFetch(String queue) {
+		Response[] fetched = new Response[1];
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			fetched[0] = app.fetch(queue, 30_000);
+			return fetched[0].json().at("/jobs").size() == 1;
+		});
+		return fetched[0];
+	}
+
+	static void assertError(Response response, int status, String code) {
+		assertThat(response.status()).as(response.body()).isEqualTo(status);
+		assertThat(response.contentType()).startsWith("application/openjobspec+json");
+		assertThat(response.text("/error/code")).isEqualTo(code);
+		assertThat(response.text("/error/message")).isNotEmpty();
+		assertThat(response.json().at("/error/retryable").booleanValue()).isFalse();
+	}
+
+}

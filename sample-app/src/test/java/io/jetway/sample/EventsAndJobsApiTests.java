@@ -572,10 +572,10 @@ class EventsAndJobsApiTests {
 		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> this.rateLimiter.acquire(shared))
 			.withMessageStartingWith("Project 'shared' (free tier) may enqueue 20 jobs per minute");
 		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> other.acquire(shared));
-		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'shared'",
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'shared'",
 				Integer.class))
 			.isEqualTo(20);
-		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'shared'");
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'shared'");
 	}
 
 	@Test
@@ -683,15 +683,15 @@ class EventsAndJobsApiTests {
 			assertThat(unknownType.text("field")).isEqualTo("type");
 		}
 		assertThat(this.jdbc.queryForObject(
-				"select count(*) from atlas_enqueue_windows where project_id = 'refused' and enqueues > 0",
+				"select count(*) from atlas_enqueue_limits where project_id = 'refused' and enqueues > 0",
 				Integer.class))
 			.isZero();
 		assertThat(this.api.post("/jobs/v1/enqueue", REFUSED, "{\"type\":\"echo\",\"payload\":{}}").status())
 			.isEqualTo(201);
-		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'refused'",
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'refused'",
 				Integer.class))
 			.isEqualTo(1);
-		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'refused'");
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'refused'");
 	}
 
 	@Test

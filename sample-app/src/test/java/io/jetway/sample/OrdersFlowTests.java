@@ -274,10 +274,10 @@ class OrdersFlowTests {
 		}
 		assertThat(allowed.get()).isEqualTo(20);
 		assertThat(limited.get()).isEqualTo(40);
-		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'racing'",
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'racing'",
 				Integer.class))
 			.isEqualTo(20);
-		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'racing'");
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'racing'");
 	}
 
 	/**

@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Limits job enqueues per project to its tier's allowance per minute, with a fixed window
  * that opens at the project's first enqueue and lasts a minute.
  * <p>
- * The window is a row of {@code atlas_enqueue_windows} ({@link EnqueueWindow}, created
+ * The window is a row of {@code atlas_enqueue_limits} ({@link EnqueueWindow}, created
  * with the application's schema) in the application's database, shared by every instance:
  * each enqueue is one conditional update (count one more while the window is open and
  * below the limit, or open a new window once it ended), so N instances together allow the
@@ -27,7 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class EnqueueRateLimiter {
 
-	static final String TABLE = "atlas_enqueue_windows";
+	/**
+	 * Not the former {@code atlas_enqueue_windows}, whose {@code window_end} held the
+	 * instance's epoch milliseconds: a database created before keeps that table unused.
+	 */
+	static final String TABLE = "atlas_enqueue_limits";
 
 	private static final int ATTEMPTS = 5;
 

@@ -1,7 +1,11 @@
 package io.jetway.sample;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -55,9 +60,12 @@ import static org.awaitility.Awaitility.await;
 				"sample.api.keys.limited.project-id=limited", "sample.api.keys.limited.environment-id=test",
 				"sample.api.keys.limited.tier=free", "sample.api.keys.limited.job-types=echo",
 				"sample.api.keys.quota.key=" + EventsAndJobsApiTests.QUOTA, "sample.api.keys.quota.project-id=quota",
-				"sample.api.keys.quota.environment-id=test", "sample.api.quotas.max-streams=6",
-				"sample.api.quotas.max-consumers=4", "sample.api.quotas.default-stream-max-bytes=1MB",
-				"sample.api.quotas.max-stream-max-bytes=8MB" })
+				"sample.api.keys.quota.environment-id=test",
+				"sample.api.keys.refused.key=" + EventsAndJobsApiTests.REFUSED,
+				"sample.api.keys.refused.project-id=refused", "sample.api.keys.refused.environment-id=test",
+				"sample.api.keys.refused.tier=free", "sample.api.keys.refused.job-types=echo,retired_type",
+				"sample.api.quotas.max-streams=6", "sample.api.quotas.max-consumers=4",
+				"sample.api.quotas.default-stream-max-bytes=1MB", "sample.api.quotas.max-stream-max-bytes=8MB" })
 @Import(SampleTestInfrastructure.class)
 class EventsAndJobsApiTests {
 
@@ -70,6 +78,8 @@ class EventsAndJobsApiTests {
 	static final String LIMITED = "test-key-limited-free";
 
 	static final String QUOTA = "test-key-quota-test";
+
+	static final String REFUSED = "test-key-refused-test";
 
 	static final int MAX_REQUEST_BYTES = 512 * 1024;
 
@@ -96,6 +106,9 @@ class EventsAndJobsApiTests {
 
 	@Autowired
 	EnqueueRateLimiter rateLimiter;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
 
 	Api api;
 
@@ -206,7 +219,7 @@ class EventsAndJobsApiTests {
 			// resolver's error
 			assertThat(enqueued.status()).isEqualTo(400);
 			assertThat(enqueued.body())
-				.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_RESOLVABLE + "\",\"field\":\"webhook_url\"}"));
+				.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.REFUSED_BY_DNS + "\",\"field\":\"webhook_url\"}"));
 			assertThat(this.jdbc.queryForObject("select count(*) from jetway_jobs where webhook_url is not null",
 					Integer.class))
 				.isZero();
@@ -476,7 +489,9 @@ class EventsAndJobsApiTests {
 			assertBadRequestExactly(
 					this.api.post(path, ACME_DEV, "{\"subject\":\"" + longSubject + "\",\"payload\":{}}"), "subject",
 					"'subject' is 100000 characters long; the limit is 256");
-			String big = "{\"subject\":\"big.payload\",\"payload\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+			// about 1 MB over the limit, within Tomcat's default max-swallow-size (2 MB)
+			String big = "{\"subject\":\"big.payload\",\"payload\":\"" + "x".repeat(MAX_REQUEST_BYTES + 1024 * 1024)
+					+ "\"}";
 			Response tooLarge = this.api.post(path, ACME_DEV, big);
 			assertThat(tooLarge.status()).as(path).isEqualTo(413);
 			assertThat(tooLarge.headers().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
@@ -512,14 +527,16 @@ class EventsAndJobsApiTests {
 				"{\"type\":\"build_report\",\"payload\":{}}");
 		assertThat(reportByAcme.status()).isEqualTo(403);
 		assertThat(reportByAcme.body()).isEqualTo(Api.json("{\"error\":\"This API key may not enqueue jobs of type "
-				+ "'build_report'; it may enqueue [echo, send_email] (sample.api.keys.<name>.job-types)\","
+				+ "'build_report'; it may enqueue echo, send_email (sample.api.keys.acme-dev.job-types)\","
 				+ "\"field\":\"type\"}"));
 		Response emailByGlobex = this.api.post("/jobs/v1/enqueue", GLOBEX_PROD,
 				"{\"type\":\"send_email\",\"payload\":{\"to\":\"anyone@example.com\"}}");
 		assertThat(emailByGlobex.status()).isEqualTo(403);
 		assertThat(emailByGlobex.text("error")).startsWith("This API key may not enqueue jobs of type 'send_email'");
-		assertThat(this.api.post("/jobs/v1/enqueue", QUOTA, "{\"type\":\"echo\",\"payload\":{}}").status())
-			.isEqualTo(403);
+		Response byKeyWithoutTypes = this.api.post("/jobs/v1/enqueue", QUOTA, "{\"type\":\"echo\",\"payload\":{}}");
+		assertThat(byKeyWithoutTypes.status()).isEqualTo(403);
+		assertThat(byKeyWithoutTypes.text("error")).isEqualTo("This API key may not enqueue jobs of type 'echo'; "
+				+ "it may enqueue no job types (sample.api.keys.quota.job-types)");
 		assertThat(this.jdbc.queryForObject("select count(*) from jetway_jobs", Integer.class)).isEqualTo(before);
 		assertThat(this.jdbc.queryForObject("select count(*) from atlas_jobs where type in ('build_report') "
 				+ "or project_id in ('globex', 'quota') and type = 'send_email'", Integer.class))
@@ -531,7 +548,7 @@ class EventsAndJobsApiTests {
 		Response internal = this.api.post("/jobs/v1/enqueue", ACME_DEV, "{\"type\":\"echo\",\"payload\":{},"
 				+ "\"webhook_url\":\"https://" + SampleTestInfrastructure.INTRANET_HOST + "/hook\"}");
 		assertThat(internal.body())
-			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_PUBLIC + "\",\"field\":\"webhook_url\"}"));
+			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.REFUSED_BY_DNS + "\",\"field\":\"webhook_url\"}"));
 		assertThat(internal.status()).isEqualTo(400);
 		assertThat(internal.body().toString()).doesNotContain(SampleTestInfrastructure.INTRANET_ADDRESS);
 		// what the validator says (and the log shows) names the address
@@ -541,13 +558,13 @@ class EventsAndJobsApiTests {
 				"{\"type\":\"echo\",\"payload\":{},\"webhook_url\":\"https://nowhere.example.com/hook\"}");
 		assertThat(unresolvable.status()).isEqualTo(400);
 		assertThat(unresolvable.body())
-			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.NOT_RESOLVABLE + "\",\"field\":\"webhook_url\"}"));
+			.isEqualTo(Api.json("{\"error\":\"" + WebhookUrls.REFUSED_BY_DNS + "\",\"field\":\"webhook_url\"}"));
 	}
 
 	@Test
 	void enqueueLimitHoldsAcrossInstancesSharingTheDatabase() {
-		EnqueueRateLimiter other = new EnqueueRateLimiter(this.jdbc, Clock.systemUTC());
-		Tenant shared = new Tenant("shared", "test", Tier.FREE, Set.of("echo"));
+		EnqueueRateLimiter other = new EnqueueRateLimiter(this.jdbc, this.transactionManager);
+		Tenant shared = new Tenant("shared", "test", Tier.FREE, Set.of("echo"), "shared");
 		for (int i = 0; i < 10; i++) {
 			this.rateLimiter.acquire(shared);
 			other.acquire(shared);
@@ -555,10 +572,10 @@ class EventsAndJobsApiTests {
 		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> this.rateLimiter.acquire(shared))
 			.withMessageStartingWith("Project 'shared' (free tier) may enqueue 20 jobs per minute");
 		assertThatExceptionOfType(RateLimitedException.class).isThrownBy(() -> other.acquire(shared));
-		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'shared'",
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'shared'",
 				Integer.class))
 			.isEqualTo(20);
-		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'shared'");
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'shared'");
 	}
 
 	@Test
@@ -607,6 +624,101 @@ class EventsAndJobsApiTests {
 				this.management.deleteStream(stream);
 			}
 		}
+	}
+
+	@Test
+	void pathsWithAnEncodedSlashStillNeedAKey() {
+		Response publish = this.api.post("/events%2Fv1/publish", null, "{\"subject\":\"a\",\"payload\":{}}");
+		assertThat(publish.status()).as(publish.toString()).isEqualTo(401);
+		assertThat(publish.text("error")).startsWith("Missing API key");
+		Response deadLetters = this.api.get("/orders%2Fdead-letters", null);
+		assertThat(deadLetters.status()).as(deadLetters.toString()).isEqualTo(401);
+		assertThat(this.api.get("/orders%2Fdead-letters", "sk_wrong_key").status()).isEqualTo(401);
+		// with a key, an encoded slash still reaches the API's JSON 400
+		assertBadRequestExactly(this.api.get("/jobs/v1/status/a%2Fb", ACME_DEV), "job_id",
+				"'a/b' is not a job id (a UUID)");
+	}
+
+	@Test
+	void chunkedBodiesAreLimitedToo() throws Exception {
+		HttpClient client = HttpClient.newHttpClient();
+		byte[] big = ("{\"subject\":\"chunked.big\",\"payload\":\"" + "x".repeat(MAX_REQUEST_BYTES + 1024 * 1024)
+				+ "\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		HttpResponse<String> tooLarge = client.send(chunked(big), HttpResponse.BodyHandlers.ofString());
+		assertThat(tooLarge.statusCode()).isEqualTo(413);
+		assertThat(Api.json(tooLarge.body())).isEqualTo(Api.json("{\"error\":\"The request body is more than "
+				+ MAX_REQUEST_BYTES + " bytes; the limit is " + MAX_REQUEST_BYTES
+				+ " bytes (sample.api.max-request-size): send a smaller payload\",\"field\":\"body\"}"));
+		Subscription subscriber = this.connection.subscribe("atlasdb.acme.dev.chunked.>");
+		this.connection.flush(Duration.ofSeconds(5));
+		byte[] small = ("{\"subject\":\"chunked.small\",\"payload\":\"" + "y".repeat(MAX_REQUEST_BYTES - 1024) + "\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		HttpResponse<String> accepted = client.send(chunked(small), HttpResponse.BodyHandlers.ofString());
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+		Message message = subscriber.nextMessage(Duration.ofSeconds(5));
+		assertThat(message.getSubject()).isEqualTo("atlasdb.acme.dev.chunked.small");
+		assertThat(message.getData()).hasSize(MAX_REQUEST_BYTES - 1024 + 2);
+		assertThat(subscriber.nextMessage(Duration.ofMillis(200))).isNull();
+		subscriber.unsubscribe();
+	}
+
+	/**
+	 * @return a publish request whose body is sent chunked (no Content-Length)
+	 */
+	private HttpRequest chunked(byte[] body) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/events/v1/publish"))
+			.header("Authorization", "Bearer " + ACME_DEV)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+			.build();
+	}
+
+	@Test
+	void refusedEnqueuesDoNotUseTheAllowance() {
+		for (int i = 0; i < 3; i++) {
+			Response unknownType = this.api.post("/jobs/v1/enqueue", REFUSED,
+					"{\"type\":\"retired_type\",\"payload\":{}}");
+			assertThat(unknownType.status()).as(unknownType.toString()).isEqualTo(400);
+			assertThat(unknownType.text("field")).isEqualTo("type");
+		}
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from atlas_enqueue_limits where project_id = 'refused' and enqueues > 0",
+				Integer.class))
+			.isZero();
+		assertThat(this.api.post("/jobs/v1/enqueue", REFUSED, "{\"type\":\"echo\",\"payload\":{}}").status())
+			.isEqualTo(201);
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'refused'",
+				Integer.class))
+			.isEqualTo(1);
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'refused'");
+	}
+
+	@Test
+	void anExistingStreamKeepsItsMaxBytesWhenARequestGivesNone() throws Exception {
+		long fourMegabytes = 4 * 1024 * 1024;
+		assertThat(this.api
+			.post("/events/v1/streams", ACME_STAGING,
+					"{\"name\":\"keeps\",\"subjects\":[\"a.>\"],\"max_bytes\":" + fourMegabytes + "}")
+			.status()).isEqualTo(201);
+		Response again = this.api.post("/events/v1/streams", ACME_STAGING,
+				"{\"name\":\"keeps\",\"subjects\":[\"a.>\",\"b.>\"]}");
+		assertThat(again.status()).as(again.toString()).isEqualTo(200);
+		assertThat(again.body().path("max_bytes").asLong()).isEqualTo(fourMegabytes);
+		StreamInfo info = this.management.getStreamInfo("ATLAS_acme_staging_keeps");
+		assertThat(info.getConfiguration().getMaxBytes()).isEqualTo(fourMegabytes);
+		assertThat(info.getConfiguration().getSubjects()).hasSize(2);
+		this.management.deleteStream("ATLAS_acme_staging_keeps");
+	}
+
+	@Test
+	void webhookRefusalsByDnsAreAllAlike() {
+		Response internal = this.api.post("/jobs/v1/enqueue", ACME_DEV, "{\"type\":\"echo\",\"payload\":{},"
+				+ "\"webhook_url\":\"https://" + SampleTestInfrastructure.INTRANET_HOST + "/hook\"}");
+		Response unresolvable = this.api.post("/jobs/v1/enqueue", ACME_DEV,
+				"{\"type\":\"echo\",\"payload\":{},\"webhook_url\":\"https://nowhere.example.com/hook\"}");
+		assertThat(internal.status()).isEqualTo(400);
+		assertThat(internal.body()).isEqualTo(unresolvable.body());
 	}
 
 	private String webhookRefusal(String url) {

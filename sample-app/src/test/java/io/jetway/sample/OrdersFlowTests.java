@@ -1,7 +1,6 @@
 package io.jetway.sample;
 
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -33,6 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,11 +44,15 @@ import static org.awaitility.Awaitility.await;
  * registered.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "sample.test.database=POSTGRESQL", "sample.api.keys.acme-dev.key=" + OrdersFlowTests.KEY })
+		properties = { "sample.test.database=POSTGRESQL", "sample.api.keys.acme-dev.key=" + OrdersFlowTests.KEY,
+				"sample.api.keys.globex-prod.key=" + OrdersFlowTests.OTHER_KEY })
 @Import(SampleTestInfrastructure.class)
 class OrdersFlowTests {
 
 	static final String KEY = "test-key-orders";
+
+	/** Another project's key. */
+	static final String OTHER_KEY = "test-key-orders-other";
 
 	@LocalServerPort
 	int port;
@@ -67,6 +71,9 @@ class OrdersFlowTests {
 
 	@Autowired
 	EnqueueRateLimiter rateLimiter;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
 
 	Api api;
 
@@ -123,14 +130,7 @@ class OrdersFlowTests {
 
 	@Test
 	void orderThatAlwaysFailsInvoicingIsDeadLettered() {
-		Response placed = this.api.post("/orders", KEY,
-				"{\"customer_email\":\"bob@example.com\",\"item\":\"unbillable\",\"amount\":5}");
-		assertThat(placed.status()).isEqualTo(201);
-		String orderId = placed.text("id");
-
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(this.api.get("/orders/" + orderId, KEY).body().path("dead_letter").isNull())
-				.isFalse());
+		String orderId = placeDeadLetteredOrder("bob@example.com");
 		Response shown = this.api.get("/orders/" + orderId, KEY);
 		assertThat(shown.body().path("invoice").isNull()).isTrue();
 		assertThat(shown.body().path("email_job").isNull()).isTrue();
@@ -144,6 +144,23 @@ class OrdersFlowTests {
 			.isZero();
 		Response deadLetters = this.api.get("/orders/dead-letters", KEY);
 		assertThat(deadLetters.body().findValuesAsString("error")).anyMatch((error) -> error.contains(orderId));
+		assertThat(deadLetters.body().findValuesAsString("order_id")).contains(orderId);
+		assertThat(deadLetters.body().findValues("body")).isEmpty();
+	}
+
+	@Test
+	void anotherProjectSeesNeitherTheOrderNorItsDeadLetter() {
+		String orderId = placeDeadLetteredOrder("eve@example.com");
+		Response foreign = this.api.get("/orders/" + orderId, OTHER_KEY);
+		assertThat(foreign.status()).isEqualTo(404);
+		assertThat(foreign.text("error")).isEqualTo("Order " + orderId + " not found");
+		Response foreignDeadLetters = this.api.get("/orders/dead-letters", OTHER_KEY);
+		assertThat(foreignDeadLetters.status()).isEqualTo(200);
+		assertThat(foreignDeadLetters.body().toString()).doesNotContain(orderId);
+		assertThat(this.api.get("/orders/dead-letters", KEY).body().toString()).contains(orderId);
+		assertThat(this.jdbc.queryForObject("select project_id || '/' || environment_id from orders where id = ?",
+				String.class, UUID.fromString(orderId)))
+			.isEqualTo("acme/dev");
 	}
 
 	@Test
@@ -165,7 +182,7 @@ class OrdersFlowTests {
 			// resolver's error
 			assertThat(placed.status()).isEqualTo(400);
 			assertThat(placed.text("field")).isEqualTo("webhook_url");
-			assertThat(placed.text("error")).isEqualTo(WebhookUrls.NOT_RESOLVABLE);
+			assertThat(placed.text("error")).isEqualTo(WebhookUrls.REFUSED_BY_DNS);
 			assertThat(this.jdbc.queryForObject("select count(*) from orders", Integer.class)).isEqualTo(ordersBefore);
 		}
 		else {
@@ -188,6 +205,12 @@ class OrdersFlowTests {
 		assertThat(negative.status()).isEqualTo(400);
 		assertThat(negative.text("field")).isEqualTo("amount");
 		assertThat(this.api.get("/orders/" + UUID.randomUUID(), KEY).status()).isEqualTo(404);
+		assertRefused(
+				this.api.post("/orders", KEY, "{\"customer_email\":\"a@example.com\",\"item\":\"x\",\"amount\":0.001}"),
+				"amount", "'amount' must be at least 0.01 with at most 2 decimals, was 0.001");
+		assertRefused(
+				this.api.post("/orders", KEY, "{\"customer_email\":\"a@example.com\",\"item\":\"x\",\"amount\":1.999}"),
+				"amount", "'amount' must be at least 0.01 with at most 2 decimals, was 1.999");
 		int ordersBefore = this.jdbc.queryForObject("select count(*) from orders", Integer.class);
 		assertRefused(
 				this.api.post("/orders", KEY,
@@ -196,11 +219,10 @@ class OrdersFlowTests {
 		assertRefused(
 				this.api.post("/orders", KEY, "{\"customer_email\":\"a@example.com\",\"item\":\"x\",\"amount\":1e20}"),
 				"amount", "'amount' must be at most 9999999999.99, was 100000000000000000000");
-		assertRefused(this.api
-			.post("/orders", KEY,
-					"{\"customer_email\":\"a@example.com\",\"item\":\"x\"," + "\"amount\":1,\"webhook_url\":\"https://"
-							+ SampleTestInfrastructure.INTRANET_HOST + "/hook\"}"),
-				"webhook_url", WebhookUrls.NOT_PUBLIC);
+		assertRefused(this.api.post("/orders", KEY,
+				"{\"customer_email\":\"a@example.com\",\"item\":\"x\"," + "\"amount\":1,\"webhook_url\":\"https://"
+						+ SampleTestInfrastructure.INTRANET_HOST + "/hook\"}"),
+				"webhook_url", WebhookUrls.REFUSED_BY_DNS);
 		assertRefused(this.api.get("/orders/not%2Fan-id", KEY), "id", "'not/an-id' is not a valid id (UUID)");
 		assertThat(this.jdbc.queryForObject("select count(*) from orders", Integer.class)).isEqualTo(ordersBefore);
 	}
@@ -221,8 +243,9 @@ class OrdersFlowTests {
 	 */
 	@Test
 	void enqueueLimitHoldsAcrossInstancesOnPostgresql() throws Exception {
-		EnqueueRateLimiter[] instances = { this.rateLimiter, new EnqueueRateLimiter(this.jdbc, Clock.systemUTC()) };
-		Tenant tenant = new Tenant("racing", "test", Tier.FREE, Set.of());
+		EnqueueRateLimiter[] instances = { this.rateLimiter,
+				new EnqueueRateLimiter(this.jdbc, this.transactionManager) };
+		Tenant tenant = new Tenant("racing", "test", Tier.FREE, Set.of(), "racing");
 		AtomicInteger allowed = new AtomicInteger();
 		AtomicInteger limited = new AtomicInteger();
 		ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -251,10 +274,24 @@ class OrdersFlowTests {
 		}
 		assertThat(allowed.get()).isEqualTo(20);
 		assertThat(limited.get()).isEqualTo(40);
-		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_windows where project_id = 'racing'",
+		assertThat(this.jdbc.queryForObject("select enqueues from atlas_enqueue_limits where project_id = 'racing'",
 				Integer.class))
 			.isEqualTo(20);
-		this.jdbc.update("delete from atlas_enqueue_windows where project_id = 'racing'");
+		this.jdbc.update("delete from atlas_enqueue_limits where project_id = 'racing'");
+	}
+
+	/**
+	 * @return the id of an order that always fails invoicing, once it is dead-lettered
+	 */
+	private String placeDeadLetteredOrder(String email) {
+		Response placed = this.api.post("/orders", KEY,
+				"{\"customer_email\":\"" + email + "\",\"item\":\"unbillable\",\"amount\":5}");
+		assertThat(placed.status()).isEqualTo(201);
+		String orderId = placed.text("id");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.api.get("/orders/" + orderId, KEY).body().path("dead_letter").isNull())
+				.isFalse());
+		return orderId;
 	}
 
 	private static void assertRefused(Response response, String field, String error) {

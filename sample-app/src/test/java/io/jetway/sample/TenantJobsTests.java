@@ -34,7 +34,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.api.keys.acme-dev.key=" + TenantJobsTests.ACME_DEV,
-				"sample.api.keys.globex-prod.key=" + TenantJobsTests.GLOBEX_PROD })
+				"sample.api.keys.globex-prod.key=" + TenantJobsTests.GLOBEX_PROD,
+				// application.yml lets globex enqueue echo only; here it sends e-mails
+				// too
+				"sample.api.keys.globex-prod.job-types=send_email,echo" })
 @Import(SampleTestInfrastructure.class)
 class TenantJobsTests {
 

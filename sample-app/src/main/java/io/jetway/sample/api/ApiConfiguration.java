@@ -1,7 +1,5 @@
 package io.jetway.sample.api;
 
-import java.time.Clock;
-
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,17 +10,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The events, jobs and orders API: keys (the key filter on {@code /events/*},
- * {@code /jobs/*} and {@code /orders}), the request size limit, and the enqueue rate
- * limiter.
+ * The events, jobs and orders API: keys (the key filter on every path under
+ * {@code /events}, {@code /jobs} and {@code /orders}, see {@link ApiPaths}), the request
+ * size limit, and the enqueue rate limiter.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApiKeysProperties.class)
 class ApiConfiguration {
-
-	private static final String[] API_PATHS = { "/events/*", "/jobs/*", "/orders", "/orders/*" };
 
 	@Bean
 	ApiKeys apiKeys(ApiKeysProperties properties) {
@@ -33,7 +30,8 @@ class ApiConfiguration {
 	FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, JsonMapper jsonMapper) {
 		FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
 				new ApiKeyFilter(keys, jsonMapper));
-		registration.addUrlPatterns(API_PATHS);
+		// every path: the filter decides (ApiPaths), so an encoded slash cannot escape it
+		registration.addUrlPatterns("/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		return registration;
 	}
@@ -42,7 +40,8 @@ class ApiConfiguration {
 	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(ApiKeysProperties properties, JsonMapper jsonMapper) {
 		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(
 				new RequestSizeFilter(properties.getMaxRequestSize().toBytes(), jsonMapper));
-		registration.addUrlPatterns(API_PATHS);
+		// every path: the filter decides (ApiPaths), so an encoded slash cannot escape it
+		registration.addUrlPatterns("/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
 		return registration;
 	}
@@ -51,7 +50,8 @@ class ApiConfiguration {
 	 * Tomcat answers a path with an encoded slash ({@code %2F}) with its own HTML error
 	 * page before the application sees it; passed through, it reaches the controllers,
 	 * whose name and id checks answer with the API's JSON 400 (a name never contains a
-	 * slash).
+	 * slash). The API's filters are mapped to every path and decide by {@link ApiPaths},
+	 * so such a path still needs a key and stays within the size limit.
 	 */
 	@Bean
 	TomcatConnectorCustomizer encodedSlashPassThrough() {
@@ -59,8 +59,8 @@ class ApiConfiguration {
 	}
 
 	@Bean
-	EnqueueRateLimiter enqueueRateLimiter(JdbcTemplate jdbc) {
-		return new EnqueueRateLimiter(jdbc, Clock.systemUTC());
+	EnqueueRateLimiter enqueueRateLimiter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+		return new EnqueueRateLimiter(jdbc, transactionManager);
 	}
 
 }

@@ -36,6 +36,10 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (!ApiPaths.isApi(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
 		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			refuse(response, "Missing API key: send 'Authorization: Bearer <key>'");

@@ -43,7 +43,7 @@ public class ApiKeys {
 			checkId(name + ".project-id", key.getProjectId(), true);
 			checkId(name + ".environment-id", key.getEnvironmentId(), false);
 			entries.add(new Entry(key.getKey().getBytes(StandardCharsets.UTF_8), new Tenant(key.getProjectId(),
-					key.getEnvironmentId(), key.getTier(), Set.copyOf(key.getJobTypes()))));
+					key.getEnvironmentId(), key.getTier(), Set.copyOf(key.getJobTypes()), configured.getKey())));
 		}
 		this.entries = List.copyOf(entries);
 	}

@@ -37,15 +37,20 @@ public class AtlasJobs {
 
 	private final JsonMapper jsonMapper;
 
+	private final EnqueueRateLimiter rateLimiter;
+
 	private final Clock clock = Clock.systemUTC();
 
-	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JsonMapper jsonMapper) {
+	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JsonMapper jsonMapper, EnqueueRateLimiter rateLimiter) {
 		this.jobs = jobs;
+		this.rateLimiter = rateLimiter;
 		this.owners = owners;
 		this.jsonMapper = jsonMapper;
 	}
 
 	/**
+	 * Enqueues the job and counts it against the project's allowance
+	 * ({@link EnqueueRateLimiter}).
 	 * @param webhookUrl passed to Jetway as it is; Jetway's webhook URL validator (SSRF
 	 * rules) decides whether it is accepted
 	 */
@@ -66,6 +71,9 @@ public class AtlasJobs {
 		catch (UnknownJobTypeException ex) {
 			throw ApiException.badRequest("type", ex.getMessage());
 		}
+		// counted once Jetway accepted the job, so a refused enqueue uses none of the
+		// allowance; over the limit, the exception rolls the job back
+		this.rateLimiter.acquire(tenant);
 		String queue = this.jobs.status(id).map(JobStatus::queue).orElseThrow();
 		this.owners.save(new AtlasJob(id, tenant, type, queue, this.clock.instant()));
 		return id;

@@ -85,14 +85,18 @@ public class AtlasStreams {
 
 	/**
 	 * Creates the stream, or brings an existing one in line (adds subjects, changes
-	 * limits).
+	 * limits; a limit the request leaves out keeps the existing stream's max_bytes).
 	 * @return the stream and whether it was created
 	 */
 	public StreamView create(Tenant tenant, String name, List<String> subjects, @Nullable Long maxBytes,
 			@Nullable Long maxAgeSeconds) {
-		long limit = streamMaxBytes(maxBytes);
+		StreamInfo current = findStream(serverStreamName(tenant, name));
+		// an existing stream keeps its max_bytes unless the request gives one: the
+		// default would shrink a larger stream and drop its messages
+		long limit = (maxBytes == null && current != null && current.getConfiguration().getMaxBytes() > 0)
+				? current.getConfiguration().getMaxBytes() : streamMaxBytes(maxBytes);
 		List<String> existing = streamNames(tenant);
-		if (!existing.contains(serverStreamName(tenant, name)) && existing.size() >= this.quotas.getMaxStreams()) {
+		if (current == null && existing.size() >= this.quotas.getMaxStreams()) {
 			throw quotaExceeded("name", tenant, existing.size() + " streams", this.quotas.getMaxStreams() + " streams",
 					"sample.api.quotas.max-streams");
 		}
@@ -275,6 +279,21 @@ public class AtlasStreams {
 		}
 	}
 
+	private @Nullable StreamInfo findStream(String stream) {
+		try {
+			return this.management.getStreamInfo(stream);
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+				return null;
+			}
+			throw new ApiException(HttpStatus.BAD_GATEWAY, null, "NATS refused: " + ex.getErrorDescription());
+		}
+		catch (IOException ex) {
+			throw unavailable(ex);
+		}
+	}
+
 	private @Nullable ConsumerInfo findConsumer(String stream, String name) throws IOException {
 		try {
 			return this.management.getConsumerInfo(stream, name);
@@ -325,14 +344,19 @@ public class AtlasStreams {
 	}
 
 	/**
-	 * @return the JetStream names of the tenant's streams. Counted in NATS, not reserved:
-	 * requests that create streams at the same moment may together go beyond the quota by
-	 * their number less one.
+	 * @return the JetStream names of the tenant's streams, asked of the server by their
+	 * subjects ({@code atlasdb.streams.<project>.<env>.*.>}). Counted in NATS, not
+	 * reserved: requests that create streams at the same moment may together go beyond
+	 * the quota by their number less one.
 	 */
 	private List<String> streamNames(Tenant tenant) {
 		String prefix = namespace().streamName(tenant.jetStreamNamePrefix());
 		try {
-			return this.management.getStreamNames().stream().filter((stream) -> stream.startsWith(prefix)).toList();
+			// only streams capturing the tenant's subjects, then by name
+			return this.management.getStreamNames(namespace().subject(tenant.streamSubjectPrefix("*")) + ".>")
+				.stream()
+				.filter((stream) -> stream.startsWith(prefix))
+				.toList();
 		}
 		catch (JetStreamApiException ex) {
 			throw new ApiException(HttpStatus.BAD_GATEWAY, null, "NATS refused: " + ex.getErrorDescription());

@@ -1,38 +1,50 @@
 package io.jetway.sample.api;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Limits job enqueues per project to its tier's allowance per minute, with a fixed window
  * that opens at the project's first enqueue and lasts a minute.
  * <p>
- * The window is a row of {@code atlas_enqueue_windows} in the application's database,
- * shared by every instance: each enqueue is one conditional update (count one more while
- * the window is open and below the limit, or open a new window once it ended), so N
- * instances together allow the limit, not N times it, and two instances never both take
- * the last enqueue of a window.
+ * The window is a row of {@code atlas_enqueue_limits} ({@link EnqueueWindow}, created
+ * with the application's schema) in the application's database, shared by every instance:
+ * each enqueue is one conditional update (count one more while the window is open and
+ * below the limit, or open a new window once it ended), so N instances together allow the
+ * limit, not N times it, and two instances never both take the last enqueue of a window.
+ * Windows are timed by the database's clock ({@code CURRENT_TIMESTAMP}), the one clock
+ * every instance shares. Each try runs in its own transaction: a lost insert race must
+ * not abort the caller's transaction (PostgreSQL would).
  */
 public class EnqueueRateLimiter {
 
-	private static final long WINDOW_MILLIS = Duration.ofMinutes(1).toMillis();
+	/**
+	 * Not the former {@code atlas_enqueue_windows}, whose {@code window_end} held the
+	 * instance's epoch milliseconds: a database created before keeps that table unused.
+	 */
+	static final String TABLE = "atlas_enqueue_limits";
 
-	private static final String TABLE = "atlas_enqueue_windows";
+	private static final int ATTEMPTS = 5;
+
+	private static final String WINDOW_END = "CURRENT_TIMESTAMP + INTERVAL '1' MINUTE";
 
 	private final JdbcTemplate jdbc;
 
-	private final Clock clock;
+	private final TransactionTemplate transaction;
 
-	public EnqueueRateLimiter(JdbcTemplate jdbc, Clock clock) {
+	public EnqueueRateLimiter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
-		this.clock = clock;
-		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (project_id VARCHAR(63) NOT NULL PRIMARY KEY, "
-				+ "window_end BIGINT NOT NULL, enqueues INT NOT NULL)");
+		this.transaction = new TransactionTemplate(transactionManager);
+		this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	/**
@@ -40,49 +52,67 @@ public class EnqueueRateLimiter {
 	 * @param tenant the tenant
 	 * @throws RateLimitedException when the project used up its tier's limit in the
 	 * current window
+	 * @throws ApiException (503) when other instances changed the window under every try
 	 */
 	public void acquire(Tenant tenant) {
 		String project = tenant.projectId();
 		int limit = tenant.tier().jobEnqueuesPerMinute();
 		// a lost race (another instance opened the window or created the row first) is
 		// followed by another try; each lost race means another request made progress
-		for (int attempt = 0; attempt < 5; attempt++) {
-			long now = this.clock.millis();
-			if (this.jdbc.update("UPDATE " + TABLE + " SET enqueues = enqueues + 1 "
-					+ "WHERE project_id = ? AND window_end > ? AND enqueues < ?", project, now, limit) == 1) {
+		for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+			Boolean counted = this.transaction.execute((status) -> tryAcquire(tenant, limit));
+			if (Boolean.TRUE.equals(counted)) {
 				return;
-			}
-			if (this.jdbc.update("UPDATE " + TABLE + " SET window_end = ?, enqueues = 1 "
-					+ "WHERE project_id = ? AND window_end <= ?", now + WINDOW_MILLIS, project, now) == 1) {
-				return;
-			}
-			Window window = window(project);
-			if (window == null) {
-				try {
-					this.jdbc.update("INSERT INTO " + TABLE + " (project_id, window_end, enqueues) VALUES (?, ?, 1)",
-							project, now + WINDOW_MILLIS);
-					return;
-				}
-				catch (DuplicateKeyException ex) {
-					continue;
-				}
-			}
-			if (window.end() > now && window.enqueues() >= limit) {
-				long seconds = Math.max(1, (window.end() - now + 999) / 1000);
-				throw new RateLimitedException("Project '" + project + "' (" + tenant.tier().name().toLowerCase()
-						+ " tier) may enqueue " + limit + " jobs per minute; retry in " + seconds + " s", seconds);
 			}
 		}
-		throw new IllegalStateException("Could not count an enqueue of project '" + project + "': its window in "
-				+ TABLE + " changed under every attempt");
+		throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
+				"Too many enqueues of project '" + project + "' at the same moment: its rate-limit window in " + TABLE
+						+ " changed under " + ATTEMPTS + " tries; retry the request");
+	}
+
+	/**
+	 * @return whether the enqueue was counted; {@code false} after a lost race
+	 */
+	private boolean tryAcquire(Tenant tenant, int limit) {
+		String project = tenant.projectId();
+		if (this.jdbc.update(
+				"UPDATE " + TABLE + " SET enqueues = enqueues + 1 "
+						+ "WHERE project_id = ? AND window_end > CURRENT_TIMESTAMP AND enqueues < ?",
+				project, limit) == 1) {
+			return true;
+		}
+		if (this.jdbc.update("UPDATE " + TABLE + " SET window_end = " + WINDOW_END + ", enqueues = 1 "
+				+ "WHERE project_id = ? AND window_end <= CURRENT_TIMESTAMP", project) == 1) {
+			return true;
+		}
+		Window window = window(project);
+		if (window == null) {
+			try {
+				this.jdbc.update("INSERT INTO " + TABLE + " (project_id, window_end, enqueues) VALUES (?, " + WINDOW_END
+						+ ", 1)", project);
+				return true;
+			}
+			catch (DuplicateKeyException ex) {
+				return false;
+			}
+		}
+		if (window.end().isAfter(window.now()) && window.enqueues() >= limit) {
+			long millis = Duration.between(window.now(), window.end()).toMillis();
+			long seconds = Math.max(1, (millis + 999) / 1000);
+			throw new RateLimitedException("Project '" + project + "' (" + tenant.tier().name().toLowerCase()
+					+ " tier) may enqueue " + limit + " jobs per minute; retry in " + seconds + " s", seconds);
+		}
+		return false;
 	}
 
 	private @Nullable Window window(String project) {
-		return this.jdbc.query("SELECT window_end, enqueues FROM " + TABLE + " WHERE project_id = ?",
-				(rs) -> rs.next() ? new Window(rs.getLong(1), rs.getInt(2)) : null, project);
+		return this.jdbc.query("SELECT window_end, CURRENT_TIMESTAMP, enqueues FROM " + TABLE + " WHERE project_id = ?",
+				(rs) -> rs.next() ? new Window(rs.getObject(1, OffsetDateTime.class),
+						rs.getObject(2, OffsetDateTime.class), rs.getInt(3)) : null,
+				project);
 	}
 
-	private record Window(long end, int enqueues) {
+	private record Window(OffsetDateTime end, OffsetDateTime now, int enqueues) {
 
 	}
 

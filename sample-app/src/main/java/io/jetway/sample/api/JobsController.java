@@ -2,6 +2,7 @@ package io.jetway.sample.api;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,12 +33,9 @@ class JobsController {
 
 	private final WebhookUrls webhookUrls;
 
-	private final EnqueueRateLimiter rateLimiter;
-
-	JobsController(AtlasJobs jobs, WebhookUrls webhookUrls, EnqueueRateLimiter rateLimiter) {
+	JobsController(AtlasJobs jobs, WebhookUrls webhookUrls) {
 		this.jobs = jobs;
 		this.webhookUrls = webhookUrls;
-		this.rateLimiter = rateLimiter;
 	}
 
 	@PostMapping("/enqueue")
@@ -49,14 +47,18 @@ class JobsController {
 		String webhookUrl = Requests.optionalString(request, "webhook_url");
 		Long delaySeconds = Requests.optionalNonNegativeLong(request, "delay_seconds", MAX_DELAY_SECONDS, "a year");
 		if (!tenant.mayEnqueue(type)) {
+			List<String> allowed = tenant.jobTypes().stream().sorted().toList();
 			throw new ApiException(HttpStatus.FORBIDDEN, "type",
 					"This API key may not enqueue jobs of type '" + Requests.shown(type) + "'; it may enqueue "
-							+ tenant.jobTypes().stream().sorted().toList() + " (sample.api.keys.<name>.job-types)");
+							+ (allowed.isEmpty() ? "no job types" : String.join(", ", allowed)) + " ("
+							+ tenant.jobTypesProperty() + ")");
 		}
 		if (webhookUrl != null) {
 			this.webhookUrls.check("webhook_url", webhookUrl);
 		}
-		this.rateLimiter.acquire(tenant);
+		// counted by AtlasJobs once Jetway accepted the job: a refused enqueue uses none
+		// of
+		// the allowance
 		UUID id = this.jobs.enqueue(tenant, type, payload, webhookUrl, delaySeconds);
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("id", id);

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
@@ -39,6 +40,10 @@ class RequestSizeFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (!ApiPaths.isApi(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
 		long declared = request.getContentLengthLong();
 		if (declared > this.maxBytes) {
 			refuse(response, declared + " bytes");
@@ -109,7 +114,9 @@ class RequestSizeFilter extends OncePerRequestFilter {
 
 		@Override
 		public BufferedReader getReader() {
-			return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+			String encoding = getCharacterEncoding();
+			Charset charset = (encoding != null) ? Charset.forName(encoding) : StandardCharsets.UTF_8;
+			return new BufferedReader(new InputStreamReader(getInputStream(), charset));
 		}
 
 		@Override

@@ -11,8 +11,10 @@ import java.util.Set;
  * @param environmentId the environment within the project (dev, staging, prod, ...)
  * @param tier the project's plan
  * @param jobTypes the job types the key may enqueue
+ * @param keyName the key's name under {@code sample.api.keys}, by which errors name its
+ * properties
  */
-public record Tenant(String projectId, String environmentId, Tier tier, Set<String> jobTypes) {
+public record Tenant(String projectId, String environmentId, Tier tier, Set<String> jobTypes, String keyName) {
 
 	public Tenant {
 		jobTypes = Set.copyOf(jobTypes);
@@ -24,6 +26,13 @@ public record Tenant(String projectId, String environmentId, Tier tier, Set<Stri
 	 */
 	public boolean mayEnqueue(String type) {
 		return this.jobTypes.contains(type);
+	}
+
+	/**
+	 * @return the property that lists the job types the key may enqueue
+	 */
+	public String jobTypesProperty() {
+		return "sample.api.keys." + this.keyName + ".job-types";
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.jetway.sample.api;
 
+import java.net.URI;
+
 import io.jetway.jobs.JobWebhookUrlValidator;
 import io.jetway.webhook.WebhookUrlRejectedException;
 import org.apache.commons.logging.Log;
@@ -9,18 +11,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks a caller's webhook URL with Jetway's {@link JobWebhookUrlValidator} (the SSRF
- * rules). A refusal that names what DNS answered (the internal address a host resolves
- * to, or the resolver's error) is answered with a generic reason and logged in full: the
- * caller learns that the URL is refused, not what our resolver sees.
+ * rules). A refusal that depends on what DNS answered (the internal address a host
+ * resolves to, or the resolver's error) is answered with one generic reason and logged
+ * with the host only: the caller learns that the URL is refused, not what our resolver
+ * sees.
  */
 @Component
 public class WebhookUrls {
 
-	public static final String NOT_RESOLVABLE = "webhook_url refused: its host could not be resolved to an address; "
-			+ "use a host with a public DNS name";
-
-	public static final String NOT_PUBLIC = "webhook_url refused: its host resolves to an address webhooks may not reach "
-			+ "(not a public address); use a host that resolves to public addresses only";
+	/**
+	 * The one answer to every refusal that depends on what DNS answered: telling "could
+	 * not be resolved" from "resolves to a non-public address" would reveal split-horizon
+	 * DNS.
+	 */
+	public static final String REFUSED_BY_DNS = "webhook_url refused: its host does not resolve to public addresses "
+			+ "only; use a host with a public DNS name that resolves to public addresses";
 
 	private static final Log logger = LogFactory.getLog(WebhookUrls.class);
 
@@ -41,13 +46,24 @@ public class WebhookUrls {
 		}
 		catch (WebhookUrlRejectedException ex) {
 			if (ex.isResolutionFailure() || ex.isResolvedAddressRejection()) {
-				logger.warn("Refused " + field + " '" + url + "': " + ex.getMessage());
-				throw ApiException.badRequest(field, ex.isResolutionFailure() ? NOT_RESOLVABLE : NOT_PUBLIC);
+				// the host only: a URL's path and query may carry secrets
+				logger.warn("Refused " + field + " with host '" + host(url) + "': " + ex.getMessage());
+				throw ApiException.badRequest(field, REFUSED_BY_DNS);
 			}
 			throw refused(field, ex);
 		}
 		catch (IllegalArgumentException ex) {
 			throw refused(field, ex);
+		}
+	}
+
+	private static String host(String url) {
+		try {
+			String host = URI.create(url).getHost();
+			return (host != null) ? host : "(none)";
+		}
+		catch (IllegalArgumentException ex) {
+			return "(not a URI)";
 		}
 	}
 

@@ -32,6 +32,16 @@ public class Order {
 	@Column(name = "webhook_url", length = 2048)
 	private @Nullable String webhookUrl;
 
+	/**
+	 * The project of the API key that placed it; only that project and environment see
+	 * it. {@code null} on orders saved before, which no key sees.
+	 */
+	@Column(name = "project_id", length = 63)
+	private @Nullable String projectId;
+
+	@Column(name = "environment_id", length = 63)
+	private @Nullable String environmentId;
+
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
@@ -44,9 +54,11 @@ public class Order {
 	protected Order() {
 	}
 
-	public Order(UUID id, String customerEmail, String item, BigDecimal amount, @Nullable String webhookUrl,
-			Instant createdAt) {
+	public Order(UUID id, String projectId, String environmentId, String customerEmail, String item, BigDecimal amount,
+			@Nullable String webhookUrl, Instant createdAt) {
 		this.id = id;
+		this.projectId = projectId;
+		this.environmentId = environmentId;
 		this.customerEmail = customerEmail;
 		this.item = item;
 		this.amount = amount;
@@ -56,6 +68,14 @@ public class Order {
 
 	public UUID getId() {
 		return this.id;
+	}
+
+	public @Nullable String getProjectId() {
+		return this.projectId;
+	}
+
+	public @Nullable String getEnvironmentId() {
+		return this.environmentId;
 	}
 
 	public String getCustomerEmail() {

@@ -3,6 +3,7 @@ package io.jetway.sample.orders;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import io.jetway.consumer.DeadLetter;
 import io.jetway.consumer.DeadLetters;
 import io.jetway.jobs.JobClient;
 import io.jetway.sample.api.ApiException;
+import io.jetway.sample.api.ApiKeyFilter;
+import io.jetway.sample.api.Tenant;
 import io.jetway.sample.api.WebhookUrls;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +25,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,7 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The orders flow: {@code POST /orders} places an order, {@code GET /orders/{id}} shows
  * it with its invoice, the invoice e-mail job and, for an order that could not be
  * invoiced, its dead letter (found by its event's message id, one read). Behind the API
- * key filter like the rest of the API.
+ * key filter like the rest of the API; every order belongs to the key's project and
+ * environment, and no other key sees it or its dead letter.
  */
 @RestController
 @RequestMapping("/orders")
@@ -45,6 +50,9 @@ class OrderController {
 
 	/** The amount column holds 12 digits, 2 of them decimals. */
 	static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999.99");
+
+	/** The smallest amount the column holds above zero. */
+	static final BigDecimal MIN_AMOUNT = new BigDecimal("0.01");
 
 	private final OrderService orderService;
 
@@ -72,7 +80,8 @@ class OrderController {
 	}
 
 	@PostMapping
-	ResponseEntity<Map<String, Object>> place(@RequestBody(required = false) @Nullable JsonNode body) {
+	ResponseEntity<Map<String, Object>> place(@RequestAttribute(ApiKeyFilter.TENANT) Tenant tenant,
+			@RequestBody(required = false) @Nullable JsonNode body) {
 		if (body == null || !body.isObject()) {
 			throw ApiException.badRequest("body", "The request body must be a JSON object");
 		}
@@ -85,6 +94,10 @@ class OrderController {
 		if (amount == null || !amount.isNumber() || amount.decimalValue().signum() <= 0) {
 			throw ApiException.badRequest("amount", "'amount' must be a positive number");
 		}
+		if (amount.decimalValue().compareTo(MIN_AMOUNT) < 0 || amount.decimalValue().stripTrailingZeros().scale() > 2) {
+			throw ApiException.badRequest("amount", "'amount' must be at least " + MIN_AMOUNT.toPlainString()
+					+ " with at most 2 decimals, was " + amount.decimalValue().toPlainString());
+		}
 		if (amount.decimalValue().compareTo(MAX_AMOUNT) > 0) {
 			throw ApiException.badRequest("amount", "'amount' must be at most " + MAX_AMOUNT.toPlainString() + ", was "
 					+ amount.decimalValue().toPlainString());
@@ -94,14 +107,16 @@ class OrderController {
 			// the e-mail job is enqueued later, by the listener: refuse the URL now
 			this.webhookUrls.check("webhook_url", webhookUrl);
 		}
-		BigDecimal total = amount.decimalValue().setScale(2, RoundingMode.HALF_EVEN);
-		Order order = this.orderService.place(email, item, total, webhookUrl);
+		BigDecimal total = amount.decimalValue().setScale(2, RoundingMode.UNNECESSARY);
+		Order order = this.orderService.place(tenant, email, item, total, webhookUrl);
 		return ResponseEntity.created(URI.create("/orders/" + order.getId())).body(describe(order));
 	}
 
 	@GetMapping("/{id}")
-	Map<String, Object> show(@PathVariable UUID id) {
-		Order order = this.orders.findById(id).orElseThrow(() -> ApiException.notFound("Order " + id + " not found"));
+	Map<String, Object> show(@RequestAttribute(ApiKeyFilter.TENANT) Tenant tenant, @PathVariable UUID id) {
+		// another project's order is not found, as if it did not exist
+		Order order = this.orders.findByIdAndProjectIdAndEnvironmentId(id, tenant.projectId(), tenant.environmentId())
+			.orElseThrow(() -> ApiException.notFound("Order " + id + " not found"));
 		Map<String, Object> shown = new LinkedHashMap<>();
 		shown.put("order", describe(order));
 		Invoice invoice = this.invoices.findByOrderId(id).orElse(null);
@@ -116,20 +131,35 @@ class OrderController {
 			described.put("webhook_url", job.webhookUrl());
 			return described;
 		}).orElse(null) : null);
-		UUID eventId = order.getEventId();
-		Optional<DeadLetter> deadLetter = (eventId != null)
-				? this.deadLetters.find(InvoiceGenerator.STREAM, InvoiceGenerator.CONSUMER, eventId.toString())
-				: Optional.empty();
-		shown.put("dead_letter", deadLetter.map(OrderController::describe).orElse(null));
+		shown.put("dead_letter", deadLetter(order).map(OrderController::describe).orElse(null));
 		return shown;
 	}
 
 	/**
-	 * @return what the dead-letter stream holds, oldest first
+	 * @return the dead letters of the project environment's latest 100 orders (one read
+	 * each, by the order's event id), newest order first; never another project's, never
+	 * a message body
 	 */
 	@GetMapping("/dead-letters")
-	List<Map<String, Object>> deadLetters() {
-		return this.deadLetters.list(100).stream().map(OrderController::describe).toList();
+	List<Map<String, Object>> deadLetters(@RequestAttribute(ApiKeyFilter.TENANT) Tenant tenant) {
+		List<Map<String, Object>> found = new ArrayList<>();
+		for (Order order : this.orders.findTop100ByProjectIdAndEnvironmentIdAndEventIdNotNullOrderByCreatedAtDesc(
+				tenant.projectId(), tenant.environmentId())) {
+			deadLetter(order).ifPresent((letter) -> {
+				Map<String, Object> described = new LinkedHashMap<>();
+				described.put("order_id", order.getId());
+				described.putAll(describe(letter));
+				found.add(described);
+			});
+		}
+		return found;
+	}
+
+	private Optional<DeadLetter> deadLetter(Order order) {
+		UUID eventId = order.getEventId();
+		return (eventId != null)
+				? this.deadLetters.find(InvoiceGenerator.STREAM, InvoiceGenerator.CONSUMER, eventId.toString())
+				: Optional.empty();
 	}
 
 	private static Map<String, Object> describe(Order order) {

@@ -1,0 +1,37 @@
+package io.jetway.sample.api;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Which requests belong to the events, jobs and orders API. Decided on the request's path
+ * rather than by servlet URL patterns: Tomcat passes an encoded slash through
+ * ({@code /events%2Fv1/publish}), which no pattern such as {@code /events/*} matches, so
+ * the API's filters are mapped to every path and ask here. The path is compared with
+ * {@code %2F} decoded, repeated slashes merged and case ignored, so no spelling of an API
+ * path escapes the filters.
+ */
+final class ApiPaths {
+
+	private static final List<String> PREFIXES = List.of("/events", "/jobs", "/orders");
+
+	private ApiPaths() {
+	}
+
+	static boolean isApi(HttpServletRequest request) {
+		String path = request.getServletPath() + ((request.getPathInfo() != null) ? request.getPathInfo() : "");
+		String normalized = path.toLowerCase(Locale.ROOT).replace("%2f", "/").replace("%5c", "/").replace('\\', '/');
+		while (normalized.contains("//")) {
+			normalized = normalized.replace("//", "/");
+		}
+		for (String prefix : PREFIXES) {
+			if (normalized.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

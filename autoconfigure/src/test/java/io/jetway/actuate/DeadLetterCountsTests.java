@@ -21,6 +21,7 @@ import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfoOptions;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,52 +41,39 @@ class DeadLetterCountsTests {
 
 	@Test
 	void countsPerConsumerFromTheSubjectsOfASmallStream() throws Exception {
-		try (Connection connection = Nats.connect(nats.url())) {
-			JetStreamManagement management = connection.jetStreamManagement();
-			management.addStream(StreamConfiguration.builder().name("JETWAY_DLQ").subjects("jetway.dlq.>").build());
-			try {
-				store(connection.jetStream(),
-						List.of(PREFIX + "ORDERS.emails." + token(), PREFIX + "ORDERS.emails." + token(),
-								PREFIX + "ORDERS.emails", PREFIX + "ORDERS.invoices." + token()));
+		withDeadLetterStream((connection) -> {
+			store(connection.jetStream(),
+					List.of(PREFIX + "ORDERS.emails." + token(), PREFIX + "ORDERS.emails." + token(),
+							PREFIX + "ORDERS.emails", PREFIX + "ORDERS.invoices." + token()));
 
-				DeadLetterCounts counts = new JetStreamReads(connection, management, Namespace.none()).deadLetters();
+			DeadLetterCounts counts = new JetStreamReads(connection, connection.jetStreamManagement(), Namespace.none())
+				.deadLetters();
 
-				assertThat(counts.total()).isEqualTo(4);
-				assertThat(counts.byConsumer()).isEqualTo(Map.of("emails", 3L, "invoices", 1L));
-				assertThat(counts.byConsumerCapped()).isFalse();
-			}
-			finally {
-				management.deleteStream("JETWAY_DLQ");
-			}
-		}
+			assertThat(counts.total()).isEqualTo(4);
+			assertThat(counts.byConsumer()).isEqualTo(Map.of("emails", 3L, "invoices", 1L));
+			assertThat(counts.byConsumerCapped()).isFalse();
+		});
 	}
 
 	@Test
 	void readsOnlyTheTotalOfAStreamWithMoreSubjectsThanTheCap() throws Exception {
-		try (Connection connection = Nats.connect(nats.url())) {
-			JetStreamManagement management = connection.jetStreamManagement();
-			management.addStream(StreamConfiguration.builder().name("JETWAY_DLQ").subjects("jetway.dlq.>").build());
-			try {
-				List<String> subjects = new ArrayList<>();
-				for (int i = 0; i <= JetStreamReads.BREAKDOWN_MAX_SUBJECTS; i++) {
-					subjects.add(PREFIX + "ORDERS.emails." + token());
-				}
-				store(connection.jetStream(), subjects);
-				List<String> subjectReads = new CopyOnWriteArrayList<>();
-
-				DeadLetterCounts counts = new JetStreamReads(connection,
-						recordingSubjectReads(management, subjectReads), Namespace.none())
-					.deadLetters();
-
-				assertThat(subjectReads).isEmpty();
-				assertThat(counts.total()).isEqualTo(subjects.size());
-				assertThat(counts.byConsumer()).isEmpty();
-				assertThat(counts.byConsumerCapped()).isTrue();
+		withDeadLetterStream((connection) -> {
+			List<String> subjects = new ArrayList<>();
+			for (int i = 0; i <= JetStreamReads.BREAKDOWN_MAX_SUBJECTS; i++) {
+				subjects.add(PREFIX + "ORDERS.emails." + token());
 			}
-			finally {
-				management.deleteStream("JETWAY_DLQ");
-			}
-		}
+			store(connection.jetStream(), subjects);
+			List<String> subjectReads = new CopyOnWriteArrayList<>();
+
+			DeadLetterCounts counts = new JetStreamReads(connection,
+					recordingSubjectReads(connection.jetStreamManagement(), subjectReads), Namespace.none())
+				.deadLetters();
+
+			assertThat(subjectReads).isEmpty();
+			assertThat(counts.total()).isEqualTo(subjects.size());
+			assertThat(counts.byConsumer()).isEmpty();
+			assertThat(counts.byConsumerCapped()).isTrue();
+		});
 	}
 
 	@Test
@@ -97,6 +85,23 @@ class DeadLetterCountsTests {
 		assertThat(JetStreamReads.consumer("custom-dlq", PREFIX)).isEqualTo("custom-dlq");
 		assertThat(JetStreamReads.consumer(PREFIX + "custom.orders.failed", PREFIX)).isEqualTo("failed");
 		assertThat(JetStreamReads.consumer(PREFIX + "custom.orders.failed.last", PREFIX)).isEqualTo("last");
+	}
+
+	/**
+	 * Runs the code with a connection to the test's server and a JETWAY_DLQ stream that
+	 * is deleted afterwards.
+	 */
+	private static void withDeadLetterStream(ThrowingConsumer<Connection> code) throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("JETWAY_DLQ").subjects("jetway.dlq.>").build());
+			try {
+				code.accept(connection);
+			}
+			finally {
+				management.deleteStream("JETWAY_DLQ");
+			}
+		}
 	}
 
 	private static String token() {

@@ -30,6 +30,7 @@ class DeadLettersHealthCheck implements JetwayHealthCheck {
 			.detail("stream", counts.stream())
 			.detail("total", counts.total())
 			.detail("byConsumer", counts.byConsumer())
+			.detail("byConsumerCapped", counts.byConsumerCapped())
 			.build();
 	}
 

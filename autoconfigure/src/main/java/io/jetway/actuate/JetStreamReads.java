@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import io.jetway.consumer.JetStreamListenerRegistry;
 import io.jetway.consumer.ListenerContainer;
@@ -30,6 +31,11 @@ public class JetStreamReads {
 
 	/** JetStream's error code of a stream or consumer that does not exist. */
 	private static final int NOT_FOUND_STREAM = 10059;
+
+	/**
+	 * The last token of a default dead-letter subject: see DeadLetters#messageIdToken.
+	 */
+	private static final Pattern MESSAGE_ID_TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
 
 	private final Connection connection;
 
@@ -99,11 +105,21 @@ public class JetStreamReads {
 	}
 
 	/**
-	 * Counts the dead letters per subject in one request. A dead letter's default subject
-	 * names the consumer that gave up on it
+	 * The most subjects the dead-letter stream may hold for its counts to be broken down
+	 * per consumer: each default dead letter has its own subject, and reading the
+	 * subjects of a large stream takes longer than a health check may.
+	 */
+	static final long BREAKDOWN_MAX_SUBJECTS = 1000;
+
+	/**
+	 * Counts the dead letters, and per consumer while the stream holds at most
+	 * {@value #BREAKDOWN_MAX_SUBJECTS} subjects. A dead letter's default subject names
+	 * the consumer that gave up on it
 	 * ({@code jetway.dlq.<stream>.<consumer>.<message id token>}), so the count per
 	 * consumer is read from it; a dead letter under a custom {@code dead-letter-subject}
-	 * is counted under that subject's last token.
+	 * is counted under that subject's last token. Beyond the cap the breakdown is left
+	 * empty and marked capped, so that the read stays one small request whatever the
+	 * number of dead letters.
 	 * @return the counts, empty when the dead-letter stream does not exist
 	 * @throws IOException when the server does not answer
 	 */
@@ -112,35 +128,41 @@ public class JetStreamReads {
 		String stream = this.namespace.streamName(JetStreamListenerRegistry.DEAD_LETTER_STREAM);
 		StreamInfo info;
 		try {
-			info = this.management.getStreamInfo(stream, StreamInfoOptions.allSubjects());
+			info = this.management.getStreamInfo(stream);
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == NOT_FOUND_STREAM) {
-				return new DeadLetterCounts(stream, 0, Map.of());
+				return new DeadLetterCounts(stream, 0, Map.of(), false);
 			}
 			throw ex;
 		}
+		long total = info.getStreamState().getMsgCount();
+		if (info.getStreamState().getSubjectCount() > BREAKDOWN_MAX_SUBJECTS) {
+			return new DeadLetterCounts(stream, total, Map.of(), true);
+		}
+		List<Subject> subjects = this.management.getStreamInfo(stream, StreamInfoOptions.allSubjects())
+			.getStreamState()
+			.getSubjects();
 		String defaultPrefix = this.namespace.subject(JetStreamListenerRegistry.DEAD_LETTER_SUBJECT_PREFIX) + ".";
 		Map<String, Long> byConsumer = new TreeMap<>();
-		List<Subject> subjects = info.getStreamState().getSubjects();
 		if (subjects != null) {
 			for (Subject subject : subjects) {
 				byConsumer.merge(consumer(subject.getName(), defaultPrefix), subject.getCount(), Long::sum);
 			}
 		}
-		return new DeadLetterCounts(stream, info.getStreamState().getMsgCount(), byConsumer);
+		return new DeadLetterCounts(stream, total, byConsumer, false);
 	}
 
 	/**
 	 * The consumer a dead-letter subject names: {@code <consumer>} of the default
 	 * {@code jetway.dlq.<stream>.<consumer>.<message id token>} (and of
 	 * {@code jetway.dlq.<stream>.<consumer>}, stored before the token existed), the last
-	 * token of a custom subject.
+	 * token of any other (custom) subject, even one under the default prefix.
 	 */
 	static String consumer(String subject, String defaultPrefix) {
 		if (subject.startsWith(defaultPrefix)) {
 			String[] tokens = subject.substring(defaultPrefix.length()).split("\\.");
-			if (tokens.length >= 2) {
+			if (tokens.length == 2 || (tokens.length == 3 && MESSAGE_ID_TOKEN.matcher(tokens[2]).matches())) {
 				return tokens[1];
 			}
 		}
@@ -185,9 +207,11 @@ public class JetStreamReads {
 	 *
 	 * @param stream the dead-letter stream
 	 * @param total messages it holds
-	 * @param byConsumer messages per consumer
+	 * @param byConsumer messages per consumer, empty when capped
+	 * @param byConsumerCapped whether the stream held too many subjects
+	 * ({@value #BREAKDOWN_MAX_SUBJECTS}) for the breakdown per consumer to be read
 	 */
-	public record DeadLetterCounts(String stream, long total, Map<String, Long> byConsumer) {
+	public record DeadLetterCounts(String stream, long total, Map<String, Long> byConsumer, boolean byConsumerCapped) {
 	}
 
 }

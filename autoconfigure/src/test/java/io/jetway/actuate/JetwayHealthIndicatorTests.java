@@ -4,17 +4,23 @@ import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import io.jetway.consumer.DeadLetters;
 import io.jetway.publish.JetwayPublisher;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerProcess;
 import io.jetway.test.net.FaultProxy;
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
 import io.nats.client.Nats;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
@@ -161,6 +167,30 @@ class JetwayHealthIndicatorTests {
 					await().atMost(Duration.ofSeconds(20))
 						.until(() -> indicator.health(true).getStatus().equals(Status.UP));
 				});
+		}
+	}
+
+	@Test
+	void degradedNotDownForThousandsOfDeadLettersEachOnItsOwnSubject() {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			ActuateTestSupport.contextRunner(database(), nats).run((context) -> {
+				JetStream jetStream = context.getBean(Connection.class).jetStream();
+				List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+				for (int i = 0; i < 5000; i++) {
+					acks.add(jetStream.publishAsync("jetway.dlq.ORDERS.orders-handler."
+							+ DeadLetters.messageIdToken(UUID.randomUUID().toString()), "{}".getBytes()));
+				}
+				CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+				Health health = indicator(context).health(true);
+
+				// DOWN would be the health timeout (2 s) or a failed read
+				assertThat(health.getStatus()).isEqualTo(JetwayHealthIndicator.DEGRADED);
+				assertThat(map(health.getDetails().get("deadLetters"))).containsEntry("status", "DEGRADED")
+					.containsEntry("total", 5000L)
+					.containsEntry("byConsumer", Map.of())
+					.containsEntry("byConsumerCapped", true);
+			});
 		}
 	}
 

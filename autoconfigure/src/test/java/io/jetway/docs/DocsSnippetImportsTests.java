@@ -57,6 +57,55 @@ class DocsSnippetImportsTests {
 			.isEmpty();
 	}
 
+	@Test
+	void everyJetwayTypeASnippetImportsExists() {
+		Map<String, Set<String>> types = publicJetwayTypes();
+		List<String> unknown = new ArrayList<>();
+		for (Path page : MarkdownBlocks.pages()) {
+			for (Block block : MarkdownBlocks.of(page, "java")) {
+				unknown.addAll(unknownImports(block, types));
+			}
+		}
+		assertThat(unknown).as("imports of Jetway types or packages that do not exist (renamed or moved?)").isEmpty();
+	}
+
+	@Test
+	void anImportOfAJetwayTypeOrPackageThatDoesNotExistIsAProblem() {
+		Map<String, Set<String>> types = Map.of("JetwayPublisher", Set.of("io.jetway.publish.JetwayPublisher"),
+				"JobOptions", Set.of("io.jetway.jobs.JobOptions"));
+		Block block = new Block(MarkdownBlocks.repositoryRoot().resolve("page.md"), 3,
+				String.join("\n", "import java.util.UUID;", "import io.jetway.publish.JetwayPublisher;",
+						"import io.jetway.jobs.*;", "import io.jetway.jobs.JobOptions.Builder;",
+						"import static io.jetway.jobs.JobOptions.MAX_META_LENGTH;",
+						"import io.jetway.publish.Publisher;", "import io.jetway.gone.*;",
+						"import static io.jetway.jobs.Gone.X;", ""),
+				null);
+		assertThat(unknownImports(block, types)).containsExactly(
+				"page.md:3: imports io.jetway.publish.Publisher, which is not a public Jetway type",
+				"page.md:3: imports io.jetway.gone.*, which is not a public Jetway type",
+				"page.md:3: imports io.jetway.jobs.Gone.X, which is not a public Jetway type");
+	}
+
+	/**
+	 * @return one line per import of an {@code io.jetway} type, member or package
+	 * ({@code .*}) that is not among Jetway's public types
+	 */
+	static List<String> unknownImports(Block block, Map<String, Set<String>> types) {
+		Set<String> qualifiedNames = new TreeSet<>();
+		types.values().forEach(qualifiedNames::addAll);
+		List<String> unknown = new ArrayList<>();
+		Matcher importLine = IMPORT_LINE.matcher(block.code());
+		while (importLine.find()) {
+			String imported = importLine.group(1);
+			if (imported.startsWith("io.jetway.") && qualifiedNames.stream()
+				.noneMatch((type) -> imported.equals(type) || imported.startsWith(type + ".")
+						|| imported.equals(type.substring(0, type.lastIndexOf('.')) + ".*"))) {
+				unknown.add(block.where() + ": imports " + imported + ", which is not a public Jetway type");
+			}
+		}
+		return unknown;
+	}
+
 	/**
 	 * @return for each block that uses a Jetway type it does not import, one line naming
 	 * the page, the line and the import to add

@@ -21,13 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Those sources are compiled and run by tests (the newcomer's application of
  * docs/getting-started.md is {@code io.jetway.gettingstarted}, run by
  * {@code GettingStartedTests}), so editing the page or the source without the other fails
- * the build. Every Java block of docs/getting-started.md must be such an include.
+ * the build. Every Java block of docs/getting-started.md must be such an include, and
+ * every {@code <!-- include:} line of a page must be a marker right above a checked fence
+ * (one anywhere else would check nothing).
  */
 class IncludedSnippetsTests {
 
 	static final Pattern INCLUDE = Pattern.compile("<!-- include: ([^#\\s]+)(?:#([\\w-]+))? -->");
 
 	private static final List<String> LANGUAGES = List.of("java", "yaml", "sql");
+
+	private static final List<String> FENCES = LANGUAGES.stream().map((language) -> "```" + language).toList();
 
 	@Test
 	void everyIncludedBlockEqualsItsTaggedSourceRegion() {
@@ -53,6 +57,57 @@ class IncludedSnippetsTests {
 			.as("included blocks that drifted from their sources (.ci/include-snippets copies the regions into the pages)")
 			.isEmpty();
 		assertThat(included).as("included blocks").isGreaterThanOrEqualTo(8);
+	}
+
+	@Test
+	void everyIncludeMarkerIsRightAboveACheckedFence() throws IOException {
+		List<String> problems = new ArrayList<>();
+		for (Path page : MarkdownBlocks.pages()) {
+			problems.addAll(misplacedIncludes(MarkdownBlocks.repositoryRoot().relativize(page).toString(),
+					Files.readAllLines(page)));
+		}
+		assertThat(problems).as("include markers that check nothing").isEmpty();
+	}
+
+	@Test
+	void aMarkerThatIsMalformedOrNotRightAboveACheckedFenceIsAProblem() {
+		List<String> page = List.of("<!-- include: a/B.java#tag -->", "```java", "x", "```", "",
+				"<!-- include: a/B.java#tag -->", "", "```java", "x", "```", "<!-- include: a/c.xml -->", "```xml", "x",
+				"```", "  <!-- include: a/B.java#bad tag -->", "  ```java", "  x", "  ```",
+				"<!-- include: a/B.java -->", "text", "<!-- include: a/B.java -->");
+		assertThat(misplacedIncludes("page.md", page)).containsExactly(
+				"page.md:6: '<!-- include: a/B.java#tag -->' is not right above a ```java, ```yaml or ```sql fence",
+				"page.md:11: '<!-- include: a/c.xml -->' is not right above a ```java, ```yaml or ```sql fence",
+				"page.md:15: '<!-- include: a/B.java#bad tag -->' is not <!-- include: path#tag --> "
+						+ "(a path from the repository's root, an optional #tag of letters, digits, _ and -)",
+				"page.md:19: '<!-- include: a/B.java -->' is not right above a ```java, ```yaml or ```sql fence",
+				"page.md:21: '<!-- include: a/B.java -->' is not right above a ```java, ```yaml or ```sql fence");
+	}
+
+	/**
+	 * A line that starts with {@code <!-- include:} must be a well-formed marker right
+	 * above the fence of a language this test checks, or it would check nothing.
+	 * @param where the page, for the problems
+	 * @param lines its lines
+	 * @return one problem per marker that checks nothing
+	 */
+	static List<String> misplacedIncludes(String where, List<String> lines) {
+		List<String> problems = new ArrayList<>();
+		for (int i = 0; i < lines.size(); i++) {
+			String marker = lines.get(i).strip();
+			if (!marker.startsWith("<!-- include:")) {
+				continue;
+			}
+			if (!INCLUDE.matcher(marker).matches()) {
+				problems.add(where + ":" + (i + 1) + ": '" + marker + "' is not <!-- include: path#tag --> "
+						+ "(a path from the repository's root, an optional #tag of letters, digits, _ and -)");
+			}
+			else if (i + 1 == lines.size() || !FENCES.contains(lines.get(i + 1).strip())) {
+				problems.add(where + ":" + (i + 1) + ": '" + marker
+						+ "' is not right above a ```java, ```yaml or ```sql fence");
+			}
+		}
+		return problems;
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.jetway.gettingstarted.OrderController.OrderPlaced;
 import io.jetway.gettingstarted.OrderController.PlaceOrder;
@@ -27,17 +29,20 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The newcomer test: the application of docs/getting-started.md (this package, whose
- * tagged regions the page shows, {@code GettingStartedPageTests}) runs with the page's
- * {@code application.yml} against a real nats-server and PostgreSQL, as a newcomer would
- * start it: an order is placed, its event consumed through the inbox, and the job it
- * enqueues runs. Also the recipes docs/jobs.md (a job handler deduplicated on its job id)
- * and docs/outbox.md (an idempotency key per request) show from these sources.
+ * tagged regions the page shows, checked by {@code io.jetway.docs.IncludedSnippetsTests})
+ * runs with the page's {@code application.yml} against a real nats-server and PostgreSQL,
+ * as a newcomer would start it: an order is placed, its event consumed through the inbox,
+ * and the job it enqueues runs. Also the recipes docs/jobs.md (a job handler deduplicated
+ * on its job id) and docs/outbox.md (an idempotency key per request) show from these
+ * sources.
  */
 class GettingStartedTests {
 
@@ -121,18 +126,52 @@ class GettingStartedTests {
 		OrderPlaced first = controller.place("key-1", request);
 		OrderPlaced retry = controller.place("key-1", request);
 		assertThat(retry).isEqualTo(first);
-		// two copies of one request at once: one places the order, the other waits for
-		// its
-		// commit and returns it
-		CompletableFuture<OrderPlaced> one = CompletableFuture.supplyAsync(() -> controller.place("key-2", request));
-		CompletableFuture<OrderPlaced> two = CompletableFuture.supplyAsync(() -> controller.place("key-2", request));
-		assertThat(one.get()).isEqualTo(two.get()).isNotEqualTo(first);
+		// two copies of one request at once: the first holds the key's row
+		// uncommitted, the second waits on the key's unique index until the first
+		// commits, then returns its order
+		CountDownLatch held = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		CompletableFuture<OrderPlaced> one = CompletableFuture.supplyAsync(() -> transaction.execute((status) -> {
+			OrderPlaced placed = controller.place("key-2", request);
+			held.countDown();
+			awaitQuietly(commit);
+			return placed;
+		}));
+		CompletableFuture<OrderPlaced> two;
+		try {
+			assertThat(held.await(20, TimeUnit.SECONDS)).as("the first request placed its order").isTrue();
+			two = CompletableFuture.supplyAsync(() -> controller.place("key-2", request));
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> jdbc.queryForObject(
+						"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+								+ "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO order_requests%'",
+						Integer.class) == 1);
+			assertThat(two).isNotDone();
+		}
+		finally {
+			commit.countDown();
+		}
+		OrderPlaced placed = one.get(20, TimeUnit.SECONDS);
+		assertThat(two.get(20, TimeUnit.SECONDS)).isEqualTo(placed).isNotEqualTo(first);
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM orders WHERE customer_email = 'linus@example.com'",
 				Integer.class))
 			.isEqualTo(2);
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM invoices WHERE order_id IN (?, ?)", Integer.class,
-					first.orderId(), one.get().orderId()) == 2);
+					first.orderId(), placed.orderId()) == 2);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			if (!latch.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("The test never let the first request commit");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static JobStatus sendInvoiceJobOf(UUID order) {

@@ -172,19 +172,61 @@ class JobMetaTests {
 	}
 
 	@Test
-	void metaLongerThanTheLimitIsRefusedAndNothingIsStored() throws Exception {
+	void metaOfExactlyTheLimitIsAcceptedAndOneCharacterMoreIsRefusedAndNothingIsStored() throws Exception {
 		runner(TestDatabase.H2).run((context) -> {
 			JobClient jobs = context.getBean(JobClient.class);
+			// {"text":"…"} is 11 characters around the text
+			Map<String, Object> atLimit = Map.of("text", "x".repeat(JobOptions.MAX_META_LENGTH - 11));
+			assertThat(json.writeValueAsString(atLimit)).hasSize(4096);
+			UUID accepted = jobs.enqueue("remember-meta", new Named("at-limit"),
+					JobOptions.builder().meta(atLimit).delay(Duration.ofHours(1)).build());
+			assertSameJson(jobs.status(accepted).orElseThrow().meta(), atLimit);
 			JobOptions tooLong = JobOptions.builder()
-				.meta(Map.of("text", "x".repeat(JobOptions.MAX_META_LENGTH)))
+				.meta(Map.of("text", "x".repeat(JobOptions.MAX_META_LENGTH - 10)))
 				.build();
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> jobs.enqueue("remember-meta", new Named("big"), tooLong))
-				.withMessageContaining("The meta of job type 'remember-meta' is 4107 characters as JSON")
+				.withMessageContaining("The meta of job type 'remember-meta' is 4097 characters as JSON")
 				.withMessageContaining("JobOptions.MAX_META_LENGTH")
 				.withMessageContaining("Nothing was stored");
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			assertThat(jdbc.queryForList("SELECT id FROM jetway_jobs", UUID.class)).containsExactly(accepted);
+			assertThat(jobs.cancel(accepted)).isTrue();
+			jdbc.update("DELETE FROM jetway_jobs");
+		});
+	}
+
+	@Test
+	void metaJacksonCannotSerializeIsRefusedAndNothingIsStored() throws Exception {
+		runner(TestDatabase.H2).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			JobOptions unserializable = JobOptions.builder().meta(Map.of("broken", new Unserializable())).build();
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> jobs.enqueue("remember-meta", new Named("broken"), unserializable))
+				.withMessageContaining("The meta of job type 'remember-meta' cannot be serialized to JSON")
+				.withMessageContaining("Use strings, numbers, booleans, and lists or maps of them")
+				.withMessageContaining("Nothing was stored");
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_jobs", Integer.class)).isZero();
+		});
+	}
+
+	@Test
+	void theCancelledEventCarriesTheMeta() throws Exception {
+		runner(TestDatabase.H2).run((context) -> {
+			Connection connection = context.getBean(Connection.class);
+			Subscription events = connection.subscribe("jetway.jobs.events.>");
+			connection.flush(Duration.ofSeconds(1));
+			JobClient jobs = context.getBean(JobClient.class);
+			UUID later = jobs.enqueue("remember-meta", new Named("later"),
+					JobOptions.builder().meta(META).delay(Duration.ofHours(1)).build());
+			assertThat(jobs.cancel(later)).isTrue();
+
+			List<JsonNode> laterEvents = events(events, later, "cancelled");
+			assertThat(laterEvents).extracting((event) -> event.get("status").asString())
+				.containsExactly("scheduled", "cancelled");
+			laterEvents.forEach((event) -> assertThat(event.get("meta")).isEqualTo(json.valueToTree(META)));
+			context.getBean(JdbcTemplate.class).update("DELETE FROM jetway_jobs");
 		});
 	}
 
@@ -221,6 +263,17 @@ class JobMetaTests {
 	}
 
 	record Named(String name) {
+	}
+
+	/**
+	 * A value Jackson fails on: its only property cannot be read.
+	 */
+	static class Unserializable {
+
+		public String getValue() {
+			throw new IllegalStateException("no value");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

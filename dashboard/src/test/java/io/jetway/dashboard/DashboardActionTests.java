@@ -31,13 +31,14 @@ import org.springframework.security.web.SecurityFilterChain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Actions need a valid CSRF token and a same-origin request even when the application's
- * filter chain does not check CSRF for the dashboard's path.
+ * Actions over plain HTTP: they need a valid CSRF token and a same-origin request even
+ * when the application's filter chain does not check CSRF for the dashboard's path; their
+ * outcome is shown on the page they return to, and only theirs.
  */
-@SpringBootTest(classes = { DashboardTestApplication.class, DashboardCsrfTests.CsrfIgnoredForTheDashboard.class },
+@SpringBootTest(classes = { DashboardTestApplication.class, DashboardActionTests.CsrfIgnoredForTheDashboard.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "jetway.jdbc.initialize-schema=always",
 				"jetway.topology.streams.ORDERS.subjects=orders.>", "jetway.consumers.orders-handler.stream=ORDERS" })
-class DashboardCsrfTests {
+class DashboardActionTests {
 
 	private static final Pattern TOKEN = Pattern.compile("name=\"jetway-csrf-token\" content=\"([^\"]+)\"");
 
@@ -84,6 +85,28 @@ class DashboardCsrfTests {
 		assertThat(pausedQueues()).contains("reports");
 	}
 
+	@Test
+	void anActionReturnsToItsPageAndShowsItsOutcome() throws Exception {
+		String back = "/jetway/jobs?notice=forged&queue=reports";
+		HttpResponse<String> response = send(request("/jetway/actions/queues/reports/pause")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("back=" + Pages.query(back) + "&_csrf=" + token())));
+		assertThat(response.statusCode()).isEqualTo(303);
+		String location = response.headers().firstValue("Location").orElseThrow();
+		assertThat(URI.create(location).getRawPath() + "?" + URI.create(location).getRawQuery()).isEqualTo(back);
+		HttpResponse<String> page = send(request(location).GET());
+		assertThat(page.body())
+			.contains("<p class=\"notice\" role=\"status\">Asked to pause queues/reports: 1 changed.</p>")
+			.doesNotContain(">forged");
+	}
+
+	@Test
+	void aNoticeInTheAddressIsNotShown() throws Exception {
+		HttpResponse<String> page = send(request("/jetway?notice=Your+session+expired").GET());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).doesNotContain("Your session expired");
+	}
+
 	private String token() throws IOException, InterruptedException {
 		HttpResponse<String> page = send(request("/jetway").GET());
 		Matcher matcher = TOKEN.matcher(page.body());
@@ -105,7 +128,7 @@ class DashboardCsrfTests {
 
 	private HttpRequest.Builder request(String path) {
 		String credentials = DashboardTestApplication.OPERATOR + ":" + DashboardTestApplication.PASSWORD;
-		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port).resolve(path))
 			.header("Authorization",
 					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
 	}

@@ -66,6 +66,8 @@ class DashboardController {
 
 	private static final String NOTICE = "jetway.dashboard.notice";
 
+	private static final int MAX_JOBS_DEEP = 10_000;
+
 	private final DashboardProperties properties;
 
 	private final DashboardAccess access;
@@ -147,11 +149,17 @@ class DashboardController {
 			notice = ex.getMessage();
 		}
 		int size = this.properties.getPageSize();
+		// an offset reads and skips every row before it: bound how deep a page may be
+		int deepest = Math.max(0, MAX_JOBS_DEEP / size - 1);
 		int current = Math.max(0, page);
+		if (current > deepest) {
+			current = deepest;
+			notice = "The jobs table goes at most 10,000 jobs deep; narrow the filter (queue, state, created from/to) "
+					+ "to see older jobs.";
+		}
 		List<JobStatus> found = client.find(query, current * size, size + 1);
-		Object jobsPart = this.overview.part("jobs");
-		List<String> paused = (jobsPart instanceof Map<?, ?> map && map.get("pausedQueues") instanceof List<?> list)
-				? list.stream().map(Object::toString).toList() : List.of();
+		List<String> paused = (query.queue() != null && client.isPaused(query.queue())) ? List.of(query.queue())
+				: List.of();
 		return html(frame.render("Jobs", null, notice,
 				new JobsPage(frame).render(query, id, found, current, size, paused)));
 	}

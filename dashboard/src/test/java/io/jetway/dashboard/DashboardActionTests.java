@@ -107,6 +107,13 @@ class DashboardActionTests {
 		assertThat(page.body()).doesNotContain("Your session expired");
 	}
 
+	@Test
+	void aJobsPageDeeperThanTenThousandJobsShowsTheDeepestAllowedWithANotice() throws Exception {
+		HttpResponse<String> page = send(request("/jetway/jobs?page=" + Integer.MAX_VALUE).GET());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("at most 10,000 jobs deep");
+	}
+
 	private String token() throws IOException, InterruptedException {
 		HttpResponse<String> page = send(request("/jetway").GET());
 		Matcher matcher = TOKEN.matcher(page.body());

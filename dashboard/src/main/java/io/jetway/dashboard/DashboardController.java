@@ -27,6 +27,7 @@ import io.jetway.outbox.OutboxStatus;
 import io.nats.client.Connection;
 import io.nats.client.api.ServerInfo;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
  * Serves the dashboard's pages, its live figures (JSON) and its static files under
@@ -61,6 +63,10 @@ class DashboardController {
 	private static final Log logger = LogFactory.getLog(DashboardController.class);
 
 	private static final MediaType HTML = new MediaType("text", "html", StandardCharsets.UTF_8);
+
+	private static final String NOTICE = "jetway.dashboard.notice";
+
+	private static final int MAX_JOBS_DEEP = 10_000;
 
 	private final DashboardProperties properties;
 
@@ -92,11 +98,10 @@ class DashboardController {
 	}
 
 	@GetMapping({ "", "/" })
-	ResponseEntity<String> overview(HttpServletRequest request,
-			@RequestParam(required = false) @Nullable String notice) {
+	ResponseEntity<String> overview(HttpServletRequest request) {
 		Frame frame = frame(request);
-		return html(
-				frame.render("Overview", "/live", notice, new OverviewPage(frame).render(nats(), this.overview.all())));
+		return html(frame.render("Overview", "/live", notice(request),
+				new OverviewPage(frame).render(nats(), this.overview.all())));
 	}
 
 	/**
@@ -118,10 +123,10 @@ class DashboardController {
 			@RequestParam(required = false) @Nullable String type,
 			@RequestParam(required = false) @Nullable String state,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
-			@RequestParam(required = false) @Nullable String id, @RequestParam(defaultValue = "0") int page,
-			@RequestParam(required = false) @Nullable String notice) {
+			@RequestParam(required = false) @Nullable String id, @RequestParam(defaultValue = "0") int page) {
 		JobClient client = require(this.jobs, "jobs");
 		Frame frame = frame(request);
+		String notice = notice(request);
 		if (id != null && !id.isBlank()) {
 			UUID uuid = uuid(id.strip());
 			if (uuid != null && client.status(uuid).isPresent()) {
@@ -129,7 +134,9 @@ class DashboardController {
 					.header(HttpHeaders.LOCATION, frame.url("/jobs/" + uuid))
 					.build();
 			}
-			notice = "No job has the id " + id + ".";
+			// the id stays in the search field; a notice never repeats text from the
+			// address
+			notice = "No job has the id searched for.";
 		}
 		JobQuery query;
 		try {
@@ -142,25 +149,30 @@ class DashboardController {
 			notice = ex.getMessage();
 		}
 		int size = this.properties.getPageSize();
+		// an offset reads and skips every row before it: bound how deep a page may be
+		int deepest = Math.max(0, MAX_JOBS_DEEP / size - 1);
 		int current = Math.max(0, page);
+		if (current > deepest) {
+			current = deepest;
+			notice = "The jobs table goes at most 10,000 jobs deep; narrow the filter (queue, state, created from/to) "
+					+ "to see older jobs.";
+		}
 		List<JobStatus> found = client.find(query, current * size, size + 1);
-		Object jobsPart = this.overview.part("jobs");
-		List<String> paused = (jobsPart instanceof Map<?, ?> map && map.get("pausedQueues") instanceof List<?> list)
-				? list.stream().map(Object::toString).toList() : List.of();
+		List<String> paused = (query.queue() != null && client.isPaused(query.queue())) ? List.of(query.queue())
+				: List.of();
 		return html(frame.render("Jobs", null, notice,
 				new JobsPage(frame).render(query, id, found, current, size, paused)));
 	}
 
 	@GetMapping("/jobs/{id}")
-	ResponseEntity<String> job(HttpServletRequest request, @PathVariable String id,
-			@RequestParam(required = false) @Nullable String notice) {
+	ResponseEntity<String> job(HttpServletRequest request, @PathVariable String id) {
 		Optional<JobStatus> job = job(id);
 		Frame frame = frame(request);
 		if (job.isEmpty()) {
 			return html(HttpStatus.NOT_FOUND,
-					frame.render("Job not found", null, "No job has the id " + id + ".", new Html()));
+					frame.render("Job not found", null, "No job has the id in this address.", new Html()));
 		}
-		return html(frame.render("Job " + job.get().type(), "/jobs/" + job.get().id() + "/live", notice,
+		return html(frame.render("Job " + job.get().type(), "/jobs/" + job.get().id() + "/live", notice(request),
 				new JobPage(frame).render(job.get())));
 	}
 
@@ -171,10 +183,10 @@ class DashboardController {
 
 	@GetMapping("/dead-letters")
 	ResponseEntity<String> deadLetters(HttpServletRequest request,
-			@RequestParam(required = false) @Nullable String consumer, @RequestParam(defaultValue = "0") long after,
-			@RequestParam(required = false) @Nullable String notice) {
+			@RequestParam(required = false) @Nullable String consumer, @RequestParam(defaultValue = "0") long after) {
 		DeadLetters letters = require(this.deadLetters, "a dead-letter stream");
 		Frame frame = frame(request);
+		String notice = notice(request);
 		Object part = this.overview.part("deadLetters");
 		Map<String, Long> counts = (part instanceof DeadLetterCounts deadLetterCounts) ? deadLetterCounts.byConsumer()
 				: Map.of();
@@ -196,12 +208,12 @@ class DashboardController {
 	}
 
 	@GetMapping("/outbox")
-	ResponseEntity<String> outbox(HttpServletRequest request, @RequestParam(required = false) @Nullable String notice) {
+	ResponseEntity<String> outbox(HttpServletRequest request) {
 		OutboxOperations operations = require(this.outbox, "an outbox");
 		Frame frame = frame(request);
 		Object part = this.overview.part("outbox");
 		List<OutboxEntry> failed = operations.list(OutboxStatus.FAILED, this.properties.getPageSize());
-		return html(frame.render("Outbox", "/live?part=outbox", notice, new OutboxPage(frame)
+		return html(frame.render("Outbox", "/live?part=outbox", notice(request), new OutboxPage(frame)
 			.render((part instanceof Map<?, ?> map) ? map : Map.of(), failed, this.properties.getPageSize())));
 	}
 
@@ -216,11 +228,14 @@ class DashboardController {
 	}
 
 	/**
-	 * Runs one action and returns to the page it was asked from, with its outcome.
+	 * Runs one action and returns to the page it was asked from, with its outcome in a
+	 * flash attribute (never in the address, where anyone could write a message of their
+	 * own into a link).
 	 */
 	@PostMapping("/actions/{target}/{name}/{action}")
-	ResponseEntity<Void> act(HttpServletRequest request, @PathVariable String target, @PathVariable String name,
-			@PathVariable String action, @RequestParam(required = false) @Nullable String back) {
+	ResponseEntity<Void> act(HttpServletRequest request, HttpServletResponse response, @PathVariable String target,
+			@PathVariable String name, @PathVariable String action,
+			@RequestParam(required = false) @Nullable String back) {
 		String who = this.access.viewer(request).name();
 		String what = action + " " + target + "/" + name;
 		String notice;
@@ -240,8 +255,9 @@ class DashboardController {
 		boolean local = back != null
 				&& (back.equals(base) || back.startsWith(base + "/") || back.startsWith(base + "?"))
 				&& back.indexOf("//", base.length()) < 0 && back.indexOf('\\') < 0;
-		String returnTo = ((local) ? back : base).replaceAll("[?&]notice=[^&]*", "");
-		String location = returnTo + (returnTo.contains("?") ? "&" : "?") + "notice=" + Pages.query(notice);
+		String location = (local) ? back : base;
+		RequestContextUtils.getOutputFlashMap(request).put(NOTICE, notice);
+		RequestContextUtils.saveOutputFlashMap(location, request, response);
 		return ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, location).build();
 	}
 
@@ -264,6 +280,14 @@ class DashboardController {
 		nats.put("name", (info != null) ? info.getServerName() : "");
 		nats.put("version", (info != null) ? info.getVersion() : "");
 		return nats;
+	}
+
+	/**
+	 * @return the outcome of the action that redirected here, or {@code null}
+	 */
+	private static @Nullable String notice(HttpServletRequest request) {
+		Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
+		return (flash != null && flash.get(NOTICE) instanceof String notice) ? notice : null;
 	}
 
 	private Optional<JobStatus> job(String id) {
@@ -319,8 +343,8 @@ class DashboardController {
 				return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException again) {
-				throw new IllegalArgumentException("'" + text + "' (" + name
-						+ ") is not a time; give one such as 2026-12-01T10:00:00Z or 2026-12-01T10:00 (UTC)");
+				throw new IllegalArgumentException("The '" + name
+						+ "' field is not a time; give one such as 2026-12-01T10:00:00Z or 2026-12-01T10:00 (UTC)");
 			}
 		}
 	}

@@ -47,7 +47,7 @@ final class DeadLettersPage {
 		}
 		html.element("h2", consumer);
 		html.append(this.frame.action("Republish all (at most " + republishLimit + ")",
-				"consumers/" + consumer + "/republish-dead-letters",
+				"consumers/" + Pages.segment(consumer) + "/republish-dead-letters",
 				"Republish the dead letters of " + consumer + "?"));
 		List<DeadLetter> shown = deadLetters.subList(0, Math.min(size, deadLetters.size()));
 		for (DeadLetter deadLetter : shown) {

@@ -36,7 +36,7 @@ final class JobsPage {
 			html.open("p", "class", "queue")
 				.text("Queue " + query.queue() + " is " + (paused ? "paused " : "active "))
 				.append(this.frame.action(paused ? "Resume queue" : "Pause queue",
-						"queues/" + query.queue() + (paused ? "/resume" : "/pause"), null))
+						"queues/" + Pages.segment(query.queue()) + (paused ? "/resume" : "/pause"), null))
 				.close("p");
 		}
 		Pages.table(html, "id", "type", "queue", "state", "attempts", "created", "runs at", "progress");

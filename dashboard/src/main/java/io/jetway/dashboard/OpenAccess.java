@@ -1,7 +1,5 @@
 package io.jetway.dashboard;
 
-import java.net.URI;
-
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -19,26 +17,7 @@ class OpenAccess implements DashboardAccess {
 
 	@Override
 	public @Nullable String refuseAction(HttpServletRequest request) {
-		String site = request.getHeader("Sec-Fetch-Site");
-		if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-			return "the request comes from another site (Sec-Fetch-Site: " + site + ")";
-		}
-		String origin = request.getHeader("Origin");
-		if (origin != null && !origin.equals("null") && !sameHost(origin, request)) {
-			return "the request comes from another origin (" + origin + ")";
-		}
-		return null;
-	}
-
-	private static boolean sameHost(String origin, HttpServletRequest request) {
-		try {
-			URI uri = URI.create(origin);
-			int port = (uri.getPort() != -1) ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-			return request.getServerName().equalsIgnoreCase(uri.getHost()) && request.getServerPort() == port;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
+		return SameOrigin.refusal(request);
 	}
 
 }

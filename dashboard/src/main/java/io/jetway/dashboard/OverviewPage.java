@@ -91,7 +91,8 @@ final class OverviewPage {
 			this.html.element("td", state);
 			this.html.open("td")
 				.append(this.frame.action(consumer.paused() ? "Resume" : "Pause",
-						"listeners/" + consumer.name() + (consumer.paused() ? "/resume" : "/pause"), null))
+						"listeners/" + Pages.segment(consumer.name()) + (consumer.paused() ? "/resume" : "/pause"),
+						null))
 				.close("td");
 			this.html.close("tr");
 		}
@@ -156,7 +157,7 @@ final class OverviewPage {
 			this.html.element("td", isPaused ? "paused" : "active");
 			this.html.open("td")
 				.append(this.frame.action(isPaused ? "Resume" : "Pause",
-						"queues/" + queue + (isPaused ? "/resume" : "/pause"), null))
+						"queues/" + Pages.segment(queue) + (isPaused ? "/resume" : "/pause"), null))
 				.close("td");
 			this.html.close("tr");
 		}

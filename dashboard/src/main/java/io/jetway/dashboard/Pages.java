@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.util.UriUtils;
+
 /**
  * What the pages share.
  */
@@ -18,6 +20,14 @@ final class Pages {
 	 */
 	static String query(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * @param value a name put into an address's path, such as a queue's
+	 * @return the value encoded as one path segment
+	 */
+	static String segment(String value) {
+		return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -273,9 +274,10 @@ class DashboardBrowserTests {
 	}
 
 	private static void click(String action) {
-		String before = browser.driver().getCurrentUrl();
+		// the action returns to the same address: wait for a new page with the outcome
+		WebElement before = browser.driver().findElement(By.tagName("html"));
 		browser.driver().findElement(By.cssSelector("button[data-action='" + action + "']")).click();
-		browser.waitFor((driver) -> !driver.getCurrentUrl().equals(before)
+		browser.waitFor((driver) -> ExpectedConditions.stalenessOf(before).apply(driver)
 				&& !driver.findElements(By.cssSelector(".notice")).isEmpty());
 	}
 

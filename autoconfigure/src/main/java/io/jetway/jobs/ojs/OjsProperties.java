@@ -53,6 +53,14 @@ public class OjsProperties {
 	 */
 	private @Nullable String adminKey;
 
+	/**
+	 * Whether the producer endpoints (push, info, cancel, queues, dead letters) may be
+	 * served without authentication when Spring Security is not on the class path;
+	 * without it, startup fails. For conformance runs and tests only: anyone who reaches
+	 * the endpoints could push jobs for in-process handlers and cancel jobs.
+	 */
+	private boolean allowUnauthenticatedProducers;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -107,6 +115,14 @@ public class OjsProperties {
 
 	public void setAdminKey(@Nullable String adminKey) {
 		this.adminKey = adminKey;
+	}
+
+	public boolean isAllowUnauthenticatedProducers() {
+		return this.allowUnauthenticatedProducers;
+	}
+
+	public void setAllowUnauthenticatedProducers(boolean allowUnauthenticatedProducers) {
+		this.allowUnauthenticatedProducers = allowUnauthenticatedProducers;
 	}
 
 }

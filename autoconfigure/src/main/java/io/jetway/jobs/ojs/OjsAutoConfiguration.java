@@ -104,8 +104,8 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view) {
-		return new OjsDeadLetters(jobs, leases, view, Clock.systemUTC());
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
+		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
 	}
 
 	@Bean

@@ -36,6 +36,12 @@ public class OjsProperties {
 	private Duration visibilityTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * The longest visibility timeout a worker may ask for (FETCH and BEAT
+	 * visibility_timeout_ms); a longer one is refused with 400.
+	 */
+	private Duration maxVisibilityTimeout = Duration.ofHours(1);
+
+	/**
 	 * How often expired leases are looked for (and their jobs failed or retried).
 	 */
 	private Duration leaseSweepInterval = Duration.ofSeconds(1);
@@ -91,6 +97,14 @@ public class OjsProperties {
 
 	public void setVisibilityTimeout(Duration visibilityTimeout) {
 		this.visibilityTimeout = visibilityTimeout;
+	}
+
+	public Duration getMaxVisibilityTimeout() {
+		return this.maxVisibilityTimeout;
+	}
+
+	public void setMaxVisibilityTimeout(Duration maxVisibilityTimeout) {
+		this.maxVisibilityTimeout = maxVisibilityTimeout;
 	}
 
 	public Duration getLeaseSweepInterval() {

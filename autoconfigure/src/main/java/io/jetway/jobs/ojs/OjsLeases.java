@@ -150,6 +150,22 @@ class OjsLeases {
 				}) == 1;
 	}
 
+	/**
+	 * @return whether the job's running attempt was claimed from the message at this
+	 * stream sequence (and not from another copy of the job's message), or is not known
+	 */
+	boolean isClaimedBy(UUID jobId, long streamSequence) {
+		Long claimSeq = this.jdbc.query("SELECT claim_seq FROM jetway_jobs WHERE id = ?",
+				(statement) -> this.databaseType.setUuid(statement, 1, jobId), (rows) -> {
+					if (!rows.next()) {
+						return null;
+					}
+					long value = rows.getLong(1);
+					return rows.wasNull() ? null : value;
+				});
+		return claimSeq == null || claimSeq == streamSequence;
+	}
+
 	/** Records the reply subject of a redelivery of a leased job's message. */
 	void replyTo(Lease lease, String replySubject) {
 		this.jdbc.update("UPDATE jetway_job_leases SET reply_subject = ? WHERE job_id = ? AND token = ?",

@@ -138,12 +138,12 @@ class OjsWorkers {
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
 			return Optional.of(envelope);
 		}
-		settleUnclaimed(jobId, replySubject, now);
+		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}
 
 	/** The message of a job FETCH could not claim: ended, not due, or leased already. */
-	private void settleUnclaimed(UUID jobId, String replySubject, Instant now) {
+	private void settleUnclaimed(UUID jobId, long streamSequence, String replySubject, Instant now) {
 		Optional<JobStatus> job = this.jobs.status(jobId);
 		if (job.isEmpty() || job.get().status().isFinal()) {
 			this.queues.ack(replySubject);
@@ -155,6 +155,12 @@ class OjsWorkers {
 			case RUNNING -> {
 				Optional<Lease> lease = this.leases.find(jobId);
 				if (lease.isPresent() && lease.get().expiresAt().isAfter(now)) {
+					if (!this.leases.isClaimedBy(jobId, streamSequence)) {
+						// a second copy of the job's message: the claimed one settles
+						// the job
+						this.queues.ack(replySubject);
+						return;
+					}
 					// the ack wait passed during a live lease: keep this delivery's
 					// subject, through which the lease's outcome settles the message
 					this.leases.replyTo(lease.get(), replySubject);

@@ -12,11 +12,18 @@ import java.util.stream.IntStream;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobOptions;
+import io.jetway.jobs.JobsProperties;
 import io.jetway.jobs.ojs.OjsTestApplication.Response;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import io.jetway.topology.Namespace;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -440,6 +447,38 @@ class OjsBindingTests {
 		finally {
 			jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ?", gone);
 		}
+	}
+
+	@Test
+	void aSecondCopyOfALeasedJobsMessageDoesNotTakeOverItsLease() throws Exception {
+		String queue = queue();
+		UUID id = UUID.fromString(app.push("test.echo", queue, 1).text("/job/id"));
+		String lease = app.fetch(queue, 30_000).text("/jobs/0/lease/token");
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		long claimSeq = jdbc.queryForObject("SELECT claim_seq FROM jetway_jobs WHERE id = ?", Long.class, id);
+		String replySubject = jdbc.queryForObject("SELECT reply_subject FROM jetway_job_leases WHERE job_id = ?",
+				String.class, id);
+		String stream = app.context()
+			.getBean(Namespace.class)
+			.streamName(app.context().getBean(JobsProperties.class).getStream());
+		try (Connection connection = Nats.connect(nats.url())) {
+			MessageInfo original = connection.jetStreamManagement().getMessage(stream, claimSeq);
+			Headers headers = new Headers(original.getHeaders());
+			headers.remove("Nats-Msg-Id");
+			connection.jetStream()
+				.publish(NatsMessage.builder()
+					.subject(original.getSubject())
+					.headers(headers)
+					.data(original.getData())
+					.build());
+		}
+		// the copy is served to nobody and does not replace the claimed message's subject
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
+		assertThat(
+				jdbc.queryForObject("SELECT reply_subject FROM jetway_job_leases WHERE job_id = ?", String.class, id))
+			.isEqualTo(replySubject);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id.toString(), "lease_token", lease)).status())
+			.isEqualTo(200);
 	}
 
 	@Test

@@ -44,6 +44,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -239,8 +240,11 @@ public class JobsAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, JetwayListenerProperties listenerProperties, PausedQueues paused,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<JobObservationConvention> observationConvention, JobSubjects subjects) {
+			ObjectProvider<JobObservationConvention> observationConvention, JobSubjects subjects,
+			Environment environment) {
 		checkQueueDurations("jetway.jobs.defaults", properties.getDefaults());
+		ExternalQueuesWithoutOjs.warn(properties,
+				environment.getProperty("jetway.jobs.ojs.enabled", Boolean.class, false));
 		properties.getQueues()
 			.forEach((queue, settings) -> checkQueueDurations("jetway.jobs.queues." + queue, settings));
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());

@@ -85,7 +85,8 @@ CREATE TABLE IF NOT EXISTS jetway_job_leases (
     token         VARCHAR(64)  NOT NULL,
     expires_at    DATETIME(6) NOT NULL,
     reply_subject VARCHAR(512) NOT NULL,
-    worker_id     VARCHAR(255)
+    worker_id     VARCHAR(255),
+    INDEX jetway_job_leases_expires_idx (expires_at)
 ) ENGINE = InnoDB;
 
 -- Worker tokens of external workers: only the SHA-256 of the token (hex) is stored.

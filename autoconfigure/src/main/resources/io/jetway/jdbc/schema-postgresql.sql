@@ -130,6 +130,9 @@ CREATE TABLE IF NOT EXISTS jetway_job_leases (
     worker_id     VARCHAR(255)
 );
 
+-- The lease sweep looks for leases whose deadline passed, oldest first.
+CREATE INDEX IF NOT EXISTS jetway_job_leases_expires_idx ON jetway_job_leases (expires_at);
+
 -- Worker tokens of external workers: only the SHA-256 of the token (hex) is stored.
 CREATE TABLE IF NOT EXISTS jetway_worker_tokens (
     id         UUID          NOT NULL PRIMARY KEY,

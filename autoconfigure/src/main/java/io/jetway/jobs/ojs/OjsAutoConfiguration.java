@@ -24,9 +24,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -40,6 +42,11 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnBooleanProperty("jetway.jobs.ojs.enabled")
 @EnableConfigurationProperties(OjsProperties.class)
 public class OjsAutoConfiguration {
+
+	OjsAutoConfiguration(OjsProperties properties, ResourceLoader resourceLoader) {
+		OjsProducerAccess.check(properties,
+				ClassUtils.isPresent(OjsProducerAccess.SECURITY_CLASS, resourceLoader.getClassLoader()));
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
@@ -97,8 +104,8 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view) {
-		return new OjsDeadLetters(jobs, leases, view, Clock.systemUTC());
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
+		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
 	}
 
 	@Bean

@@ -48,6 +48,8 @@ class OjsController {
 
 	private static final String ADMIN_KEY_HEADER = "X-Jetway-Admin-Key";
 
+	private static final int MAX_WORKER_ID_LENGTH = 255;
+
 	private final OjsProducers producers;
 
 	private final OjsWorkers workers;
@@ -166,6 +168,10 @@ class OjsController {
 			throw OjsException.invalid("The 'count' field must be from 1 to 1000, was " + count);
 		}
 		String workerId = request.path("worker_id").isString() ? request.path("worker_id").asString() : null;
+		if (workerId != null && workerId.length() > MAX_WORKER_ID_LENGTH) {
+			throw OjsException.invalid("The 'worker_id' field must be at most " + MAX_WORKER_ID_LENGTH
+					+ " characters, was " + workerId.length());
+		}
 		return ok(Map.of("jobs", this.workers.fetch(names, count, workerId, visibility(request), worker)));
 	}
 
@@ -197,12 +203,15 @@ class OjsController {
 			@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
 		WorkerToken worker = worker(authorization);
 		JsonNode request = parse(body);
-		List<UUID> jobIds = new ArrayList<>();
-		request.path("active_jobs").forEach((id) -> jobIds.add(jobId(id.asString(""))));
+		// job id -> the lease token to fence by, or null for the job's current lease
+		Map<UUID, @Nullable String> beats = new LinkedHashMap<>();
+		request.path("active_jobs")
+			.forEach((job) -> beats.put(jobId(job.isObject() ? job.path("job_id").asString("") : job.asString("")),
+					leaseToken(job)));
 		if (request.path("job_id").isString()) {
-			jobIds.add(jobId(request.path("job_id").asString()));
+			beats.put(jobId(request.path("job_id").asString()), leaseToken(request));
 		}
-		List<String> extended = this.workers.heartbeat(jobIds, visibility(request), worker);
+		List<String> extended = this.workers.heartbeat(beats, visibility(request), worker);
 		return ok(Map.of("state", "running", "jobs_extended", extended, "server_time", Instant.now().toString()));
 	}
 
@@ -319,8 +328,11 @@ class OjsController {
 		if (millis.isMissingNode() || millis.isNull()) {
 			return this.properties.getVisibilityTimeout();
 		}
-		if (!millis.isIntegralNumber() || millis.longValue() < 1) {
-			throw OjsException.invalid("The 'visibility_timeout_ms' field must be a positive integer");
+		Duration max = this.properties.getMaxVisibilityTimeout();
+		if (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.longValue() < 1
+				|| millis.longValue() > max.toMillis()) {
+			throw OjsException.invalid("The 'visibility_timeout_ms' field must be a positive integer of at most "
+					+ max.toMillis() + " (jetway.jobs.ojs.max-visibility-timeout), was " + millis);
 		}
 		return Duration.ofMillis(millis.longValue());
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.jetway.jobs.JobClient;
@@ -16,7 +17,8 @@ import org.springframework.http.HttpStatus;
 /**
  * The dead letter endpoints: OJS's dead letter jobs are Jetway's {@code failed} jobs
  * (discarded: out of attempts or not retryable); retry runs one again with fresh
- * attempts, discard deletes it.
+ * attempts, discard deletes it. Only jobs of external queues: those of in-process queues
+ * are neither listed nor retried nor deleted here.
  */
 class OjsDeadLetters {
 
@@ -24,13 +26,16 @@ class OjsDeadLetters {
 
 	private final OjsLeases leases;
 
+	private final OjsQueues queues;
+
 	private final OjsJobView view;
 
 	private final Clock clock;
 
-	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsJobView view, Clock clock) {
+	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view, Clock clock) {
 		this.jobs = jobs;
 		this.leases = leases;
+		this.queues = queues;
 		this.view = view;
 		this.clock = clock;
 	}
@@ -45,14 +50,24 @@ class OjsDeadLetters {
 		}
 		if (queue != null) {
 			OjsQueues.checkName(queue);
+			if (!this.queues.isExternal(queue)) {
+				throw OjsException.invalid("Queue '" + queue + "' is run by in-process handlers: OJS lists the dead "
+						+ "letters of external queues only (jetway.jobs.queues." + queue + ".external=true)");
+			}
 		}
 		List<JobStatus> failed = this.jobs.list(queue, JobState.FAILED, offset / limit, limit);
 		Instant now = this.clock.instant();
-		return Map.of("jobs", failed.stream().map((job) -> this.view.envelope(job, now)).toList(), "pagination",
+		return Map.of("jobs",
+				failed.stream()
+					.filter((job) -> this.queues.isExternal(job.queue()))
+					.map((job) -> this.view.envelope(job, now))
+					.toList(),
+				"pagination",
 				Map.of("limit", limit, "offset", (offset / limit) * limit, "has_more", failed.size() == limit));
 	}
 
 	Map<String, Object> retry(UUID id) {
+		checkExternal(id);
 		if (!this.jobs.retry(id)) {
 			throw notFound(id);
 		}
@@ -63,10 +78,19 @@ class OjsDeadLetters {
 	}
 
 	Map<String, Object> discard(UUID id) {
+		checkExternal(id);
 		if (!this.leases.deleteFailed(id)) {
 			throw notFound(id);
 		}
 		return Map.of("deleted", true, "job_id", id.toString());
+	}
+
+	/** Dead letters of in-process queues are not OJS's to show, retry or delete. */
+	private void checkExternal(UUID id) {
+		Optional<JobStatus> job = this.jobs.status(id);
+		if (job.isEmpty() || !this.queues.isExternal(job.get().queue())) {
+			throw notFound(id);
+		}
 	}
 
 	private static OjsException notFound(UUID id) {

@@ -78,6 +78,37 @@ class OjsLeases {
 		});
 	}
 
+	/**
+	 * Undoes a claim no worker received: deletes the lease and puts the job back to
+	 * pending with the attempt not spent, fenced by the lease's token and attempt.
+	 * @return whether the claim was undone
+	 */
+	boolean release(Lease lease, Instant now) {
+		Boolean released = this.transactions.execute((status) -> {
+			int deleted = this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ? AND token = ?",
+					(statement) -> {
+						this.databaseType.setUuid(statement, 1, lease.jobId());
+						statement.setString(2, lease.token());
+					});
+			if (deleted == 0) {
+				return false;
+			}
+			int updated = this.jdbc.update("UPDATE jetway_jobs SET status = 'pending', attempts = attempts - 1, "
+					+ "started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END, claim_seq = NULL, "
+					+ "updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?", (statement) -> {
+						this.databaseType.setInstant(statement, 1, now);
+						this.databaseType.setUuid(statement, 2, lease.jobId());
+						statement.setInt(3, lease.attempt());
+					});
+			if (updated == 0) {
+				status.setRollbackOnly();
+				return false;
+			}
+			return true;
+		});
+		return Boolean.TRUE.equals(released);
+	}
+
 	Optional<Lease> find(UUID jobId) {
 		return this.jdbc
 			.query("SELECT " + LEASE_COLUMNS + " FROM jetway_job_leases WHERE job_id = ?",
@@ -86,9 +117,18 @@ class OjsLeases {
 			.findFirst();
 	}
 
-	/** Leases whose deadline passed, up to {@code limit}. */
+	/**
+	 * Leases whose deadline passed, oldest first, up to {@code limit}; expired leases of
+	 * jobs that are gone or no longer run the lease's attempt are deleted first, so that
+	 * they cannot fill every sweep.
+	 */
 	List<Lease> expired(Instant now, int limit) {
-		return this.jdbc.query("SELECT " + LEASE_COLUMNS + " FROM jetway_job_leases WHERE expires_at <= ?",
+		this.jdbc.update("DELETE FROM jetway_job_leases WHERE expires_at <= ? AND NOT EXISTS (SELECT 1 FROM "
+				+ "jetway_jobs WHERE jetway_jobs.id = jetway_job_leases.job_id AND jetway_jobs.status = 'running' "
+				+ "AND jetway_jobs.attempts = jetway_job_leases.attempt)",
+				(statement) -> this.databaseType.setInstant(statement, 1, now));
+		return this.jdbc.query(
+				"SELECT " + LEASE_COLUMNS + " FROM jetway_job_leases WHERE expires_at <= ? ORDER BY expires_at",
 				(statement) -> {
 					this.databaseType.setInstant(statement, 1, now);
 					statement.setMaxRows(limit);
@@ -108,6 +148,22 @@ class OjsLeases {
 					statement.setString(3, lease.token());
 					this.databaseType.setInstant(statement, 4, now);
 				}) == 1;
+	}
+
+	/**
+	 * @return whether the job's running attempt was claimed from the message at this
+	 * stream sequence (and not from another copy of the job's message), or is not known
+	 */
+	boolean isClaimedBy(UUID jobId, long streamSequence) {
+		Long claimSeq = this.jdbc.query("SELECT claim_seq FROM jetway_jobs WHERE id = ?",
+				(statement) -> this.databaseType.setUuid(statement, 1, jobId), (rows) -> {
+					if (!rows.next()) {
+						return null;
+					}
+					long value = rows.getLong(1);
+					return rows.wasNull() ? null : value;
+				});
+		return claimSeq == null || claimSeq == streamSequence;
 	}
 
 	/** Records the reply subject of a redelivery of a leased job's message. */
@@ -160,25 +216,35 @@ class OjsLeases {
 	}
 
 	/**
-	 * Cancels a job that has not ended, running or not, and ends its lease.
-	 * @return the lease it had, if it ran; empty also when nothing was cancelled
+	 * Cancels a job that has not ended: a pending or scheduled one, or a running one
+	 * whose lease it ends. The lease is deleted before the job is updated, the order
+	 * {@link #finish} uses, so that the two cannot deadlock.
+	 * @return the lease it ended, if the job ran; empty also when nothing was cancelled
+	 * (the job ended, or runs without a lease)
 	 */
 	Optional<Lease> cancel(UUID jobId, Instant now) {
 		return this.transactions.execute((status) -> {
 			Optional<Lease> lease = find(jobId);
+			boolean released = lease.isPresent()
+					&& this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ? AND token = ?", (statement) -> {
+						this.databaseType.setUuid(statement, 1, jobId);
+						statement.setString(2, lease.get().token());
+					}) == 1;
 			int cancelled = this.jdbc.update("UPDATE jetway_jobs SET status = 'cancelled', completed_at = ?, "
-					+ "claim_seq = NULL, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'pending', 'running')",
-					(statement) -> {
+					+ "claim_seq = NULL, updated_at = ? WHERE id = ? AND (status IN ('scheduled', 'pending')"
+					+ (released ? " OR (status = 'running' AND attempts = ?))" : ")"), (statement) -> {
 						this.databaseType.setInstant(statement, 1, now);
 						this.databaseType.setInstant(statement, 2, now);
 						this.databaseType.setUuid(statement, 3, jobId);
+						if (released) {
+							statement.setInt(4, lease.get().attempt());
+						}
 					});
 			if (cancelled == 0) {
+				status.setRollbackOnly();
 				return Optional.<Lease>empty();
 			}
-			this.jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ?",
-					(statement) -> this.databaseType.setUuid(statement, 1, jobId));
-			return lease;
+			return released ? lease : Optional.<Lease>empty();
 		});
 	}
 

@@ -124,11 +124,20 @@ class OjsProducers {
 	}
 
 	/**
-	 * Cancels a job that has not ended; a running one's lease ends, so its worker's ACK
-	 * or FAIL gets 409, and its message is acknowledged.
+	 * Cancels a job of an external queue that has not ended; a running one's lease ends,
+	 * so its worker's ACK or FAIL gets 409, and its message is acknowledged. A running
+	 * job without a lease is not cancelled (409), nor is a job of an in-process queue
+	 * (403).
 	 */
 	Map<String, Object> cancel(UUID id) {
 		JobStatus before = info(id);
+		if (!this.queues.isExternal(before.queue())) {
+			throw new OjsException(HttpStatus.FORBIDDEN, "permission_denied",
+					"Job '" + id + "' is in queue '" + before.queue()
+							+ "', which in-process handlers run: OJS cancels only jobs of external queues "
+							+ "(jetway.jobs.queues." + before.queue() + ".external=true); cancel it through JobClient",
+					Map.of("job_id", id.toString(), "queue", before.queue()));
+		}
 		String previous = OjsJobView.state(before, this.clock.instant());
 		if (before.status().isFinal()) {
 			throw OjsException.conflict(id.toString(), previous,
@@ -137,9 +146,13 @@ class OjsProducers {
 		Instant now = this.clock.instant();
 		this.leases.cancel(id, now).ifPresent((lease) -> this.queues.ack(lease.replySubject()));
 		JobStatus after = info(id);
-		if (after.status().isFinal() && after.status() != JobState.CANCELLED) {
+		if (after.status() != JobState.CANCELLED) {
 			String state = OjsJobView.state(after, now);
-			throw OjsException.conflict(id.toString(), state, "Cannot cancel job in terminal state '" + state + "'.");
+			throw OjsException.conflict(id.toString(), state,
+					after.status().isFinal() ? "Cannot cancel job in terminal state '" + state + "'."
+							: "Cannot cancel job '" + id + "' in state '" + state
+									+ "': it runs without a lease (the lease expired and the attempt is being "
+									+ "ended); try again shortly.");
 		}
 		Map<String, Object> envelope = this.view.envelope(after, now);
 		envelope.put("previous_state", previous);

@@ -36,6 +36,12 @@ public class OjsProperties {
 	private Duration visibilityTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * The longest visibility timeout a worker may ask for (FETCH and BEAT
+	 * visibility_timeout_ms); a longer one is refused with 400.
+	 */
+	private Duration maxVisibilityTimeout = Duration.ofHours(1);
+
+	/**
 	 * How often expired leases are looked for (and their jobs failed or retried).
 	 */
 	private Duration leaseSweepInterval = Duration.ofSeconds(1);
@@ -52,6 +58,14 @@ public class OjsProperties {
 	 * the X-Jetway-Admin-Key header; without one, admin calls are refused.
 	 */
 	private @Nullable String adminKey;
+
+	/**
+	 * Whether the producer endpoints (push, info, cancel, queues, dead letters) may be
+	 * served without authentication when Spring Security is not on the class path;
+	 * without it, startup fails. For conformance runs and tests only: anyone who reaches
+	 * the endpoints could push jobs for in-process handlers and cancel jobs.
+	 */
+	private boolean allowUnauthenticatedProducers;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -85,6 +99,14 @@ public class OjsProperties {
 		this.visibilityTimeout = visibilityTimeout;
 	}
 
+	public Duration getMaxVisibilityTimeout() {
+		return this.maxVisibilityTimeout;
+	}
+
+	public void setMaxVisibilityTimeout(Duration maxVisibilityTimeout) {
+		this.maxVisibilityTimeout = maxVisibilityTimeout;
+	}
+
 	public Duration getLeaseSweepInterval() {
 		return this.leaseSweepInterval;
 	}
@@ -107,6 +129,14 @@ public class OjsProperties {
 
 	public void setAdminKey(@Nullable String adminKey) {
 		this.adminKey = adminKey;
+	}
+
+	public boolean isAllowUnauthenticatedProducers() {
+		return this.allowUnauthenticatedProducers;
+	}
+
+	public void setAllowUnauthenticatedProducers(boolean allowUnauthenticatedProducers) {
+		this.allowUnauthenticatedProducers = allowUnauthenticatedProducers;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobStatus;
@@ -50,6 +51,9 @@ class OjsWorkers {
 
 	private final Clock clock;
 
+	/** Runs after each claim; tests set it to inject a failure mid-FETCH. */
+	volatile @Nullable Consumer<Lease> afterClaim;
+
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
 			JsonMapper jsonMapper, Clock clock) {
 		this.jobs = jobs;
@@ -71,21 +75,47 @@ class OjsWorkers {
 		queueNames.forEach(worker::checkAllows);
 		queueNames.forEach(this.queues::ensure);
 		List<Map<String, Object>> fetched = new ArrayList<>();
-		for (String queue : queueNames) {
-			while (fetched.size() < count) {
-				List<Message> messages = this.queues.pull(queue, count - fetched.size());
-				if (messages.isEmpty()) {
-					break;
-				}
-				for (Message message : messages) {
-					claim(message, workerId, visibility).ifPresent(fetched::add);
+		List<Lease> claimed = new ArrayList<>();
+		try {
+			for (String queue : queueNames) {
+				while (fetched.size() < count) {
+					List<Message> messages = this.queues.pull(queue, count - fetched.size());
+					if (messages.isEmpty()) {
+						break;
+					}
+					for (Message message : messages) {
+						claim(message, workerId, visibility, claimed).ifPresent(fetched::add);
+					}
 				}
 			}
+		}
+		catch (RuntimeException ex) {
+			release(claimed, ex);
+			throw ex;
 		}
 		return fetched;
 	}
 
-	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId, Duration visibility) {
+	/**
+	 * Gives back the claims of a FETCH that failed before answering: no worker has the
+	 * jobs, so they must not wait for their leases to expire nor spend an attempt.
+	 */
+	private void release(List<Lease> claimed, RuntimeException failure) {
+		for (Lease lease : claimed) {
+			try {
+				if (this.leases.release(lease, this.clock.instant())) {
+					this.queues.redeliverAfter(lease.replySubject(), Duration.ZERO);
+				}
+			}
+			catch (RuntimeException ex) {
+				// the lease expires then, and the sweep ends the attempt
+				failure.addSuppressed(ex);
+			}
+		}
+	}
+
+	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId, Duration visibility,
+			List<Lease> claimed) {
 		String replySubject = message.getReplyTo();
 		UUID jobId = jobId(message);
 		if (jobId == null) {
@@ -97,18 +127,23 @@ class OjsWorkers {
 		Optional<Lease> lease = this.leases.claim(jobId, message.metaData().streamSequence(), replySubject, workerId,
 				now.plus(visibility), now);
 		if (lease.isPresent()) {
+			claimed.add(lease.get());
+			Consumer<Lease> hook = this.afterClaim;
+			if (hook != null) {
+				hook.accept(lease.get());
+			}
 			JobStatus job = this.jobs.status(jobId).orElseThrow();
 			Map<String, Object> envelope = this.view.envelope(job, this.clock.instant());
 			envelope.put("lease",
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
 			return Optional.of(envelope);
 		}
-		settleUnclaimed(jobId, replySubject, now);
+		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}
 
 	/** The message of a job FETCH could not claim: ended, not due, or leased already. */
-	private void settleUnclaimed(UUID jobId, String replySubject, Instant now) {
+	private void settleUnclaimed(UUID jobId, long streamSequence, String replySubject, Instant now) {
 		Optional<JobStatus> job = this.jobs.status(jobId);
 		if (job.isEmpty() || job.get().status().isFinal()) {
 			this.queues.ack(replySubject);
@@ -120,6 +155,12 @@ class OjsWorkers {
 			case RUNNING -> {
 				Optional<Lease> lease = this.leases.find(jobId);
 				if (lease.isPresent() && lease.get().expiresAt().isAfter(now)) {
+					if (!this.leases.isClaimedBy(jobId, streamSequence)) {
+						// a second copy of the job's message: the claimed one settles
+						// the job
+						this.queues.ack(replySubject);
+						return;
+					}
 					// the ack wait passed during a live lease: keep this delivery's
 					// subject, through which the lease's outcome settles the message
 					this.leases.replyTo(lease.get(), replySubject);
@@ -196,13 +237,18 @@ class OjsWorkers {
 		return failAttempt(lease, error, true, true, now).isPresent();
 	}
 
-	/** BEAT: extends the live leases of the jobs. */
-	List<String> heartbeat(List<UUID> jobIds, Duration visibility, WorkerToken worker) {
+	/**
+	 * BEAT: extends the live leases of the jobs; a job given with a lease token only when
+	 * that token is still its lease's, one given without it whatever its current lease.
+	 * @param beats job ids and the lease token of each, or {@code null}
+	 */
+	List<String> heartbeat(Map<UUID, @Nullable String> beats, Duration visibility, WorkerToken worker) {
 		Instant now = this.clock.instant();
 		List<String> extended = new ArrayList<>();
-		for (UUID jobId : jobIds) {
+		for (Map.Entry<UUID, @Nullable String> beat : beats.entrySet()) {
+			UUID jobId = beat.getKey();
 			Optional<Lease> lease = this.leases.find(jobId);
-			if (lease.isEmpty()) {
+			if (lease.isEmpty() || (beat.getValue() != null && !beat.getValue().equals(lease.get().token()))) {
 				continue;
 			}
 			this.jobs.status(jobId).ifPresent((job) -> worker.checkAllows(job.queue()));

@@ -12,11 +12,18 @@ import java.util.stream.IntStream;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobOptions;
+import io.jetway.jobs.JobsProperties;
 import io.jetway.jobs.ojs.OjsTestApplication.Response;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import io.jetway.topology.Namespace;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +50,8 @@ class OjsBindingTests {
 
 	private static final AtomicInteger queues = new AtomicInteger();
 
+	private static final String IN_PROCESS_QUEUE = "ojs-in-process";
+
 	private static TestDatabaseInstance database;
 
 	private static OjsTestApplication app;
@@ -51,7 +60,8 @@ class OjsBindingTests {
 	static void start() throws Exception {
 		database = databases.get(TestDatabase.POSTGRESQL);
 		OjsTestApplication.reset(database, nats.url());
-		app = OjsTestApplication.start(database, nats.url());
+		app = OjsTestApplication.start(database, nats.url(),
+				"jetway.jobs.queues." + IN_PROCESS_QUEUE + ".external=false");
 	}
 
 	@AfterAll
@@ -251,13 +261,15 @@ class OjsBindingTests {
 	void heartbeatsKeepALeaseAndASilentWorkerLosesItsLeaseAndItsLateAckIsRefused() {
 		String queue = queue();
 		String kept = app.push("test.slow", queue).text("/job/id");
-		Response fetched = app.fetch(queue, 600);
+		Response fetched = app.fetch(queue, 3000);
 		String keptLease = fetched.text("/jobs/0/lease/token");
-		// beats for three times the visibility timeout
-		Instant until = Instant.now().plusMillis(1800);
-		await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> {
+		// beats for one and a half times the visibility timeout, with seconds to spare
+		// for
+		// each beat on a loaded machine
+		Instant until = Instant.now().plusMillis(4500);
+		await().pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(20)).until(() -> {
 			Response beat = app.post("/ojs/v1/workers/heartbeat",
-					Map.of("worker_id", "w1", "active_jobs", List.of(kept), "visibility_timeout_ms", 600));
+					Map.of("worker_id", "w1", "active_jobs", List.of(kept), "visibility_timeout_ms", 3000));
 			assertThat(beat.json().at("/jobs_extended").toString()).contains(kept);
 			return Instant.now().isAfter(until);
 		});
@@ -360,6 +372,197 @@ class OjsBindingTests {
 			return fetched[0].json().at("/jobs").size() == 1;
 		});
 		return fetched[0];
+	}
+
+	@Test
+	void aFetchThatFailsAfterClaimingGivesItsClaimsBack() {
+		String queue = queue();
+		String first = app.push("test.echo", queue, 1).text("/job/id");
+		String second = app.push("test.echo", queue, 2).text("/job/id");
+		OjsWorkers workers = app.context().getBean(OjsWorkers.class);
+		AtomicInteger claims = new AtomicInteger();
+		workers.afterClaim = (lease) -> {
+			if (claims.incrementAndGet() == 2) {
+				throw new IllegalStateException("injected failure after the second claim");
+			}
+		};
+		try {
+			assertThat(app
+				.post("/ojs/v1/workers/fetch",
+						Map.of("queues", List.of(queue), "count", 2, "visibility_timeout_ms", 60_000))
+				.status()).isEqualTo(500);
+		}
+		finally {
+			workers.afterClaim = null;
+		}
+		for (String id : List.of(first, second)) {
+			assertThat(app.info(id).text("/job/state")).isEqualTo("available");
+			assertThat(app.info(id).json().at("/job/attempt").intValue()).isZero();
+		}
+		// served again at once, each as its first attempt
+		Map<String, Integer> attempts = new java.util.HashMap<>();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			app.fetch(queue, 30_000)
+				.json()
+				.at("/jobs")
+				.forEach((job) -> attempts.put(job.at("/id").asString(), job.at("/attempt").intValue()));
+			assertThat(attempts).containsOnlyKeys(first, second);
+		});
+		assertThat(attempts).containsEntry(first, 1).containsEntry(second, 1);
+		for (String id : List.of(first, second)) {
+			assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aHeartbeatWithALeaseTokenIsFencedByIt() {
+		String queue = queue();
+		String id = app.push("test.slow", queue).text("/job/id");
+		String lease = app.fetch(queue, 30_000).text("/jobs/0/lease/token");
+		Response stale = app.post("/ojs/v1/workers/heartbeat",
+				Map.of("worker_id", "w1", "job_id", id, "lease_token", "lease_stale"));
+		assertThat(stale.status()).as(stale.body()).isEqualTo(200);
+		assertThat(stale.json().at("/jobs_extended").size()).isZero();
+		Response staleActive = app.post("/ojs/v1/workers/heartbeat",
+				Map.of("worker_id", "w1", "active_jobs", List.of(Map.of("job_id", id, "lease_token", "lease_stale"))));
+		assertThat(staleActive.status()).as(staleActive.body()).isEqualTo(200);
+		assertThat(staleActive.json().at("/jobs_extended").size()).isZero();
+		Response current = app.post("/ojs/v1/workers/heartbeat",
+				Map.of("worker_id", "w1", "active_jobs", List.of(Map.of("job_id", id, "lease_token", lease))));
+		assertThat(current.json().at("/jobs_extended").toString()).contains(id);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "lease_token", lease)).status()).isEqualTo(200);
+	}
+
+	@Test
+	void theSweepDeletesExpiredLeasesOfJobsThatAreGone() {
+		UUID gone = UUID.randomUUID();
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		jdbc.update("INSERT INTO jetway_job_leases (job_id, attempt, token, expires_at, reply_subject) "
+				+ "VALUES (?, 1, 'lease_orphan', now() - INTERVAL '1 minute', '_INBOX.orphan')", gone);
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM jetway_job_leases WHERE job_id = ?",
+						Integer.class, gone) == 0);
+		}
+		finally {
+			jdbc.update("DELETE FROM jetway_job_leases WHERE job_id = ?", gone);
+		}
+	}
+
+	@Test
+	void aSecondCopyOfALeasedJobsMessageDoesNotTakeOverItsLease() throws Exception {
+		String queue = queue();
+		UUID id = UUID.fromString(app.push("test.echo", queue, 1).text("/job/id"));
+		String lease = app.fetch(queue, 30_000).text("/jobs/0/lease/token");
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		long claimSeq = jdbc.queryForObject("SELECT claim_seq FROM jetway_jobs WHERE id = ?", Long.class, id);
+		String replySubject = jdbc.queryForObject("SELECT reply_subject FROM jetway_job_leases WHERE job_id = ?",
+				String.class, id);
+		String stream = app.context()
+			.getBean(Namespace.class)
+			.streamName(app.context().getBean(JobsProperties.class).getStream());
+		try (Connection connection = Nats.connect(nats.url())) {
+			MessageInfo original = connection.jetStreamManagement().getMessage(stream, claimSeq);
+			Headers headers = new Headers(original.getHeaders());
+			headers.remove("Nats-Msg-Id");
+			connection.jetStream()
+				.publish(NatsMessage.builder()
+					.subject(original.getSubject())
+					.headers(headers)
+					.data(original.getData())
+					.build());
+		}
+		// the copy is served to nobody and does not replace the claimed message's subject
+		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
+		assertThat(
+				jdbc.queryForObject("SELECT reply_subject FROM jetway_job_leases WHERE job_id = ?", String.class, id))
+			.isEqualTo(replySubject);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id.toString(), "lease_token", lease)).status())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void cancelRefusesJobsOfInProcessQueues() {
+		UUID pending = insertJob(IN_PROCESS_QUEUE, "scheduled");
+		UUID running = insertJob(IN_PROCESS_QUEUE, "running");
+		try {
+			assertError(app.delete("/ojs/v1/jobs/" + pending), 403, "permission_denied");
+			assertError(app.delete("/ojs/v1/jobs/" + running), 403, "permission_denied");
+			assertThat(jobStatus(pending)).isEqualTo("scheduled");
+			assertThat(jobStatus(running)).isEqualTo("running");
+		}
+		finally {
+			deleteJobs(pending, running);
+		}
+	}
+
+	@Test
+	void cancelRefusesARunningJobWithoutALease() {
+		UUID running = insertJob(queue(), "running");
+		try {
+			assertError(app.delete("/ojs/v1/jobs/" + running), 409, "conflict");
+			assertThat(jobStatus(running)).isEqualTo("running");
+		}
+		finally {
+			deleteJobs(running);
+		}
+	}
+
+	@Test
+	void deadLettersOfInProcessQueuesAreNeitherListedNorRetriedNorDeleted() {
+		UUID failed = insertJob(IN_PROCESS_QUEUE, "failed");
+		try {
+			assertThat(app.get("/ojs/v1/dead-letter").body()).doesNotContain(failed.toString());
+			assertError(app.get("/ojs/v1/dead-letter?queue=" + IN_PROCESS_QUEUE), 400, "invalid_request");
+			assertError(app.post("/ojs/v1/dead-letter/" + failed + "/retry", Map.of()), 404, "not_found");
+			assertError(app.delete("/ojs/v1/dead-letter/" + failed), 404, "not_found");
+			assertThat(jobStatus(failed)).isEqualTo("failed");
+		}
+		finally {
+			deleteJobs(failed);
+		}
+	}
+
+	private static UUID insertJob(String queue, String status) {
+		UUID id = UUID.randomUUID();
+		new JdbcTemplate(database.dataSource())
+			.update("INSERT INTO jetway_jobs (id, type, queue, status, attempts, max_attempts, payload, created_at, "
+					+ "run_at, updated_at) VALUES (?, 'test.inserted', ?, ?, 1, 3, '[]', now(), now() + INTERVAL '1 day', now())",
+					id, queue, status);
+		return id;
+	}
+
+	private static String jobStatus(UUID id) {
+		return new JdbcTemplate(database.dataSource()).queryForObject("SELECT status FROM jetway_jobs WHERE id = ?",
+				String.class, id);
+	}
+
+	private static void deleteJobs(UUID... ids) {
+		for (UUID id : ids) {
+			new JdbcTemplate(database.dataSource()).update("DELETE FROM jetway_jobs WHERE id = ?", id);
+		}
+	}
+
+	@Test
+	void fetchRefusesALongWorkerIdAndAVisibilityTimeoutAboveTheMaximum() {
+		String queue = queue();
+		String id = app.push("test.echo", queue, 1).text("/job/id");
+		assertError(
+				app.post("/ojs/v1/workers/fetch",
+						Map.of("queues", List.of(queue), "count", 1, "worker_id", "w".repeat(256))),
+				400, "invalid_request");
+		assertError(
+				app.post("/ojs/v1/workers/fetch",
+						Map.of("queues", List.of(queue), "count", 1, "visibility_timeout_ms", Long.MAX_VALUE)),
+				400, "invalid_request");
+		assertError(app.post("/ojs/v1/workers/fetch",
+				Map.of("queues", List.of(queue), "count", 1, "visibility_timeout_ms", Duration.ofHours(2).toMillis())),
+				400, "invalid_request");
+		// the refused calls claimed nothing: the job's first attempt is still to come
+		Response fetched = app.fetch(queue, 30_000);
+		assertThat(fetched.text("/jobs/0/id")).isEqualTo(id);
+		assertThat(fetched.json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).status()).isEqualTo(200);
 	}
 
 	static void assertError(Response response, int status, String code) {

@@ -52,16 +52,16 @@ final class OjsTestApplication implements AutoCloseable {
 	 * @param properties more properties, which win over these
 	 */
 	static OjsTestApplication start(TestDatabaseInstance database, String natsUrl, String... properties) {
-		List<String> all = new ArrayList<>(
-				List.of("spring.datasource.url=" + database.url(), "spring.datasource.username=" + database.username(),
-						"spring.datasource.password=" + database.password(), "jetway.nats.servers=" + natsUrl,
-						"jetway.jdbc.initialize-schema=always", "spring.jpa.hibernate.ddl-auto=none", "server.port=0",
-						"jetway.outbox.relay.poll-interval=100ms", "jetway.jobs.poll-interval=100ms",
-						"jetway.jobs.defaults.external=true", "jetway.jobs.defaults.backoff.initial=1s",
-						"jetway.jobs.defaults.backoff.multiplier=1", "jetway.jobs.defaults.backoff.jitter=0",
-						"jetway.jobs.ojs.enabled=true", "jetway.jobs.ojs.lease-sweep-interval=100ms",
-						"jetway.jobs.ojs.require-worker-token=false", "jetway.listener.shutdown-timeout=5s",
-						"jetway.health.jobs.max-dispatch-recovery-held-back=1h"));
+		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + database.url(),
+				"spring.datasource.username=" + database.username(),
+				"spring.datasource.password=" + database.password(), "jetway.nats.servers=" + natsUrl,
+				"jetway.jdbc.initialize-schema=always", "spring.jpa.hibernate.ddl-auto=none", "server.port=0",
+				"jetway.outbox.relay.poll-interval=100ms", "jetway.jobs.poll-interval=100ms",
+				"jetway.jobs.defaults.external=true", "jetway.jobs.defaults.backoff.initial=1s",
+				"jetway.jobs.defaults.backoff.multiplier=1", "jetway.jobs.defaults.backoff.jitter=0",
+				"jetway.jobs.ojs.enabled=true", "jetway.jobs.ojs.lease-sweep-interval=100ms",
+				"jetway.jobs.ojs.require-worker-token=false", "jetway.jobs.ojs.allow-unauthenticated-producers=true",
+				"jetway.listener.shutdown-timeout=5s", "jetway.health.jobs.max-dispatch-recovery-held-back=1h"));
 		all.addAll(List.of(properties));
 		return new OjsTestApplication(new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
 			.properties(all.toArray(String[]::new))

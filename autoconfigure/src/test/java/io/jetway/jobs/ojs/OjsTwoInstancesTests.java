@@ -16,6 +16,10 @@ import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -96,8 +100,27 @@ class OjsTwoInstancesTests {
 			assertThat(jdbc.queryForObject(
 					"SELECT COUNT(*) FROM jetway_jobs WHERE status = 'completed' AND attempts = 1", Integer.class))
 				.isEqualTo(JOBS);
-			// every message was acknowledged: nothing is left for a later fetch
-			await().atMost(Duration.ofSeconds(5)).until(() -> first.fetch("shared", 1000).json().at("/jobs").isEmpty());
+			// every message was acknowledged: the queue's consumer holds none
+			// unacknowledged
+			// and the (work queue) stream none at all
+			try (Connection connection = Nats.connect(nats.url())) {
+				JetStreamManagement management = connection.jetStreamManagement();
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					List<ConsumerInfo> consumers = new ArrayList<>();
+					for (String stream : management.getStreamNames()) {
+						for (ConsumerInfo consumer : management.getConsumers(stream)) {
+							if (consumer.getName().contains("shared")) {
+								consumers.add(consumer);
+								assertThat(management.getStreamInfo(stream).getStreamState().getMsgCount()).isZero();
+							}
+						}
+					}
+					assertThat(consumers).hasSize(1).allSatisfy((consumer) -> {
+						assertThat(consumer.getNumAckPending()).isZero();
+						assertThat(consumer.getNumPending()).isZero();
+					});
+				});
+			}
 			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_job_leases", Integer.class)).isZero();
 		}
 		finally {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.jetway.jobs.DefaultJobClient;
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobsProperties;
@@ -22,6 +23,8 @@ import io.jetway.topology.Namespace;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -178,7 +181,7 @@ class OjsBindingTests {
 		String id = app.post("/ojs/v1/jobs", Map.of("type", "test.fail_once", "args", List.of(), "options",
 				Map.of("queue", queue, "retry", Map.of("max_attempts", 3))))
 			.text("/job/id");
-		assertThat(app.fetch(queue, 30_000).json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
+		assertThat(awaitFetch(queue).json().at("/jobs/0/attempt").intValue()).isEqualTo(1);
 		Response failed = app.post("/ojs/v1/workers/nack",
 				Map.of("job_id", id, "error", Map.of("code", "handler_error", "message", "first attempt fails")));
 		assertThat(failed.status()).isEqualTo(200);
@@ -365,6 +368,24 @@ class OjsBindingTests {
 		assertThat(app.info(id).text("/job/state")).isIn("retryable", "available");
 	}
 
+	private static void awaitMessagesInStream(String queue, long count) {
+		String stream = app.context()
+			.getBean(Namespace.class)
+			.streamName(app.context().getBean(JobsProperties.class).getStream());
+		String subject = app.context().getBean(Namespace.class).subject(DefaultJobClient.QUEUE_SUBJECT_PREFIX + queue);
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			try (Connection connection = Nats.connect(nats.url())) {
+				return connection.jetStreamManagement()
+					.getStreamInfo(stream, StreamInfoOptions.filterSubjects(subject))
+					.getStreamState()
+					.getSubjects()
+					.stream()
+					.mapToLong(Subject::getCount)
+					.sum() >= count;
+			}
+		});
+	}
+
 	private static Response awaitFetch(String queue) {
 		Response[] fetched = new Response[1];
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -379,6 +400,8 @@ class OjsBindingTests {
 		String queue = queue();
 		String first = app.push("test.echo", queue, 1).text("/job/id");
 		String second = app.push("test.echo", queue, 2).text("/job/id");
+		// both messages in the stream, so that one FETCH of two claims both
+		awaitMessagesInStream(queue, 2);
 		OjsWorkers workers = app.context().getBean(OjsWorkers.class);
 		AtomicInteger claims = new AtomicInteger();
 		workers.afterClaim = (lease) -> {
@@ -418,7 +441,7 @@ class OjsBindingTests {
 	void aHeartbeatWithALeaseTokenIsFencedByIt() {
 		String queue = queue();
 		String id = app.push("test.slow", queue).text("/job/id");
-		String lease = app.fetch(queue, 30_000).text("/jobs/0/lease/token");
+		String lease = awaitFetch(queue).text("/jobs/0/lease/token");
 		Response stale = app.post("/ojs/v1/workers/heartbeat",
 				Map.of("worker_id", "w1", "job_id", id, "lease_token", "lease_stale"));
 		assertThat(stale.status()).as(stale.body()).isEqualTo(200);
@@ -453,7 +476,7 @@ class OjsBindingTests {
 	void aSecondCopyOfALeasedJobsMessageDoesNotTakeOverItsLease() throws Exception {
 		String queue = queue();
 		UUID id = UUID.fromString(app.push("test.echo", queue, 1).text("/job/id"));
-		String lease = app.fetch(queue, 30_000).text("/jobs/0/lease/token");
+		String lease = awaitFetch(queue).text("/jobs/0/lease/token");
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
 		long claimSeq = jdbc.queryForObject("SELECT claim_seq FROM jetway_jobs WHERE id = ?", Long.class, id);
 		String replySubject = jdbc.queryForObject("SELECT reply_subject FROM jetway_job_leases WHERE job_id = ?",

@@ -193,6 +193,11 @@ class DashboardController {
 		if (part instanceof Map<?, ?> error && notice == null) {
 			notice = "Could not count the dead letters: " + error.get("error");
 		}
+		boolean capped = part instanceof DeadLetterCounts deadLetterCounts && deadLetterCounts.byConsumerCapped();
+		if (capped && notice == null) {
+			notice = ((DeadLetterCounts) part).total() + " dead letters, on more subjects than are counted per "
+					+ "consumer: add ?consumer=<name> to the address to list one consumer's";
+		}
 		String shown = blankToNull(consumer);
 		if (shown == null && counts.size() == 1) {
 			shown = counts.keySet().iterator().next();
@@ -204,7 +209,7 @@ class DashboardController {
 				: List.of();
 		return html(
 				frame.render("Dead letters", null, notice, new DeadLettersPage(frame, this.properties.getPreviewBytes())
-					.render(counts, shown, found, after, size, this.properties.getRepublishLimit())));
+					.render(counts, capped, shown, found, after, size, this.properties.getRepublishLimit())));
 	}
 
 	@GetMapping("/outbox")

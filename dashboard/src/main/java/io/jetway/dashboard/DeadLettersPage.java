@@ -24,6 +24,8 @@ final class DeadLettersPage {
 
 	/**
 	 * @param counts dead letters per consumer
+	 * @param capped whether the stream has too many subjects for {@code counts}: then it
+	 * is empty although there are dead letters
 	 * @param consumer the consumer shown, or {@code null} for none yet
 	 * @param deadLetters its dead letters after {@code after}, one more than a page when
 	 * there are more
@@ -31,15 +33,15 @@ final class DeadLettersPage {
 	 * @param size the page size
 	 * @param republishLimit the most dead letters "republish all" republishes
 	 */
-	Html render(Map<String, Long> counts, @Nullable String consumer, List<DeadLetter> deadLetters, long after, int size,
-			int republishLimit) {
+	Html render(Map<String, Long> counts, boolean capped, @Nullable String consumer, List<DeadLetter> deadLetters,
+			long after, int size, int republishLimit) {
 		Html html = new Html();
 		html.open("nav", "class", "consumers");
 		counts.forEach((name, count) -> html.element("a", name + " (" + count + ")", "href",
 				this.frame.url("/dead-letters?consumer=" + Pages.query(name)), "class",
 				name.equals(consumer) ? "current" : null));
 		html.close("nav");
-		if (counts.isEmpty()) {
+		if (counts.isEmpty() && !capped) {
 			html.element("p", "No dead letters.");
 		}
 		if (consumer == null) {

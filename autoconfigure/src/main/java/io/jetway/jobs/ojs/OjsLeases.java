@@ -93,9 +93,11 @@ class OjsLeases {
 			if (deleted == 0) {
 				return false;
 			}
-			int updated = this.jdbc.update("UPDATE jetway_jobs SET status = 'pending', attempts = attempts - 1, "
-					+ "started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END, claim_seq = NULL, "
-					+ "updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?", (statement) -> {
+			// started_at before attempts: MySQL applies assignments left to right
+			int updated = this.jdbc.update("UPDATE jetway_jobs SET status = 'pending', "
+					+ "started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END, attempts = attempts - 1, "
+					+ "claim_seq = NULL, " + "updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?",
+					(statement) -> {
 						this.databaseType.setInstant(statement, 1, now);
 						this.databaseType.setUuid(statement, 2, lease.jobId());
 						statement.setInt(3, lease.attempt());

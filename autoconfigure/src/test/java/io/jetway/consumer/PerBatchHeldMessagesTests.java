@@ -94,7 +94,9 @@ class PerBatchHeldMessagesTests {
 		@JetStreamListener("slow")
 		void on(String body, MessageContext context) throws InterruptedException {
 			calls.computeIfAbsent(body, (key) -> new AtomicInteger()).incrementAndGet();
-			Thread.sleep(200);
+			// the handler's work takes a while, so that the outage lands in the middle of
+			// it
+			await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
 			this.jdbc.update("INSERT INTO effects VALUES (?, ?)", context.messageId(), body);
 		}
 

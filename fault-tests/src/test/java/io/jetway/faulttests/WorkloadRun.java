@@ -216,7 +216,16 @@ final class WorkloadRun implements AutoCloseable {
 			awaitUntil("every operation handled, every job terminal, every outbox row sent, consumers empty",
 					() -> complete() && drained(management, "OPERATIONS", "effects")
 							&& drained(management, "JOBS", "jetway-jobs-effects"));
-			deadLetters = deadLetters(management);
+			// Right after a node restart the JetStream API may time out or answer
+			// "cluster
+			// temporarily unavailable": read again until the deadline instead of failing
+			// the run.
+			long[] count = { -1 };
+			awaitUntil("the dead-letter stream readable", () -> {
+				count[0] = deadLetters(management);
+				return true;
+			});
+			deadLetters = count[0];
 		}
 		catch (RuntimeException ex) {
 			incomplete = ex;

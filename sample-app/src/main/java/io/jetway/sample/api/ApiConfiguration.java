@@ -3,6 +3,7 @@ package io.jetway.sample.api;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -61,6 +62,11 @@ class ApiConfiguration {
 	@Bean
 	EnqueueRateLimiter enqueueRateLimiter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		return new EnqueueRateLimiter(jdbc, transactionManager);
+	}
+
+	@Bean
+	ApplicationRunner enqueueWindowsOfConfiguredProjects(EnqueueRateLimiter rateLimiter, ApiKeys keys) {
+		return (arguments) -> rateLimiter.createWindows(keys.projects());
 	}
 
 }

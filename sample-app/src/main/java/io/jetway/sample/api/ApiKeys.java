@@ -63,6 +63,15 @@ public class ApiKeys {
 		return Optional.ofNullable(found);
 	}
 
+	/**
+	 * @return the project ids of the configured keys
+	 */
+	public Set<String> projects() {
+		Set<String> projects = new HashSet<>();
+		this.entries.forEach((entry) -> projects.add(entry.tenant().projectId()));
+		return projects;
+	}
+
 	private static void checkId(String property, String id, boolean project) {
 		if (id == null || !ID.matcher(id).matches()) {
 			throw new IllegalStateException(property + " is '" + id

@@ -2,6 +2,8 @@ package io.jetway.sample.api;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +24,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * below the limit, or open a new window once it ended), so N instances together allow the
  * limit, not N times it, and two instances never both take the last enqueue of a window.
  * Windows are timed by the database's clock ({@code CURRENT_TIMESTAMP}), the one clock
- * every instance shares. Each try runs in its own transaction: a lost insert race must
- * not abort the caller's transaction (PostgreSQL would).
+ * every instance shares.
+ * <p>
+ * The count joins the caller's transaction: an enqueue needs one connection, not two
+ * (with a transaction of its own per count, as many concurrent enqueues as the pool had
+ * connections each held one and waited for a second), and a rolled-back enqueue uses none
+ * of the allowance. The updated row stays locked until the caller commits, so the
+ * enqueues of one project commit one after the other. Each configured project's row is
+ * created at startup ({@link #createWindows}); only a project without a row yet gets one
+ * in a transaction of its own, where a lost insert race cannot abort the caller's
+ * transaction (PostgreSQL would).
  */
 public class EnqueueRateLimiter {
 
@@ -35,16 +45,43 @@ public class EnqueueRateLimiter {
 
 	private static final int ATTEMPTS = 5;
 
+	/** The end of a window that never opened. */
+	private static final OffsetDateTime CLOSED = OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
 	private static final String WINDOW_END = "CURRENT_TIMESTAMP + INTERVAL '1' MINUTE";
 
 	private final JdbcTemplate jdbc;
 
-	private final TransactionTemplate transaction;
+	private final TransactionTemplate ownTransaction;
 
 	public EnqueueRateLimiter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
-		this.transaction = new TransactionTemplate(transactionManager);
-		this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	/**
+	 * Creates the window rows of these projects unless they exist, each closed (the
+	 * project's next enqueue opens it), so that counting never has to insert.
+	 * @param projects project ids
+	 */
+	public void createWindows(Collection<String> projects) {
+		projects.forEach(this::createWindow);
+	}
+
+	private void createWindow(String project) {
+		this.ownTransaction.executeWithoutResult((status) -> {
+			try {
+				this.jdbc.update(
+						"INSERT INTO " + TABLE + " (project_id, window_end, enqueues) "
+								+ "SELECT ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " WHERE project_id = ?)",
+						project, CLOSED, project);
+			}
+			catch (DuplicateKeyException ex) {
+				// another instance created it at the same moment
+				status.setRollbackOnly();
+			}
+		});
 	}
 
 	/**
@@ -60,8 +97,7 @@ public class EnqueueRateLimiter {
 		// a lost race (another instance opened the window or created the row first) is
 		// followed by another try; each lost race means another request made progress
 		for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-			Boolean counted = this.transaction.execute((status) -> tryAcquire(tenant, limit));
-			if (Boolean.TRUE.equals(counted)) {
+			if (tryAcquire(tenant, limit)) {
 				return;
 			}
 		}
@@ -71,7 +107,8 @@ public class EnqueueRateLimiter {
 	}
 
 	/**
-	 * @return whether the enqueue was counted; {@code false} after a lost race
+	 * @return whether the enqueue was counted; {@code false} after a lost race or once
+	 * the missing window row was created
 	 */
 	private boolean tryAcquire(Tenant tenant, int limit) {
 		String project = tenant.projectId();
@@ -87,14 +124,8 @@ public class EnqueueRateLimiter {
 		}
 		Window window = window(project);
 		if (window == null) {
-			try {
-				this.jdbc.update("INSERT INTO " + TABLE + " (project_id, window_end, enqueues) VALUES (?, " + WINDOW_END
-						+ ", 1)", project);
-				return true;
-			}
-			catch (DuplicateKeyException ex) {
-				return false;
-			}
+			createWindow(project);
+			return false;
 		}
 		if (window.end().isAfter(window.now()) && window.enqueues() >= limit) {
 			long millis = Duration.between(window.now(), window.end()).toMillis();

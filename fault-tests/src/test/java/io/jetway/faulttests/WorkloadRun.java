@@ -179,8 +179,14 @@ final class WorkloadRun implements AutoCloseable {
 	 */
 	void awaitProgress(long count) {
 		long jobEffects = this.ledger.operationsWithJobEffect();
-		awaitUntil("at least " + count + " operations committed and new job effects",
-				() -> this.ledger.operations() >= count && this.ledger.operationsWithJobEffect() > jobEffects);
+		try {
+			awaitUntil("at least " + count + " operations committed and new job effects",
+					() -> this.ledger.operations() >= count && this.ledger.operationsWithJobEffect() > jobEffects);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError(this.scenario + " on " + this.server + ": no progress: " + ex.getMessage() + "\n"
+					+ this.ledger.result(this.faults, -1) + "\n" + logs(), ex);
+		}
 	}
 
 	/**

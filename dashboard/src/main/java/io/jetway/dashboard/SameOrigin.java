@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
  * Whether the browser says a request comes from the dashboard's own origin
  * ({@code Sec-Fetch-Site}, {@code Origin}); requests without these headers (not from a
  * browser) pass.
+ * <p>
+ * {@code Sec-Fetch-Site}, when the browser sends it, decides alone: a page cannot set it,
+ * and it holds behind a proxy that changes the scheme, host or port the application sees
+ * (TLS ended at the proxy, no forwarded headers). Only without it is {@code Origin}
+ * compared with the request's own address, which then needs
+ * {@code server.forward-headers-strategy} behind such a proxy.
  */
 final class SameOrigin {
 
@@ -21,8 +27,9 @@ final class SameOrigin {
 	 */
 	static @Nullable String refusal(HttpServletRequest request) {
 		String site = request.getHeader("Sec-Fetch-Site");
-		if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-			return "the request comes from another site (Sec-Fetch-Site: " + site + ")";
+		if (site != null) {
+			return (site.equals("same-origin") || site.equals("none")) ? null
+					: "the request comes from another site (Sec-Fetch-Site: " + site + ")";
 		}
 		String origin = request.getHeader("Origin");
 		// "null" is an opaque origin (sandboxed frame, data: page, cross-origin redirect)

@@ -79,6 +79,28 @@ class DashboardActionTests {
 	}
 
 	@Test
+	void aPostTheBrowserMarksSameOriginActsBehindAProxyThatRewritesTheAddress() throws Exception {
+		// behind a TLS proxy without forwarded headers, the application sees another
+		// scheme, host and port than the browser's origin; the browser's own verdict
+		// holds
+		HttpResponse<String> response = send(
+				post("/jetway/actions/queues/reports/pause", token()).header("Sec-Fetch-Site", "same-origin")
+					.header("Origin", "https://ops.example.com")
+					.build());
+		assertThat(response.statusCode()).isEqualTo(303);
+		assertThat(pausedQueues()).contains("reports");
+	}
+
+	@Test
+	void aPostFromAnotherOriginWithoutFetchMetadataIsRefused() throws Exception {
+		HttpResponse<String> response = send(
+				post("/jetway/actions/queues/reports/pause", token()).header("Origin", "https://evil.example.com")
+					.build());
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(pausedQueues()).doesNotContain("reports");
+	}
+
+	@Test
 	void aPostWithTheTokenOfThePageActs() throws Exception {
 		HttpResponse<String> response = send(post("/jetway/actions/queues/reports/pause", token()));
 		assertThat(response.statusCode()).isEqualTo(303);

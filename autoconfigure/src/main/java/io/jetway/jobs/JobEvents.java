@@ -62,7 +62,14 @@ public class JobEvents {
 		send(this.eventSubjects.get(state), event);
 	}
 
-	void progress(UUID id, double fraction, String message) {
+	/**
+	 * Publishes a running job's progress (what {@link JobContext#progress} publishes),
+	 * also for jobs run by external workers.
+	 * @param id the job
+	 * @param fraction from 0 to 1
+	 * @param message what the job is doing
+	 */
+	public void progress(UUID id, double fraction, String message) {
 		send(this.namespace.subject(PROGRESS_PREFIX + id),
 				new JsonText().field("id", id.toString()).field("progress", fraction).field("message", message));
 	}

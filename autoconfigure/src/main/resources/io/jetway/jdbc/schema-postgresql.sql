@@ -142,3 +142,25 @@ CREATE TABLE IF NOT EXISTS jetway_worker_tokens (
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
     revoked_at TIMESTAMP WITH TIME ZONE
 );
+
+-- Cron jobs registered over OJS (POST /ojs/v1/cron): the database is their only store. A tick fires
+-- through a conditional update of next_run_at, so it fires once across instances; id changes when a
+-- name is registered again, and is part of the idempotency key of the jobs it enqueues.
+CREATE TABLE IF NOT EXISTS jetway_ojs_crons (
+    name           VARCHAR(255)  NOT NULL PRIMARY KEY,
+    id             VARCHAR(36)   NOT NULL,
+    expression     VARCHAR(255)  NOT NULL,
+    timezone       VARCHAR(64)   NOT NULL,
+    job_type       VARCHAR(255)  NOT NULL,
+    args           TEXT          NOT NULL,
+    meta           TEXT,
+    queue          VARCHAR(255)  NOT NULL,
+    max_attempts   INTEGER,
+    overlap_policy VARCHAR(16)   NOT NULL,
+    enabled        BOOLEAN       NOT NULL,
+    created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    next_run_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_run_at    TIMESTAMP WITH TIME ZONE,
+    last_job_id    VARCHAR(36),
+    run_count      BIGINT        NOT NULL DEFAULT 0
+);

@@ -8,6 +8,8 @@ import io.jetway.consumer.ConsumerEnsurer;
 import io.jetway.jdbc.DatabaseType;
 import io.jetway.jdbc.JetwayTables;
 import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobEvents;
+import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobsAutoConfiguration;
 import io.jetway.jobs.JobSubjects;
 import io.jetway.jobs.JobsProperties;
@@ -51,7 +53,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
 	JetwayTables jetwayOjsTables() {
-		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens");
+		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
+				"jetway_ojs_crons");
 	}
 
 	@Bean
@@ -106,6 +109,30 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
 		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsCrons ojsCrons(DataSource dataSource, DatabaseType databaseType, JobClient jobs, JobHandlers handlers,
+			OjsQueues queues, JobsProperties jobsProperties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsCrons(new JdbcTemplate(dataSource), databaseType,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), jobs, handlers, queues,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), jobsProperties.getPollInterval(),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events) {
+		return new OjsProgress(jobs, leases, queues, events, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsCronAndProgressController ojsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs,
+			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsCronAndProgressController(crons, progress, jobs, tokens, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 
 	@Bean

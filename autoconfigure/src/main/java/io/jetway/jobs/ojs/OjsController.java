@@ -14,20 +14,14 @@ import java.util.UUID;
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.ojs.WorkerTokens.Minted;
 import io.jetway.jobs.ojs.WorkerTokens.WorkerToken;
-import io.jetway.support.MessageIds;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -42,9 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("${jetway.jobs.ojs.base-path:/ojs}")
-class OjsController {
-
-	static final MediaType OJS_JSON = MediaType.parseMediaType("application/openjobspec+json");
+class OjsController extends OjsEndpoint {
 
 	private static final String ADMIN_KEY_HEADER = "X-Jetway-Admin-Key";
 
@@ -64,10 +56,9 @@ class OjsController {
 
 	private final OjsProperties properties;
 
-	private final JsonMapper jsonMapper;
-
 	OjsController(OjsProducers producers, OjsWorkers workers, WorkerTokens tokens, OjsDeadLetters deadLetters,
 			OjsQueues queues, JobClient jobs, OjsProperties properties, JsonMapper jsonMapper) {
+		super(jsonMapper, properties, tokens);
 		this.producers = producers;
 		this.queues = queues;
 		this.jobs = jobs;
@@ -75,32 +66,6 @@ class OjsController {
 		this.workers = workers;
 		this.tokens = tokens;
 		this.properties = properties;
-		this.jsonMapper = jsonMapper;
-	}
-
-	/**
-	 * Requests with a body must send it as {@code application/openjobspec+json} or
-	 * {@code application/json} (the binding, section 4.1).
-	 */
-	@ModelAttribute
-	void checkContentType(HttpMethod method,
-			@RequestHeader(name = "Content-Type", required = false) @Nullable String contentType) {
-		if (method != HttpMethod.POST || contentType == null) {
-			return;
-		}
-		MediaType type;
-		try {
-			type = MediaType.parseMediaType(contentType);
-		}
-		catch (IllegalArgumentException ex) {
-			type = MediaType.ALL;
-		}
-		if (!type.equalsTypeAndSubtype(OJS_JSON) && !type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
-			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
-					"Content type '" + contentType
-							+ "' is not supported: send application/openjobspec+json (or application/json)",
-					Map.of("content_type", contentType));
-		}
 	}
 
 	@GetMapping("/manifest")
@@ -271,25 +236,6 @@ class OjsController {
 		return ok(Map.of("id", id, "revoked", true));
 	}
 
-	@ExceptionHandler(OjsException.class)
-	ResponseEntity<Object> error(OjsException ex) {
-		String requestId = requestId();
-		Map<String, Object> error = new LinkedHashMap<>();
-		error.put("code", ex.code());
-		error.put("message", ex.getMessage());
-		error.put("retryable", ex.retryable());
-		error.put("details", ex.details());
-		error.put("request_id", requestId);
-		ResponseEntity.BodyBuilder builder = ResponseEntity.status(ex.status())
-			.contentType(OJS_JSON)
-			.header("OJS-Version", "1.0")
-			.header("X-Request-Id", requestId);
-		if (ex.status() == HttpStatus.UNAUTHORIZED) {
-			builder.header("WWW-Authenticate", "Bearer");
-		}
-		return builder.body(Map.of("error", error));
-	}
-
 	private static Map<String, Object> describe(WorkerToken token) {
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("id", token.id().toString());
@@ -314,74 +260,6 @@ class OjsController {
 					"Admin calls need the admin key (jetway.jobs.ojs.admin-key) in the " + ADMIN_KEY_HEADER + " header",
 					Map.of());
 		}
-	}
-
-	private WorkerToken worker(@Nullable String authorization) {
-		if (!this.properties.isRequireWorkerToken()) {
-			return WorkerToken.ANY;
-		}
-		return this.tokens.authenticate(authorization);
-	}
-
-	private Duration visibility(JsonNode request) {
-		JsonNode millis = request.path("visibility_timeout_ms");
-		if (millis.isMissingNode() || millis.isNull()) {
-			return this.properties.getVisibilityTimeout();
-		}
-		Duration max = this.properties.getMaxVisibilityTimeout();
-		if (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.longValue() < 1
-				|| millis.longValue() > max.toMillis()) {
-			throw OjsException.invalid("The 'visibility_timeout_ms' field must be a positive integer of at most "
-					+ max.toMillis() + " (jetway.jobs.ojs.max-visibility-timeout), was " + millis);
-		}
-		return Duration.ofMillis(millis.longValue());
-	}
-
-	private static @Nullable String leaseToken(JsonNode request) {
-		return request.path("lease_token").isString() ? request.path("lease_token").asString() : null;
-	}
-
-	private static UUID jobId(String id) {
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw OjsException.notFound(id);
-		}
-	}
-
-	private JsonNode parse(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_payload", "The request needs a JSON object body",
-					Map.of());
-		}
-		try {
-			JsonNode node = this.jsonMapper.readTree(body);
-			if (!node.isObject()) {
-				throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_payload",
-						"The request body must be a JSON object", Map.of());
-			}
-			return node;
-		}
-		catch (JacksonException ex) {
-			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_payload",
-					"The request body is not valid JSON: " + ex.getOriginalMessage(), Map.of());
-		}
-	}
-
-	private static ResponseEntity<Object> ok(Object body) {
-		return response(HttpStatus.OK).body(body);
-	}
-
-	private static ResponseEntity.BodyBuilder response(HttpStatus status) {
-		return ResponseEntity.status(status)
-			.contentType(OJS_JSON)
-			.header("OJS-Version", "1.0")
-			.header("X-Request-Id", requestId());
-	}
-
-	private static String requestId() {
-		return "req_" + MessageIds.next();
 	}
 
 }

@@ -138,6 +138,55 @@ class OjsLeases {
 	}
 
 	/**
+	 * Stores an external worker's progress for the lease's attempt and moves the lease's
+	 * deadline to {@code until} unless it is later already (progress is a heartbeat), in
+	 * one transaction fenced by the lease: its token, deadline not passed, and the job
+	 * still running the lease's attempt. A numeric progress lower than the stored one is
+	 * ignored (progress never goes back within an attempt).
+	 * @param fraction from 0 to 1, or {@code null} to keep the stored one
+	 * @param message what the worker is doing, or {@code null} to keep the stored one
+	 * @return whether the lease was current (and the progress stored)
+	 */
+	boolean progress(Lease lease, @Nullable Double fraction, @Nullable String message, Instant until, Instant now) {
+		Boolean stored = this.transactions.execute((status) -> {
+			int live = this.jdbc.update("UPDATE jetway_job_leases SET expires_at = CASE WHEN expires_at < ? THEN ? "
+					+ "ELSE expires_at END WHERE job_id = ? AND token = ? AND expires_at > ?", (statement) -> {
+						this.databaseType.setInstant(statement, 1, until);
+						this.databaseType.setInstant(statement, 2, until);
+						this.databaseType.setUuid(statement, 3, lease.jobId());
+						statement.setString(4, lease.token());
+						this.databaseType.setInstant(statement, 5, now);
+					});
+			if (live == 0) {
+				return false;
+			}
+			int updated = this.jdbc.update("UPDATE jetway_jobs SET progress_percent = CASE WHEN ? IS NULL THEN "
+					+ "progress_percent WHEN progress_percent IS NULL OR progress_percent < ? THEN ? ELSE "
+					+ "progress_percent END, progress_message = COALESCE(?, progress_message), updated_at = ? "
+					+ "WHERE id = ? AND attempts = ? AND status = 'running'", (statement) -> {
+						for (int index = 1; index <= 3; index++) {
+							if (fraction != null) {
+								statement.setDouble(index, fraction);
+							}
+							else {
+								statement.setNull(index, java.sql.Types.DOUBLE);
+							}
+						}
+						statement.setString(4, message);
+						this.databaseType.setInstant(statement, 5, now);
+						this.databaseType.setUuid(statement, 6, lease.jobId());
+						statement.setInt(7, lease.attempt());
+					});
+			if (updated == 0) {
+				status.setRollbackOnly();
+				return false;
+			}
+			return true;
+		});
+		return Boolean.TRUE.equals(stored);
+	}
+
+	/**
 	 * Moves a live lease's deadline.
 	 * @return whether the lease was live (and is extended)
 	 */

@@ -60,8 +60,8 @@ public class OjsProperties {
 	private @Nullable String adminKey;
 
 	/**
-	 * Whether the producer endpoints (push, info, cancel, queues, dead letters) may be
-	 * served without authentication when Spring Security is not on the class path;
+	 * Whether the producer endpoints (push, info, cancel, queues, dead letters, cron) may
+	 * be served without authentication when Spring Security is not on the class path;
 	 * without it, startup fails. For conformance runs and tests only: anyone who reaches
 	 * the endpoints could push jobs for in-process handlers and cancel jobs.
 	 */

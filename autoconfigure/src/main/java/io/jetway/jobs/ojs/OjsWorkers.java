@@ -78,6 +78,10 @@ class OjsWorkers {
 		List<Lease> claimed = new ArrayList<>();
 		try {
 			for (String queue : queueNames) {
+				if (this.jobs.isPaused(queue)) {
+					// JobClient.pause (or POST /queues/{name}/pause) stops FETCH too
+					continue;
+				}
 				while (fetched.size() < count) {
 					List<Message> messages = this.queues.pull(queue, count - fetched.size());
 					if (messages.isEmpty()) {

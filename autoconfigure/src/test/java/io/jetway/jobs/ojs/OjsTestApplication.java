@@ -75,7 +75,7 @@ final class OjsTestApplication implements AutoCloseable {
 	static void reset(TestDatabaseInstance database, String natsUrl) throws Exception {
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
 		for (String table : new String[] { "jetway_job_leases", "jetway_worker_tokens", "jetway_jobs", "jetway_outbox",
-				"jetway_job_queues", "jetway_job_schedules", "jetway_job_dispatch" }) {
+				"jetway_job_queues", "jetway_job_schedules", "jetway_job_dispatch", "jetway_ojs_crons" }) {
 			try {
 				jdbc.update("DELETE FROM " + table);
 			}
@@ -126,6 +126,12 @@ final class OjsTestApplication implements AutoCloseable {
 		return send(HttpRequest.newBuilder(uri(path))
 			.header("Content-Type", contentType)
 			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	Response put(String path, Object body) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/openjobspec+json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
 	}
 
 	Response delete(String path) {

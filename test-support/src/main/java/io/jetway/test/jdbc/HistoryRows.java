@@ -26,14 +26,20 @@ public final class HistoryRows {
 			+ "WHEN g %% 100000 = 50000 THEN 'cancelled' ELSE 'completed' END AS status) s";
 
 	/**
-	 * Processed inbox rows of one consumer over the last 174 hours (7.25 days), with
-	 * random message ids (UUIDs, as {@code Nats-Msg-Id}s are).
+	 * Processed inbox rows of one consumer over the last 174 hours (7.25 days), with the
+	 * message ids Jetway's publishers give ({@code Nats-Msg-Id} = a UUID version 7 made
+	 * when the message was published: its first 48 bits are the time in milliseconds, the
+	 * rest random), so the ids of the history sort before those of new messages, as they
+	 * do in an application whose producers publish through Jetway.
 	 */
 	private static final String INBOX = "INSERT INTO jetway_inbox (consumer, message_id, subject, stream, stream_seq, "
-			+ "status, deliveries, received_at, processed_at) SELECT '%2$s', gen_random_uuid()::text, "
+			+ "status, deliveries, received_at, processed_at) SELECT '%2$s', "
+			+ "substr(u.ms, 1, 8) || '-' || substr(u.ms, 9, 4) || '-7' || substr(u.r, 16, 3) || substr(u.r, 19), "
 			+ "'bench.history', 'HISTORY', g, 'processed', 1, t.c, t.c + interval '2 milliseconds' "
 			+ "FROM generate_series(1, %1$d) g "
-			+ "CROSS JOIN LATERAL (SELECT now() - interval '174 hours' * (1 - g::float8 / %1$d) AS c) t";
+			+ "CROSS JOIN LATERAL (SELECT now() - interval '174 hours' * (1 - g::float8 / %1$d) AS c) t "
+			+ "CROSS JOIN LATERAL (SELECT lpad(to_hex(floor(extract(epoch FROM t.c) * 1000)::bigint), 12, '0') AS ms, "
+			+ "gen_random_uuid()::text AS r) u";
 
 	/**
 	 * Sent outbox rows ({@code completion-mode=update}, the default) over the last 174
@@ -53,7 +59,9 @@ public final class HistoryRows {
 		return String.format(Locale.ROOT, JOBS, rows, queue, type);
 	}
 
-	/** Processed inbox rows of one consumer. */
+	/**
+	 * Processed inbox rows of one consumer, with time-ordered ids as Jetway publishes.
+	 */
 	public static String inbox(String consumer, long rows) {
 		return String.format(Locale.ROOT, INBOX, rows, consumer);
 	}

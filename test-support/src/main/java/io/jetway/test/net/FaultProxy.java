@@ -141,8 +141,8 @@ public final class FaultProxy implements AutoCloseable {
 	 */
 	public synchronized void blackholeFrom(String marker) {
 		if (this.mode != Mode.FORWARD) {
-			throw new IllegalStateException("blackholeFrom(\"" + marker + "\") needs a forwarding proxy, but it is in mode "
-					+ this.mode + ": call heal() first");
+			throw new IllegalStateException("blackholeFrom(\"" + marker
+					+ "\") needs a forwarding proxy, but it is in mode " + this.mode + ": call heal() first");
 		}
 		this.blackholeMarker = marker.getBytes(StandardCharsets.US_ASCII);
 	}

@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import io.nats.client.JetStreamApiException;
 
@@ -12,6 +13,9 @@ import io.nats.client.JetStreamApiException;
  * direct publishing and the outbox relay so that both report a failure the same way.
  */
 public final class PublishFailures {
+
+	/** The status code 503 as a number of its own, not digits of a port or an id. */
+	private static final Pattern NO_RESPONDERS = Pattern.compile("(?<![\\d.:-])503(?![\\d.:-])");
 
 	private PublishFailures() {
 	}
@@ -49,9 +53,16 @@ public final class PublishFailures {
 		return "Publishing to subject '" + subject + "' failed: " + cause;
 	}
 
+	/**
+	 * Whether the failure is the server's 503 "no responders" status, which jnats reports
+	 * as an exception with the status in its message ({@code Error Publishing: 503 No
+	 * Responders Available For Request}). Not a {@link JetStreamApiException}: that is
+	 * the stream's own answer, whose description may hold "503" in a sequence or message
+	 * id ({@code wrong last msg ID: order-503}); its 503 codes are JetStream's.
+	 */
 	static boolean isNoStream(Throwable cause) {
 		String message = cause.getMessage();
-		return message != null && message.contains("503");
+		return !(cause instanceof JetStreamApiException) && message != null && NO_RESPONDERS.matcher(message).find();
 	}
 
 	static Throwable unwrap(Throwable failure) {

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.jetway.publish.JetwayHeaders;
 import io.jetway.test.jdbc.TestDatabase;
@@ -152,13 +154,21 @@ class DatabaseOutageTests {
 
 		private final JdbcTemplate jdbc;
 
+		/** Never counted down: a timed wait the length of the simulated work. */
+		private final CountDownLatch never = new CountDownLatch(1);
+
 		RecordingListener(JdbcTemplate jdbc) {
 			this.jdbc = jdbc;
 		}
 
 		@JetStreamListener("recorder")
 		void on(byte[] body, MessageContext context) throws InterruptedException {
-			Thread.sleep(20);
+			// simulated work, so that the cut lands in the middle of a batch: a timed
+			// wait on the handler's own thread that ends with InterruptedException when
+			// interrupted, as Thread.sleep did. Not Awaitility's pollDelay: it sleeps
+			// uninterruptibly, evaluates on a thread of its own and replaces the JVM's
+			// default uncaught exception handler while it waits
+			this.never.await(20, TimeUnit.MILLISECONDS);
 			this.jdbc.update("INSERT INTO effects VALUES (?, ?)", context.messageId(),
 					Long.toString(context.deliveryCount()));
 		}

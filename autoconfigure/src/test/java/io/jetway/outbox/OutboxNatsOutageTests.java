@@ -8,21 +8,27 @@ import java.util.stream.Collectors;
 
 import io.jetway.publish.JetwayHeaders;
 import io.jetway.publish.JetwayPublisher;
+import io.jetway.publish.OutgoingMessage;
 import io.jetway.publish.PublishOutages;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabaseInstance;
 import io.jetway.test.jdbc.TestDatabasesExtension;
+import io.jetway.test.nats.NatsServerBinary;
 import io.jetway.test.nats.NatsServerProcess;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -35,12 +41,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A failure that is NATS's (no PubAck in time, a stream without a leader) spends no
- * attempt; a subject that no stream captures does. On one real nats-server: a paused
- * server (SIGSTOP) for the unreachable case, while the client still counts itself
- * connected; a real 503 "no responders" classified against the server's own answer to
- * which stream captures the subject.
+ * A failure that is NATS's (no PubAck in time, a stream without a leader, an overloaded
+ * server's 429) spends no attempt; a subject that no stream captures, or a rejection by
+ * the stream, does. On one real nats-server: a paused server (SIGSTOP) for the
+ * unreachable case, while the client still counts itself connected; a real 503 "no
+ * responders" classified against the server's own answer to which stream captures the
+ * subject.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class OutboxNatsOutageTests {
 
 	@RegisterExtension
@@ -87,9 +95,13 @@ class OutboxNatsOutageTests {
 					signal(nats, "CONT");
 				}
 				assertThat(context.getBean(Connection.class).getStatus()).isEqualTo(Connection.Status.CONNECTED);
-				assertThat(countRows(database, "failed")).isZero();
-				assertThat(jdbc.queryForObject("SELECT MAX(attempts) FROM jetway_outbox", Integer.class)).isZero();
 				await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "sent") == 20);
+				// the one attempt each row spent is the publish that succeeded (marking a
+				// row sent counts it): not MAX(attempts) = 0 right after SIGCONT, which
+				// raced the relay publishing the rows at once
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE attempts <> 1", Long.class))
+					.as("rows whose attempts are not just the successful publish")
+					.isZero();
 				Set<String> ids = streamMessages(nats.url(), "ORDERS").stream()
 					.map((message) -> message.getHeaders().getFirst(JetwayHeaders.NATS_MSG_ID))
 					.collect(Collectors.toSet());
@@ -112,6 +124,75 @@ class OutboxNatsOutageTests {
 				String error = new JdbcTemplate(database.dataSource())
 					.queryForObject("SELECT last_error FROM jetway_outbox", String.class);
 				assertThat(error).contains("No JetStream stream captures subject 'unrouted.created'");
+			});
+		}
+	}
+
+	/**
+	 * An overloaded server answers "429 Too Many Requests" when a stream's ingest queue
+	 * is full (here one message, {@code max_buffered_msgs} of nats-server 2.11 and
+	 * later): the server's state, not the message's, so no attempt is spent.
+	 */
+	@Test
+	void tooManyRequestsFromAnOverloadedServerSpendNoAttempt(CapturedOutput output) throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.builder()
+			.binary(NatsServerBinary.V2_15)
+			.jetStreamConfig("max_buffered_msgs: 1")
+			.start()) {
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			runner(database, nats).run((context) -> {
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+					for (int i = 0; i < 300; i++) {
+						publisher.publish("orders.created", "burst " + i);
+					}
+				});
+				await().atMost(Duration.ofSeconds(60)).until(() -> countRows(database, "sent") == 300);
+				assertThat(output).contains("429 Too Many Requests");
+				assertThat(new JdbcTemplate(database.dataSource())
+					.queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE attempts <> 1", Long.class))
+					.as("rows whose attempts are not just the successful publish")
+					.isZero();
+				assertThat(streamCount(nats.url(), "ORDERS")).isEqualTo(300);
+			});
+		}
+	}
+
+	/**
+	 * A rejection by the stream spends its attempts, even when its description holds
+	 * "503" (here the stream's last message id): it is the server's answer, not its
+	 * silence, and no stream without a leader.
+	 */
+	@Test
+	void rejectionsByTheStreamSpendTheirAttempts() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			runner(database, nats).run((context) -> {
+				try (Connection connection = Nats.connect(nats.url())) {
+					Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, "order-503");
+					connection.jetStream()
+						.publish(NatsMessage.builder().subject("orders.seeded").headers(headers).data("seed").build());
+				}
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+					publisher.publish(OutgoingMessage.builder("orders.created", "wrong stream")
+						.header("Nats-Expected-Stream", "PAYMENTS")
+						.build());
+					publisher.publish(OutgoingMessage.builder("orders.created", "wrong last id")
+						.header("Nats-Expected-Last-Msg-Id", "order-1")
+						.build());
+				});
+				JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+				await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "failed") == 2);
+				assertThat(jdbc.queryForList("SELECT attempts FROM jetway_outbox", Integer.class)).containsOnly(2);
+				assertThat(jdbc.queryForList("SELECT last_error FROM jetway_outbox ORDER BY last_error", String.class))
+					.satisfiesExactly(
+							(error) -> assertThat(error).contains("JetStream rejected the message")
+								.contains("expected stream does not match"),
+							(error) -> assertThat(error).contains("JetStream rejected the message")
+								.contains("wrong last msg ID: order-503"));
 			});
 		}
 	}

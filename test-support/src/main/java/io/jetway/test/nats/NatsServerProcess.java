@@ -318,6 +318,8 @@ public final class NatsServerProcess implements AutoCloseable {
 
 		private final StringBuilder extraConfig = new StringBuilder();
 
+		private final StringBuilder jetStreamConfig = new StringBuilder();
+
 		private Builder() {
 		}
 
@@ -348,6 +350,17 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 
 		/**
+		 * Adds settings to the {@code jetstream} block, for example
+		 * {@code max_buffered_msgs: 1} (a second {@code jetstream} block from
+		 * {@link #config(String)} would replace the whole block, temporary store
+		 * directory included).
+		 */
+		public Builder jetStreamConfig(String settings) {
+			this.jetStreamConfig.append("  ").append(settings).append('\n');
+			return this;
+		}
+
+		/**
 		 * Appends a block of nats-server configuration, for example {@code authorization
 		 * { token: s3cr3t }}.
 		 */
@@ -374,7 +387,9 @@ public final class NatsServerProcess implements AutoCloseable {
 			if (this.jetStream) {
 				config.append("jetstream {\n  store_dir: \"")
 					.append(directory.resolve("store"))
-					.append("\"\n  max_memory_store: 256MB\n  max_file_store: 2GB\n}\n");
+					.append("\"\n  max_memory_store: 256MB\n  max_file_store: 2GB\n")
+					.append(this.jetStreamConfig)
+					.append("}\n");
 			}
 			config.append(this.extraConfig);
 			NatsServerProcess server = new NatsServerProcess(binary, directory, port, config.toString());

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * ("connection refused"), as when the target host is down.</li>
  * <li>{@link #blackhole()}: connections are accepted and kept, but every byte is silently
  * dropped both ways, so clients see timeouts, as in a partition.</li>
+ * <li>{@link #blackholeFrom(String)}: the same, from the moment the target sends given
+ * bytes (a message on its way to the client, which is lost with the partition).</li>
  * <li>{@link #delay(Duration)}: every chunk of bytes is forwarded that much later, both
  * ways.</li>
  * <li>{@link #heal()}: back to normal forwarding. Connections that lost bytes in a
@@ -50,6 +53,9 @@ public final class FaultProxy implements AutoCloseable {
 	private volatile Mode mode = Mode.FORWARD;
 
 	private volatile long delayNanos;
+
+	/** What arms {@link #blackholeFrom(String)}, while it waits for it. */
+	private volatile byte @Nullable [] blackholeMarker;
 
 	private volatile boolean closed;
 
@@ -108,6 +114,7 @@ public final class FaultProxy implements AutoCloseable {
 
 	/** Closes every open connection and refuses new ones until {@link #heal()}. */
 	public synchronized void cut() {
+		this.blackholeMarker = null;
 		this.mode = Mode.CUT;
 		closeListener();
 		closeConnections(false);
@@ -118,8 +125,34 @@ public final class FaultProxy implements AutoCloseable {
 	 * {@link #heal()}.
 	 */
 	public synchronized void blackhole() {
+		this.blackholeMarker = null;
 		this.mode = Mode.BLACKHOLE;
 		ensureListening();
+	}
+
+	/**
+	 * Forwards until the target sends a chunk of bytes that contains {@code marker}, then
+	 * drops that chunk and blackholes as {@link #blackhole()} does. A partition that
+	 * surely catches something in flight towards a client, for example a JetStream
+	 * message delivered to a consumer (its reply subject
+	 * {@code $JS.ACK.<stream>.<consumer>.}), instead of one that may fall between
+	 * messages. {@link #isBlackholed()} tells when it happened.
+	 * @param marker what to look for in the target's bytes (ASCII)
+	 */
+	public synchronized void blackholeFrom(String marker) {
+		if (this.mode != Mode.FORWARD) {
+			throw new IllegalStateException("blackholeFrom(\"" + marker
+					+ "\") needs a forwarding proxy, but it is in mode " + this.mode + ": call heal() first");
+		}
+		this.blackholeMarker = marker.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Whether the proxy drops every byte now ({@link #blackhole()}, or an armed
+	 * {@link #blackholeFrom(String)} that saw its marker).
+	 */
+	public boolean isBlackholed() {
+		return this.mode == Mode.BLACKHOLE;
 	}
 
 	/**
@@ -135,6 +168,7 @@ public final class FaultProxy implements AutoCloseable {
 	 * the connections that lost bytes in a blackhole.
 	 */
 	public synchronized void heal() {
+		this.blackholeMarker = null;
 		this.delayNanos = 0;
 		this.mode = Mode.FORWARD;
 		ensureListening();
@@ -225,6 +259,29 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
+	private synchronized void blackholeOnMarker(byte[] marker) {
+		// not when heal() or cut() came first
+		if (this.blackholeMarker == marker && this.mode == Mode.FORWARD) {
+			this.blackholeMarker = null;
+			this.mode = Mode.BLACKHOLE;
+		}
+	}
+
+	private static byte[] concat(byte[] head, byte[] buffer, int length) {
+		byte[] joined = Arrays.copyOf(head, head.length + length);
+		System.arraycopy(buffer, 0, joined, head.length, length);
+		return joined;
+	}
+
+	private static int indexOf(byte[] bytes, byte[] marker) {
+		for (int start = 0; start + marker.length <= bytes.length; start++) {
+			if (Arrays.equals(bytes, start, start + marker.length, marker, 0, marker.length)) {
+				return start;
+			}
+		}
+		return -1;
+	}
+
 	private static ServerSocket bind(int port) {
 		// a cut may have left accepted sockets in TIME_WAIT on this port
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -288,7 +345,8 @@ public final class FaultProxy implements AutoCloseable {
 
 		private void pump(Socket from, Socket to, String direction) {
 			LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
-			Thread reader = new Thread(() -> read(from, queue),
+			boolean fromTarget = from == this.upstream;
+			Thread reader = new Thread(() -> read(from, queue, fromTarget),
 					"fault-proxy-" + direction + "-read-" + FaultProxy.this.port);
 			Thread writer = new Thread(() -> write(to, queue),
 					"fault-proxy-" + direction + "-write-" + FaultProxy.this.port);
@@ -298,12 +356,22 @@ public final class FaultProxy implements AutoCloseable {
 			writer.start();
 		}
 
-		private void read(Socket from, LinkedBlockingQueue<Chunk> queue) {
+		private void read(Socket from, LinkedBlockingQueue<Chunk> queue, boolean fromTarget) {
 			byte[] buffer = new byte[BUFFER_SIZE];
+			// the end of the previous chunk, for a marker split between two chunks
+			byte[] tail = new byte[0];
 			try {
 				InputStream in = from.getInputStream();
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
+					byte[] marker = FaultProxy.this.blackholeMarker;
+					if (fromTarget && marker != null) {
+						byte[] seen = concat(tail, buffer, read);
+						if (indexOf(seen, marker) >= 0) {
+							blackholeOnMarker(marker);
+						}
+						tail = Arrays.copyOfRange(seen, Math.max(0, seen.length - marker.length + 1), seen.length);
+					}
 					if (FaultProxy.this.mode == Mode.BLACKHOLE) {
 						this.lostBytes.set(true);
 						continue;

@@ -17,6 +17,7 @@ import io.jetway.test.nats.NatsServerProcess;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,27 @@ class FaultProxyTests {
 			Message reply = client.request("echo", "ping".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(500));
 			assertThat(reply).isNull();
 			assertThat(proxy.openConnections()).isPositive();
+			proxy.heal();
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "pong".equals(roundTrip(client)));
+		}
+	}
+
+	@Test
+	void blackholeFromDropsTheChunkThatCarriesTheMarkerAndAllAfterIt() throws Exception {
+		try (FaultProxy proxy = FaultProxy.to("127.0.0.1", nats.port());
+				io.nats.client.Connection client = Nats.connect(options(proxy));
+				io.nats.client.Connection direct = Nats.connect(nats.url())) {
+			Subscription subscription = client.subscribe("fault.>");
+			client.flush(Duration.ofSeconds(2));
+			proxy.blackholeFrom("fault.watched");
+			direct.publish("fault.before", "1".getBytes(StandardCharsets.UTF_8));
+			assertThat(subscription.nextMessage(Duration.ofSeconds(2))).extracting(Message::getSubject)
+				.isEqualTo("fault.before");
+			assertThat(proxy.isBlackholed()).isFalse();
+			direct.publish("fault.watched", "2".getBytes(StandardCharsets.UTF_8));
+			await().atMost(Duration.ofSeconds(5)).until(proxy::isBlackholed);
+			direct.publish("fault.after", "3".getBytes(StandardCharsets.UTF_8));
+			assertThat(subscription.nextMessage(Duration.ofMillis(500))).as("a message after the marker").isNull();
 			proxy.heal();
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "pong".equals(roundTrip(client)));
 		}

@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -83,9 +84,13 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
 		return new OjsProducers(jobs, queues, leases, view,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				new TransactionTemplate(
+						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -106,6 +111,14 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
 		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues,
+			OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobsController(producers, leases, queues, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean

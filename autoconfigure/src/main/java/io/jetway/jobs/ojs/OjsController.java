@@ -85,6 +85,10 @@ class OjsController {
 	@ModelAttribute
 	void checkContentType(HttpMethod method,
 			@RequestHeader(name = "Content-Type", required = false) @Nullable String contentType) {
+		requireJsonContentType(method, contentType);
+	}
+
+	static void requireJsonContentType(HttpMethod method, @Nullable String contentType) {
 		if (method != HttpMethod.POST || contentType == null) {
 			return;
 		}
@@ -273,6 +277,11 @@ class OjsController {
 
 	@ExceptionHandler(OjsException.class)
 	ResponseEntity<Object> error(OjsException ex) {
+		return errorResponse(ex);
+	}
+
+	/** The binding's error answer; {@link OjsJobsController} answers with it too. */
+	static ResponseEntity<Object> errorResponse(OjsException ex) {
 		String requestId = requestId();
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("code", ex.code());
@@ -341,7 +350,7 @@ class OjsController {
 		return request.path("lease_token").isString() ? request.path("lease_token").asString() : null;
 	}
 
-	private static UUID jobId(String id) {
+	static UUID jobId(String id) {
 		try {
 			return UUID.fromString(id);
 		}
@@ -351,12 +360,16 @@ class OjsController {
 	}
 
 	private JsonNode parse(@Nullable String body) {
+		return parse(this.jsonMapper, body);
+	}
+
+	static JsonNode parse(JsonMapper jsonMapper, @Nullable String body) {
 		if (body == null || body.isBlank()) {
 			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_payload", "The request needs a JSON object body",
 					Map.of());
 		}
 		try {
-			JsonNode node = this.jsonMapper.readTree(body);
+			JsonNode node = jsonMapper.readTree(body);
 			if (!node.isObject()) {
 				throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_payload",
 						"The request body must be a JSON object", Map.of());
@@ -369,11 +382,11 @@ class OjsController {
 		}
 	}
 
-	private static ResponseEntity<Object> ok(Object body) {
+	static ResponseEntity<Object> ok(Object body) {
 		return response(HttpStatus.OK).body(body);
 	}
 
-	private static ResponseEntity.BodyBuilder response(HttpStatus status) {
+	static ResponseEntity.BodyBuilder response(HttpStatus status) {
 		return ResponseEntity.status(status)
 			.contentType(OJS_JSON)
 			.header("OJS-Version", "1.0")

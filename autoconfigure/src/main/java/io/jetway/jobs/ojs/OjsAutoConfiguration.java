@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -86,9 +87,13 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
 		return new OjsProducers(jobs, queues, leases, view,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				new TransactionTemplate(
+						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -133,6 +138,14 @@ public class OjsAutoConfiguration {
 			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsCronAndProgressController(crons, progress, jobs, tokens, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, WorkerTokens tokens,
+			OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobsController(producers, leases, queues, tokens, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean

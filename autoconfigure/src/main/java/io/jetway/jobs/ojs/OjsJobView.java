@@ -17,6 +17,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class OjsJobView {
 
+	/**
+	 * The run time of a staged job (OJS {@code pending}, awaiting ACTIVATE): Jetway keeps
+	 * it as a {@code scheduled} job that never comes due by itself.
+	 */
+	static final Instant STAGED = Instant.parse("9999-01-01T00:00:00Z");
+
 	private final JsonMapper jsonMapper;
 
 	OjsJobView(JsonMapper jsonMapper) {
@@ -31,13 +37,20 @@ class OjsJobView {
 	 */
 	static String state(JobStatus job, Instant now) {
 		return switch (job.status()) {
-			case SCHEDULED -> "scheduled";
+			case SCHEDULED -> isStaged(job) ? "pending" : job.runAt().isAfter(now) ? "scheduled" : "available";
 			case PENDING -> (job.attempts() > 0 && job.runAt().isAfter(now)) ? "retryable" : "available";
 			case RUNNING -> "active";
 			case COMPLETED -> "completed";
 			case FAILED -> "discarded";
 			case CANCELLED -> "cancelled";
 		};
+	}
+
+	/**
+	 * @return whether the job is staged: scheduled at {@link #STAGED}, awaiting ACTIVATE
+	 */
+	static boolean isStaged(JobStatus job) {
+		return job.status() == JobState.SCHEDULED && !job.runAt().isBefore(STAGED);
 	}
 
 	Map<String, Object> envelope(JobStatus job, Instant now) {
@@ -57,11 +70,15 @@ class OjsJobView {
 		envelope.put("max_attempts", job.maxAttempts());
 		envelope.put("created_at", job.createdAt().toString());
 		envelope.put("enqueued_at", job.createdAt().toString());
-		if (job.status() == JobState.SCHEDULED || job.runAt().isAfter(job.createdAt())) {
+		if (!isStaged(job) && (job.status() == JobState.SCHEDULED || job.runAt().isAfter(job.createdAt()))) {
 			envelope.put("scheduled_at", job.runAt().toString());
 		}
 		putInstant(envelope, "started_at", job.startedAt());
-		putInstant(envelope, "completed_at", (job.status() == JobState.COMPLETED) ? job.completedAt() : null);
+		// the binding's completed_at: when the job completed or was discarded (a
+		// cancelled
+		// job has cancelled_at only)
+		putInstant(envelope, "completed_at",
+				(job.status() == JobState.COMPLETED || job.status() == JobState.FAILED) ? job.completedAt() : null);
 		putInstant(envelope, "cancelled_at", (job.status() == JobState.CANCELLED) ? job.completedAt() : null);
 		putInstant(envelope, "discarded_at", (job.status() == JobState.FAILED) ? job.completedAt() : null);
 		if (job.result() != null) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -297,6 +298,26 @@ class OjsLeases {
 			}
 			return released ? lease : Optional.<Lease>empty();
 		});
+	}
+
+	/**
+	 * Deletes the outbox row of a job's first message (its id is the job's), which a
+	 * staged job no longer needs.
+	 */
+	void deleteOutboxRow(UUID jobId) {
+		this.jdbc.update("DELETE FROM jetway_outbox WHERE id = ?",
+				(statement) -> this.databaseType.setUuid(statement, 1, jobId));
+	}
+
+	/**
+	 * Deletes every job and lease (a conformance run's reset; never in production).
+	 * @return the number of jobs deleted
+	 */
+	int deleteAllJobs() {
+		return Objects.requireNonNull(this.transactions.execute((status) -> {
+			this.jdbc.update("DELETE FROM jetway_job_leases");
+			return this.jdbc.update("DELETE FROM jetway_jobs");
+		}));
 	}
 
 	/**

@@ -67,6 +67,14 @@ public class OjsProperties {
 	 */
 	private boolean allowUnauthenticatedProducers;
 
+	/**
+	 * Whether POST {base-path}/v1/admin/reset deletes every job, lease and job message
+	 * (all queues, in-process ones too), for the public conformance suite's runner
+	 * between tests. Never in production: anyone who reaches the endpoint empties the job
+	 * state. Off: the endpoint answers 404.
+	 */
+	private boolean conformanceResetEnabled;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -137,6 +145,14 @@ public class OjsProperties {
 
 	public void setAllowUnauthenticatedProducers(boolean allowUnauthenticatedProducers) {
 		this.allowUnauthenticatedProducers = allowUnauthenticatedProducers;
+	}
+
+	public boolean isConformanceResetEnabled() {
+		return this.conformanceResetEnabled;
+	}
+
+	public void setConformanceResetEnabled(boolean conformanceResetEnabled) {
+		this.conformanceResetEnabled = conformanceResetEnabled;
 	}
 
 }

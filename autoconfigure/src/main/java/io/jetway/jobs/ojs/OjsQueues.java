@@ -60,6 +60,20 @@ class OjsQueues {
 	}
 
 	/**
+	 * Purges the jobs stream: every job message of every queue (a conformance run's
+	 * reset).
+	 */
+	void purge() {
+		try {
+			this.connection.jetStreamManagement().purgeStream(this.stream);
+		}
+		catch (Exception ex) {
+			throw new OjsException(HttpStatus.SERVICE_UNAVAILABLE, "backend_unavailable",
+					"Could not purge stream " + this.stream + ": " + ex.getMessage(), Map.of());
+		}
+	}
+
+	/**
 	 * @throws OjsException when the name is not valid
 	 */
 	static String checkName(String queue) {
@@ -182,7 +196,15 @@ class OjsQueues {
 
 	/** Has the message redelivered after the delay. */
 	void redeliverAfter(String replySubject, Duration delay) {
-		send(replySubject, "-NAK {\"delay\": " + Math.max(0, delay.toNanos()) + "}");
+		long nanos;
+		try {
+			nanos = Math.max(0, delay.toNanos());
+		}
+		catch (ArithmeticException ex) {
+			// a run time some 292 years ahead: as long as a delay can be
+			nanos = Long.MAX_VALUE;
+		}
+		send(replySubject, "-NAK {\"delay\": " + nanos + "}");
 	}
 
 	/**

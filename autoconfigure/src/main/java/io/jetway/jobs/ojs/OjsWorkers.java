@@ -149,7 +149,8 @@ class OjsWorkers {
 	/** The message of a job FETCH could not claim: ended, not due, or leased already. */
 	private void settleUnclaimed(UUID jobId, long streamSequence, String replySubject, Instant now) {
 		Optional<JobStatus> job = this.jobs.status(jobId);
-		if (job.isEmpty() || job.get().status().isFinal()) {
+		// a staged job's message is not needed: ACTIVATE dispatches a new one
+		if (job.isEmpty() || job.get().status().isFinal() || OjsJobView.isStaged(job.get())) {
 			this.queues.ack(replySubject);
 			return;
 		}
@@ -226,9 +227,9 @@ class OjsWorkers {
 					runAt.toString()));
 		}
 		this.queues.ack(lease.replySubject());
-		return Optional
-			.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state", "discarded",
-					"attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "discarded_at", now.toString()));
+		return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",
+				"discarded", "attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "discarded_at",
+				now.toString(), "completed_at", now.toString()));
 	}
 
 	/**

@@ -387,12 +387,7 @@ class OjsBindingTests {
 	}
 
 	private static Response awaitFetch(String queue) {
-		Response[] fetched = new Response[1];
-		await().atMost(Duration.ofSeconds(10)).until(() -> {
-			fetched[0] = app.fetch(queue, 30_000);
-			return fetched[0].json().at("/jobs").size() == 1;
-		});
-		return fetched[0];
+		return app.awaitFetch(queue);
 	}
 
 	@Test

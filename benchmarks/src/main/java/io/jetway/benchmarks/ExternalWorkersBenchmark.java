@@ -47,13 +47,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class ExternalWorkersBenchmark {
 
-	static final int RATE = 200;
+	static final int RATE = 100;
 
 	static final int DEFAULT_JOBS = 20_000;
 
 	static final int QUICK_JOBS = 1_000;
 
 	static final String EXTERNAL_QUEUE = "external";
+
+	/**
+	 * The most each phase waits for the CPUs to go idle: shorter than the jobs
+	 * benchmark's minute, as a run measures up to five phases.
+	 */
+	static final Duration IDLE_WAIT = Duration.ofSeconds(15);
 
 	private static final String ADMIN_KEY = "bench-" + UUID.randomUUID();
 
@@ -104,7 +110,7 @@ final class ExternalWorkersBenchmark {
 				List<Run> runs = new ArrayList<>();
 				String inProcessLabel = "(a) in-process @JobHandler, queue concurrency "
 						+ JobsBenchmark.JETWAY_CONCURRENCY;
-				JobsBenchmark.Outcome inProcess = attempts.attempt('a', inProcessLabel, () -> {
+				JobsBenchmark.Outcome inProcess = attempts.attempt('a', inProcessLabel.substring(4), () -> {
 					long before = completions.completed.get();
 					return measure(database, new Enqueuer(client, transactions, JobOptions.DEFAULTS),
 							() -> completions.completed.get() - before);
@@ -119,7 +125,7 @@ final class ExternalWorkersBenchmark {
 							String label = String.format(Locale.ROOT,
 									"(b) external, HTTP: %d worker(s), FETCH %d, ACK each", workers, fetchCount);
 							HttpWorkers[] pool = new HttpWorkers[1];
-							JobsBenchmark.Outcome external = attempts.attempt('b', label, () -> {
+							JobsBenchmark.Outcome external = attempts.attempt('b', label.substring(4), () -> {
 								pool[0] = new HttpWorkers(baseUrl, token, workers, fetchCount);
 								try (HttpWorkers running = pool[0]) {
 									return measure(database,
@@ -191,7 +197,7 @@ final class ExternalWorkersBenchmark {
 		JobProbe.reset(warm + this.jobs + pacedWarmUp + latencyJobs);
 		enqueuer.inBatches(0, warm);
 		await(done, warm);
-		String settled = IdleMachine.settle(database.dataSource());
+		String settled = IdleMachine.settle(database.dataSource(), IDLE_WAIT);
 		long start = System.nanoTime();
 		enqueuer.inBatches(warm, this.jobs);
 		long enqueuedAll = System.nanoTime();
@@ -206,7 +212,7 @@ final class ExternalWorkersBenchmark {
 		enqueuer.paced(first, pacedWarmUp);
 		await(done, first + pacedWarmUp);
 		first += pacedWarmUp;
-		IdleMachine.settle(database.dataSource());
+		IdleMachine.settle(database.dataSource(), IDLE_WAIT);
 		long pacedStart = System.nanoTime();
 		long[] enqueued = enqueuer.paced(first, latencyJobs);
 		double achieved = latencyJobs * 1e9 / (System.nanoTime() - pacedStart);

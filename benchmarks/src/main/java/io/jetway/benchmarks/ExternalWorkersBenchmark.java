@@ -351,6 +351,7 @@ final class ExternalWorkersBenchmark {
 					this.fetches.incrementAndGet();
 					if (answer.statusCode() != 200) {
 						failed("FETCH", answer);
+						LockSupport.parkNanos(10_000_000);
 						continue;
 					}
 					JsonNode jobs = json.readTree(answer.body()).path("jobs");

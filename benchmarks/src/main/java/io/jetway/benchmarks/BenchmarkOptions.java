@@ -25,10 +25,14 @@ import java.util.Set;
  * ({@code --batch-size=N})
  * @param history the rows of history ({@link History}) each Jetway scenario is measured
  * with, in order ({@code --history=0,1000000}); empty without {@code --history}
+ * @param workers the numbers of HTTP worker threads the external-workers benchmark runs
+ * with, one run per value ({@code --workers=1,4})
+ * @param fetchCount the FETCH {@code count} values of the external-workers benchmark, one
+ * run per value and number of workers ({@code --fetch-count=1,10})
  */
 record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, int latencyRate,
 		List<Integer> latencyEventsPerTransaction, Set<Character> scenarios, boolean quick, boolean eventsGiven,
-		List<Integer> concurrency, int batchSize, List<Long> history) {
+		List<Integer> concurrency, int batchSize, List<Long> history, List<Integer> workers, List<Integer> fetchCount) {
 
 	static final int DEFAULT_EVENTS = 100_000;
 
@@ -43,6 +47,8 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		List<Integer> concurrency = List.of(4);
 		int batchSize = 100;
 		List<Long> history = new ArrayList<>();
+		List<Integer> workers = List.of(4);
+		List<Integer> fetchCount = List.of(10);
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				quick = true;
@@ -61,6 +67,15 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 			}
 			else if (arg.startsWith("--concurrency=")) {
 				concurrency = positives(arg);
+			}
+			else if (arg.startsWith("--workers=")) {
+				workers = positives(arg);
+			}
+			else if (arg.startsWith("--fetch-count=")) {
+				fetchCount = positives(arg);
+				if (fetchCount.stream().anyMatch((count) -> count > 1000)) {
+					throw new IllegalArgumentException("--fetch-count values must be at most 1000 (OJS FETCH's limit)");
+				}
 			}
 			else if (arg.startsWith("--batch-size=")) {
 				batchSize = positive(arg, value(arg));
@@ -87,7 +102,7 @@ record BenchmarkOptions(int events, int warmUpEvents, Duration latencyDuration, 
 		int n = (events != null) ? events : (quick ? QUICK_EVENTS : DEFAULT_EVENTS);
 		Duration latencyDuration = (latency != null) ? latency : Duration.ofSeconds(quick ? 5 : 20);
 		return new BenchmarkOptions(n, Math.max(1, n / 10), latencyDuration, 1000, perTransaction, scenarios, quick,
-				events != null, concurrency, batchSize, List.copyOf(history));
+				events != null, concurrency, batchSize, List.copyOf(history), workers, fetchCount);
 	}
 
 	/**

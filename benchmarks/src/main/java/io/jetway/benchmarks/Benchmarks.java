@@ -10,7 +10,9 @@ import java.util.Arrays;
  * {@code consumer [--events=N] [--quick] [--scenarios=a,...,f] [--concurrency=1,4] [--batch-size=N]}
  * ({@link ConsumerBenchmark}); {@code jobs [--events=N] [--quick] [--scenarios=a,b,c,d]}
  * ({@link JobsBenchmark}). {@code --history=0,1000000,10000000} measures the Jetway
- * scenarios once per number of rows of history in their tables ({@link History}).
+ * scenarios once per number of rows of history in their tables ({@link History});
+ * {@code external-workers [--events=N] [--quick] [--scenarios=a,b] [--workers=1,4]
+ * [--fetch-count=1,10]} ({@link ExternalWorkersBenchmark}).
  */
 public final class Benchmarks {
 
@@ -36,6 +38,7 @@ public final class Benchmarks {
 				case "outbox" -> new OutboxBenchmark(options).run();
 				case "consumer" -> new ConsumerBenchmark(options).run();
 				case "jobs" -> new JobsBenchmark(options).run();
+				case "external-workers" -> new ExternalWorkersBenchmark(options).run();
 				default -> {
 					usage("unknown benchmark '" + args[0] + "'");
 					return;
@@ -54,9 +57,11 @@ public final class Benchmarks {
 
 	private static void usage(String problem) {
 		System.err.println(problem);
-		System.err.println("usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs [--events=N] [--quick] "
-				+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d] "
-				+ "[--concurrency=1,4] [--batch-size=N] (consumer) [--history=0,1000000,10000000]");
+		System.err.println(
+				"usage: java -jar jetway-benchmarks.jar outbox|consumer|jobs|external-workers [--events=N] [--quick] "
+						+ "[--latency-seconds=S] [--latency-events-per-transaction=1,10] [--scenarios=a,b,c,d] "
+						+ "[--concurrency=1,4] [--batch-size=N] (consumer) [--history=0,1000000,10000000] "
+						+ "[--workers=1,4] [--fetch-count=1,10] (external-workers)");
 		System.exit(2);
 	}
 

@@ -36,6 +36,14 @@ final class IdleMachine {
 	 * @return a note for the output when the machine did not go idle in time, else empty
 	 */
 	static String settle(DataSource dataSource) {
+		return settle(dataSource, MAX_WAIT);
+	}
+
+	/**
+	 * @param maxWait how long to wait for the CPUs to go idle at most
+	 * @return a note for the output when the machine did not go idle in time, else empty
+	 */
+	static String settle(DataSource dataSource, Duration maxWait) {
 		try {
 			new JdbcTemplate(dataSource).execute("CHECKPOINT");
 		}
@@ -45,12 +53,12 @@ final class IdleMachine {
 		if (!Files.isReadable(PROC_STAT)) {
 			return "";
 		}
-		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+		long deadline = System.nanoTime() + maxWait.toNanos();
 		int idleWindows = 0;
 		long[] before = cpuTicks();
 		while (idleWindows < IDLE_WINDOWS) {
 			if (System.nanoTime() > deadline) {
-				return " (the machine was not idle after " + MAX_WAIT.toSeconds() + " s)";
+				return " (the machine was not idle after " + maxWait.toSeconds() + " s)";
 			}
 			LockSupport.parkNanos(WINDOW.toNanos());
 			long[] after = cpuTicks();

@@ -163,15 +163,16 @@ class OjsQueues {
 	}
 
 	/**
-	 * Pulls up to {@code count} messages of the queue; waits up to a second when none is
-	 * there. One pull per queue and instance at a time.
+	 * Pulls up to {@code count} messages of the queue. One pull per queue and instance at
+	 * a time.
+	 * @param wait whether to wait up to a second for a message when none is there
 	 */
-	List<Message> pull(String queue, int count) {
+	List<Message> pull(String queue, int count, boolean wait) {
 		ensure(queue);
 		PullFetcher fetcher = this.fetchers.get(queue);
 		synchronized (fetcher) {
 			try {
-				return fetcher.fetch(count, () -> true);
+				return fetcher.fetch(count, () -> wait);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -66,7 +66,10 @@ class OjsWorkers {
 	}
 
 	/**
-	 * Claims up to {@code count} jobs from the queues, in their order.
+	 * Claims up to {@code count} jobs from the queues, in their order: what the queues
+	 * hold now. Only while it has claimed nothing does a FETCH wait (up to a second per
+	 * queue) for a job to arrive; once it holds jobs it answers with them rather than
+	 * keep their leases running while it waits for more.
 	 * @return the claimed jobs as envelopes, each with its lease
 	 */
 	List<Map<String, Object>> fetch(List<String> queueNames, int count, @Nullable String workerId, Duration visibility,
@@ -83,12 +86,17 @@ class OjsWorkers {
 					continue;
 				}
 				while (fetched.size() < count) {
-					List<Message> messages = this.queues.pull(queue, count - fetched.size());
+					int wanted = count - fetched.size();
+					List<Message> messages = this.queues.pull(queue, wanted, fetched.isEmpty());
 					if (messages.isEmpty()) {
 						break;
 					}
 					for (Message message : messages) {
 						claim(message, workerId, visibility, claimed).ifPresent(fetched::add);
+					}
+					if (messages.size() < wanted && !fetched.isEmpty()) {
+						// the queue held no more when pulled
+						break;
 					}
 				}
 			}

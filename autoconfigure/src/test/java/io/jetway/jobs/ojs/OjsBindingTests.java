@@ -433,6 +433,38 @@ class OjsBindingTests {
 	}
 
 	@Test
+	void aFetchAnswersWithTheJobsItClaimedInsteadOfWaitingForMore() {
+		String queue = queue();
+		String first = app.push("test.echo", queue, 1).text("/job/id");
+		awaitMessagesInStream(queue, 1);
+		OjsWorkers workers = app.context().getBean(OjsWorkers.class);
+		String[] later = new String[1];
+		workers.afterClaim = (lease) -> {
+			if (later[0] == null) {
+				// a job that arrives after the FETCH took what the queue held
+				later[0] = app.push("test.echo", queue, 2).text("/job/id");
+				awaitMessagesInStream(queue, 2);
+			}
+		};
+		Response fetched;
+		try {
+			fetched = app.post("/ojs/v1/workers/fetch",
+					Map.of("queues", List.of(queue), "count", 5, "visibility_timeout_ms", 60_000));
+		}
+		finally {
+			workers.afterClaim = null;
+		}
+		assertThat(fetched.status()).as(fetched.body()).isEqualTo(200);
+		// the claimed job goes to the worker now; the later one is for the next FETCH
+		assertThat(fetched.json().at("/jobs").findValuesAsString("id")).containsExactly(first);
+		Response next = awaitFetch(queue);
+		assertThat(next.text("/jobs/0/id")).isEqualTo(later[0]);
+		for (String id : List.of(first, later[0])) {
+			assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).status()).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void aHeartbeatWithALeaseTokenIsFencedByIt() {
 		String queue = queue();
 		String id = app.push("test.slow", queue).text("/job/id");

@@ -28,6 +28,17 @@ public interface OutboxObserver {
 	}
 
 	/**
+	 * Called on the relay thread after a run of the retention cleanup
+	 * ({@code completion-mode=update}): the relay's first poll, then once per
+	 * {@code jetway.outbox.relay.cleanup-interval}.
+	 * @param deleted sent rows older than the retention that the run deleted, in batches
+	 * of {@code jetway.outbox.relay.cleanup-batch-size}
+	 * @param took the time of its delete statements
+	 */
+	default void cleanedUp(long deleted, Duration took) {
+	}
+
+	/**
 	 * @param observers the observers to tell, in order
 	 * @return one observer telling all of them
 	 */
@@ -45,6 +56,11 @@ public interface OutboxObserver {
 			@Override
 			public void failed(int count, int givenUp) {
 				observers.forEach((observer) -> observer.failed(count, givenUp));
+			}
+
+			@Override
+			public void cleanedUp(long deleted, Duration took) {
+				observers.forEach((observer) -> observer.cleanedUp(deleted, took));
 			}
 
 		};

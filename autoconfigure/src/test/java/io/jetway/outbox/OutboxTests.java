@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.jetway.publish.JetStreamEvent;
 import io.jetway.publish.JetwayHeaders;
@@ -213,7 +214,16 @@ class OutboxTests {
 	void retentionRemovesOnlyOldSentRows(TestDatabase type) throws Exception {
 		TestDatabaseInstance database = database(type);
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
-		contextRunner(database, nats.url())
+		List<Long> cleanups = new CopyOnWriteArrayList<>();
+		OutboxObserver observer = new OutboxObserver() {
+
+			@Override
+			public void cleanedUp(long deleted, Duration took) {
+				cleanups.add(deleted);
+			}
+
+		};
+		contextRunner(database, nats.url()).withBean("cleanupObserver", OutboxObserver.class, () -> observer)
 			.withPropertyValues("jetway.outbox.retention=1h", "jetway.outbox.relay.cleanup-interval=100ms")
 			.run((context) -> {
 				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
@@ -232,6 +242,9 @@ class OutboxTests {
 				OutboxOperations operations = context.getBean(OutboxOperations.class);
 				assertThat(operations.find(recent.id()).status()).isEqualTo(OutboxStatus.SENT);
 				assertThat(operations.find(pending.id()).status()).isEqualTo(OutboxStatus.PENDING);
+				// the observer is told after the run's last delete statement
+				await().atMost(Duration.ofSeconds(5)).until(() -> cleanups.contains(1L));
+				assertThat(cleanups).allSatisfy((deleted) -> assertThat(deleted).isBetween(0L, 1L));
 			});
 	}
 

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the records Jetway's relay saw acknowledged by JetStream and, while asked to,
- * remembers when each id was acknowledged.
+ * remembers when each id was acknowledged; keeps the relay's first retention cleanup.
  */
 class AckRecorder implements OutboxObserver {
 
@@ -26,6 +26,8 @@ class AckRecorder implements OutboxObserver {
 	private volatile long lastAckNanos;
 
 	private volatile @Nullable Map<UUID, Long> ackTimes;
+
+	private volatile @Nullable Cleanup firstCleanup;
 
 	@Override
 	public void published(List<OutboxRecord> records, List<Duration> latencies) {
@@ -38,6 +40,30 @@ class AckRecorder implements OutboxObserver {
 		}
 		this.lastAckNanos = now;
 		this.acknowledged.addAndGet(records.size());
+	}
+
+	@Override
+	public void cleanedUp(long deleted, Duration took) {
+		if (this.firstCleanup == null) {
+			this.firstCleanup = new Cleanup(deleted, took, System.nanoTime());
+		}
+	}
+
+	/**
+	 * Waits for the relay's first retention cleanup (at its first poll).
+	 * @return the rows it deleted and the time of its delete statements
+	 */
+	Cleanup awaitFirstCleanup(Duration timeout) throws TimeoutException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Cleanup cleanup = this.firstCleanup;
+		while (cleanup == null) {
+			if (System.nanoTime() > deadline) {
+				throw new TimeoutException("the outbox relay's first cleanup did not end within " + timeout);
+			}
+			LockSupport.parkNanos(50_000_000);
+			cleanup = this.firstCleanup;
+		}
+		return cleanup;
 	}
 
 	long acknowledged() {
@@ -75,6 +101,17 @@ class AckRecorder implements OutboxObserver {
 			LockSupport.parkNanos(200_000);
 		}
 		return this.lastAckNanos;
+	}
+
+	/**
+	 * A run of the relay's retention cleanup.
+	 *
+	 * @param deleted rows it deleted
+	 * @param took the time of its delete statements
+	 * @param endedNanos {@link System#nanoTime()} when it ended
+	 */
+	record Cleanup(long deleted, Duration took, long endedNanos) {
+
 	}
 
 }

@@ -20,6 +20,7 @@ import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutgoingMessage;
 import io.jetway.support.MessageIds;
 import io.jetway.support.SeparateTransactions;
+import io.jetway.support.TransactionBuffer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.impl.Headers;
@@ -73,6 +74,8 @@ public class DefaultJobClient implements JobClient {
 
 	private final JobSubjects subjects;
 
+	private final SeparateTransactions separateTransactions;
+
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private @Nullable PublishObservationConvention publishObservationConvention;
@@ -105,7 +108,8 @@ public class DefaultJobClient implements JobClient {
 		this.events = events;
 		this.observer = observer;
 		this.clock = clock;
-		this.pendingInserts = new PendingJobInserts(repository, dispatcher, SeparateTransactions.of(transactions));
+		this.separateTransactions = SeparateTransactions.of(transactions);
+		this.pendingInserts = new PendingJobInserts(repository, dispatcher, this.separateTransactions);
 	}
 
 	/**
@@ -334,7 +338,16 @@ public class DefaultJobClient implements JobClient {
 		}
 	}
 
+	/**
+	 * Runs {@code work} in the current transaction, or in one of its own when there is
+	 * none or the current one has committed (a synchronization's {@code afterCommit}): a
+	 * job's row and its message are then written and committed together, and a failure is
+	 * thrown to the caller.
+	 */
 	private <T> T inTransaction(Supplier<T> work) {
+		if (TransactionBuffer.isAfterCommit()) {
+			return this.separateTransactions.call(work);
+		}
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			return work.get();
 		}

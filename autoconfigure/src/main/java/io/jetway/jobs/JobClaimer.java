@@ -28,6 +28,13 @@ final class JobClaimer {
 	/** How soon a message handed back without running comes again. */
 	static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
+	/**
+	 * How many times a message whose job has no row is delivered before it is dropped: a
+	 * row committed a moment after its message was sent (a job enqueued after a commit)
+	 * is not visible at once, and a message dropped for it would lose the job.
+	 */
+	static final int MISSING_ROW_DELIVERIES = 10;
+
 	private final String queue;
 
 	private final JobRepository repository;
@@ -106,11 +113,29 @@ final class JobClaimer {
 		}
 		byJob.forEach((id, message) -> {
 			if (!known.contains(id)) {
-				logger.warn("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs "
-						+ "(its enqueue was rolled back or the row deleted); dropping it");
-				settle(message, Message::term);
+				settle(message, (unknown) -> settleWithoutRow(id, unknown));
 			}
 		});
+	}
+
+	/**
+	 * A message whose job has no row: asked again a little later, as its row may not be
+	 * committed yet; after {@link #MISSING_ROW_DELIVERIES} deliveries it is dropped.
+	 */
+	private void settleWithoutRow(UUID id, Message message) {
+		long delivered = message.metaData().deliveredCount();
+		if (delivered < MISSING_ROW_DELIVERIES) {
+			logger.debug("Job queue " + this.queue + ": message for job " + id + " has no row in jetway_jobs yet "
+					+ "(delivery " + delivered + " of " + MISSING_ROW_DELIVERIES + "); asking again in "
+					+ RETRY_DELAY.toSeconds() + " s");
+			message.nakWithDelay(RETRY_DELAY);
+		}
+		else {
+			logger.warn("Job queue " + this.queue + ": message for job " + id + " still has no row in jetway_jobs "
+					+ "after " + delivered + " deliveries (its enqueue was rolled back or the row deleted); "
+					+ "dropping it");
+			message.term();
+		}
 	}
 
 	/**

@@ -115,8 +115,8 @@ class PendingJobInserts {
 		}
 
 		@Override
-		protected void writeSeparately(List<NewJob> jobs) {
-			PendingJobInserts.this.separateTransactions.run(() -> write(jobs));
+		protected SeparateTransactions separateTransactions() {
+			return PendingJobInserts.this.separateTransactions;
 		}
 
 		@Override

@@ -87,8 +87,8 @@ public class TransactionalOutboxWriter implements OutboxWriter {
 		}
 
 		@Override
-		protected void writeSeparately(List<Buffered> items) {
-			TransactionalOutboxWriter.this.separateTransactions.run(() -> write(items));
+		protected SeparateTransactions separateTransactions() {
+			return TransactionalOutboxWriter.this.separateTransactions;
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package io.jetway.support;
 
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -38,12 +40,33 @@ public final class SeparateTransactions {
 				+ transactions.getTransactionManager());
 	}
 
+	/**
+	 * @param other other separate transactions
+	 * @return whether {@code other} writes to the same DataSource, so that one
+	 * transaction can do the work of both
+	 */
+	public boolean sameDataSource(SeparateTransactions other) {
+		return this.dataSource == other.dataSource;
+	}
+
 	public void run(Runnable work) {
+		call(() -> {
+			work.run();
+			return null;
+		});
+	}
+
+	/**
+	 * @param work what to do in the transaction
+	 * @param <T> the result's type
+	 * @return what {@code work} returned
+	 */
+	public <T> T call(Supplier<T> work) {
 		// whichever transaction manager bound it (JDBC or JPA), the finished
 		// transaction's connection must not be joined
 		Object bound = TransactionSynchronizationManager.unbindResourceIfPossible(this.dataSource);
 		try {
-			this.transactions.executeWithoutResult((status) -> work.run());
+			return this.transactions.execute((status) -> work.get());
 		}
 		finally {
 			if (bound != null) {

@@ -25,7 +25,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * what was added after that savepoint, including what was already written after it;</li>
  * <li>what is added after the commit (from another synchronization's {@code afterCommit})
  * is written in a transaction of its own, never lost and never written on the committed
- * connection.</li>
+ * connection. That transaction also writes what the other buffers of the committed
+ * transaction (on the same DataSource) hold unwritten, so that what was added together (a
+ * job's row and its message) commits together: written apart, the message could be
+ * relayed and dropped by a worker before the row is visible.</li>
  * </ul>
  *
  * @param <T> what is collected
@@ -69,7 +72,11 @@ public abstract class TransactionBuffer<T> implements TransactionSynchronization
 		}
 		B buffer = (B) TransactionSynchronizationManager.getResource(key);
 		if (buffer == null) {
+			boolean afterCommit = isAfterCommit();
 			buffer = create.get();
+			// created in an afterCommit of a transaction another buffer saw commit: its
+			// items are written at once, as that buffer's are
+			((TransactionBuffer<?>) buffer).committed = afterCommit;
 			((TransactionBuffer<?>) buffer).register();
 		}
 		return buffer;
@@ -87,10 +94,10 @@ public abstract class TransactionBuffer<T> implements TransactionSynchronization
 	protected abstract void write(List<T> items);
 
 	/**
-	 * Writes the items in a transaction of their own: they were added after their
-	 * transaction committed.
+	 * @return how items added after their transaction committed are written in a
+	 * transaction of their own
 	 */
-	protected abstract void writeSeparately(List<T> items);
+	protected abstract SeparateTransactions separateTransactions();
 
 	/**
 	 * Hands over items that are committed.
@@ -137,17 +144,71 @@ public abstract class TransactionBuffer<T> implements TransactionSynchronization
 		}
 	}
 
+	/**
+	 * Whether the current transaction has committed and runs its synchronizations'
+	 * {@code afterCommit}, as far as a buffer of it knows: work then belongs in a
+	 * transaction of its own. A transaction whose first buffer was created after its
+	 * commit is not known here; its buffers are written at its completion.
+	 * @return whether a buffer bound to the current transaction saw its commit
+	 */
+	public static boolean isAfterCommit() {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			return false;
+		}
+		for (Object resource : TransactionSynchronizationManager.getResourceMap().values()) {
+			if (resource instanceof TransactionBuffer<?> buffer && buffer.committed) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Writes what this buffer and the other buffers of its committed transaction on the
+	 * same DataSource hold unwritten, in one transaction of their own, then hands it
+	 * over; on failure, the unwritten items are dropped and the exception thrown.
+	 */
 	private void writeLate() {
-		List<T> late = List.copyOf(this.items.subList(this.written, this.items.size()));
+		List<TransactionBuffer<?>> group = new ArrayList<>();
+		group.add(this);
+		for (Object resource : TransactionSynchronizationManager.getResourceMap().values()) {
+			if (resource instanceof TransactionBuffer<?> other && other != this && other.hasUnwritten()
+					&& other.separateTransactions().sameDataSource(separateTransactions())) {
+				group.add(other);
+			}
+		}
+		List<Integer> ends = group.stream().map((buffer) -> buffer.items.size()).toList();
 		try {
-			writeSeparately(late);
+			separateTransactions().run(() -> {
+				for (int i = 0; i < group.size(); i++) {
+					group.get(i).writeUpTo(ends.get(i));
+				}
+			});
 		}
 		catch (RuntimeException ex) {
-			this.items.subList(this.written, this.items.size()).clear();
+			for (int i = 0; i < group.size(); i++) {
+				group.get(i).dropUnwrittenUpTo(ends.get(i));
+			}
 			throw ex;
 		}
-		this.written = this.items.size();
-		handOver();
+		for (int i = 0; i < group.size(); i++) {
+			group.get(i).written = ends.get(i);
+		}
+		group.forEach(TransactionBuffer::handOver);
+	}
+
+	private boolean hasUnwritten() {
+		return this.written < this.items.size();
+	}
+
+	private void writeUpTo(int end) {
+		if (this.written < end) {
+			write(List.copyOf(this.items.subList(this.written, end)));
+		}
+	}
+
+	private void dropUnwrittenUpTo(int end) {
+		this.items.subList(this.written, end).clear();
 	}
 
 	private void handOver() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.jetway.jobs.JobsTests.TestHandlers;
@@ -19,7 +20,9 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamInfo;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,6 +212,100 @@ class TransactionBufferTests {
 					"next job");
 			assertThat(jobRows(database)).isEqualTo(4);
 		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobEnqueuedAfterTheCommitAsTheTransactionsFirstWorkHasItsRowCommittedWithItsMessage(TestDatabase type)
+			throws Exception {
+		aJobEnqueuedAfterTheCommitRuns(type, (publisher, jobs, transactions, held) -> transactions
+			.executeWithoutResult((status) -> afterCommit(() -> {
+				// nothing was published or enqueued before the commit: both are written
+				// after the callback returns, at the transaction's completion
+				publisher.publish("orders.late", "first");
+				// completes between the writes of the message and of the job when they
+				// are separate: the worker then sees the job's message before its row
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCompletion(int completion) {
+						held.run();
+					}
+
+				});
+				jobs.enqueue("greet", new Greeting("late job"));
+			})));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobEnqueuedAfterTheCommitOfATransactionThatPublishedHasItsRowCommittedWithItsMessage(TestDatabase type)
+			throws Exception {
+		aJobEnqueuedAfterTheCommitRuns(type,
+				(publisher, jobs, transactions, held) -> transactions.executeWithoutResult((status) -> {
+					afterCommit(() -> {
+						jobs.enqueue("greet", new Greeting("late job"));
+						held.run();
+					});
+					publisher.publish("orders.in", "in transaction");
+				}));
+	}
+
+	/**
+	 * Runs {@code work}, which enqueues the job "late job" after a commit and calls its
+	 * last argument where a worker that got the job's message before its row would drop
+	 * it; the job runs once.
+	 */
+	private void aJobEnqueuedAfterTheCommitRuns(TestDatabase type, LateWork work) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			work.run(context.getBean(JetwayPublisher.class), context.getBean(JobClient.class),
+					transactions(context, TransactionDefinition.PROPAGATION_REQUIRED),
+					() -> holdUntil(() -> jobRows(database) == 1 || jobMessagesSettled(nats.url())));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("late job"));
+			assertThat(jobRows(database)).isEqualTo(1);
+		});
+	}
+
+	private interface LateWork {
+
+		void run(JetwayPublisher publisher, JobClient jobs, TransactionTemplate transactions, Runnable held);
+
+	}
+
+	/**
+	 * Waits (at most 5 s) until {@code condition} holds, and goes on either way.
+	 */
+	private static void holdUntil(Callable<Boolean> condition) {
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(condition);
+		}
+		catch (ConditionTimeoutException ex) {
+			// the test's own await decides
+		}
+	}
+
+	/**
+	 * @return whether the jobs stream has messages, a consumer delivered them and no
+	 * consumer has any left to deliver or to settle (acknowledge or terminate)
+	 */
+	static boolean jobMessagesSettled(String natsUrl) {
+		try (Connection connection = Nats.connect(natsUrl)) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			long last = management.getStreamInfo("JOBS").getStreamState().getLastSequence();
+			List<ConsumerInfo> consumers = management.getConsumers("JOBS");
+			// a consumer that delivered nothing may have another queue's filter
+			return last > 0
+					&& consumers.stream().anyMatch((consumer) -> consumer.getDelivered().getConsumerSequence() > 0)
+					&& consumers.stream()
+						.allMatch((consumer) -> consumer.getNumAckPending() == 0 && consumer.getNumPending() == 0);
+		}
+		catch (JetStreamApiException ex) {
+			return false;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	static TransactionTemplate transactions(AssertableApplicationContext context, int propagation) {

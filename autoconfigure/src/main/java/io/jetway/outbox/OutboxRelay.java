@@ -60,6 +60,11 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private static final int MAX_QUEUED = 50_000;
 
+	/**
+	 * How long a cleanup run deletes after one poll before the relay publishes again.
+	 */
+	private static final Duration CLEANUP_SLICE = Duration.ofMillis(100);
+
 	private final OutboxRepository repository;
 
 	private final TransactionTemplate transactions;
@@ -99,6 +104,8 @@ public class OutboxRelay implements SmartLifecycle {
 	private Instant nextPoll = Instant.MIN;
 
 	private Instant nextCleanup = Instant.MIN;
+
+	private @Nullable CleanupRun cleanupRun;
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -423,35 +430,60 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * The retention cleanup, on the relay thread after a poll: at the first poll (as the
-	 * relay starts), then at the first poll once {@code cleanup-interval} has passed. A
-	 * run deletes every sent row older than the retention in batches, publishing nothing
-	 * meanwhile.
+	 * The retention cleanup, on the relay thread after a poll: a run starts at the first
+	 * poll (as the relay starts), then at the first poll once {@code cleanup-interval}
+	 * has passed. It deletes every row past the retention at its start, in batches, a
+	 * slice of at most {@link #CLEANUP_SLICE} per poll, so that a big backlog delays
+	 * publishing by a slice at a time instead of by the whole run.
 	 */
 	private void cleanUpIfDue(Instant now) {
-		if (now.isBefore(this.nextCleanup)) {
-			return;
+		CleanupRun run = this.cleanupRun;
+		if (run == null) {
+			if (now.isBefore(this.nextCleanup)) {
+				return;
+			}
+			this.nextCleanup = now.plus(this.properties.getRelay().getCleanupInterval());
+			if (this.properties.getCompletionMode() != CompletionMode.UPDATE) {
+				return;
+			}
+			run = new CleanupRun(now.minus(this.properties.getRetention()));
+			this.cleanupRun = run;
 		}
-		this.nextCleanup = now.plus(this.properties.getRelay().getCleanupInterval());
-		if (this.properties.getCompletionMode() != CompletionMode.UPDATE) {
-			return;
-		}
-		Instant sentBefore = now.minus(this.properties.getRetention());
 		int limit = this.properties.getRelay().getCleanupBatchSize();
 		long start = System.nanoTime();
-		long total = 0;
+		long sliceEnd = start + CLEANUP_SLICE.toNanos();
 		int deleted;
 		do {
-			deleted = this.repository.deleteSentBefore(sentBefore, limit);
-			total += deleted;
+			deleted = this.repository.deleteSentBefore(run.sentBefore, limit);
+			run.deleted += deleted;
 		}
-		while (deleted >= limit && this.running);
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		while (deleted >= limit && this.running && System.nanoTime() - sliceEnd < 0);
+		run.nanos += System.nanoTime() - start;
+		if (deleted >= limit && this.running) {
+			return;
+		}
+		this.cleanupRun = null;
+		Duration took = Duration.ofNanos(run.nanos);
 		if (logger.isDebugEnabled()) {
-			logger.debug("The outbox cleanup deleted " + total + " sent rows older than " + sentBefore + " in "
-					+ took.toMillis() + " ms");
+			logger.debug("The outbox cleanup deleted " + run.deleted + " sent rows older than " + run.sentBefore
+					+ " in " + took.toMillis() + " ms");
 		}
-		this.observer.cleanedUp(total, took);
+		this.observer.cleanedUp(run.deleted, took);
+	}
+
+	/** A cleanup run in progress: what it deletes and what it did so far. */
+	private static final class CleanupRun {
+
+		private final Instant sentBefore;
+
+		private long deleted;
+
+		private long nanos;
+
+		private CleanupRun(Instant sentBefore) {
+			this.sentBefore = sentBefore;
+		}
+
 	}
 
 }

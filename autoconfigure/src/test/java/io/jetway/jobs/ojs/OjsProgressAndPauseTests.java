@@ -132,6 +132,31 @@ class OjsProgressAndPauseTests {
 	}
 
 	@Test
+	void theFirstReportOfARetriedAttemptReplacesTheProgressOfTheFailedOne() {
+		String queue = queue();
+		String id = app.push("test.echo", queue).text("/job/id");
+		String first = awaitFetch(queue, 30_000).at("/lease/token").asString();
+		assertThat(app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.8, "lease_token", first))
+			.json()
+			.at("/progress")
+			.doubleValue()).isEqualTo(0.8);
+		assertThat(app
+			.post("/ojs/v1/workers/nack",
+					Map.of("job_id", id, "lease_token", first, "error", Map.of("message", "first attempt fails")))
+			.text("/state")).isEqualTo("retryable");
+		String second = awaitFetch(queue, 30_000).at("/lease/token").asString();
+		assertThat(second).isNotEqualTo(first);
+		Response reported = app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.3, "lease_token", second));
+		assertThat(reported.json().at("/updated").booleanValue()).isTrue();
+		assertThat(reported.json().at("/progress").doubleValue()).isEqualTo(0.3);
+		assertThat(app.get("/ojs/v1/jobs/" + id + "/progress").json().at("/progress").doubleValue()).isEqualTo(0.3);
+		// and within the second attempt progress does not go back either
+		app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.2, "lease_token", second));
+		assertThat(app.get("/ojs/v1/jobs/" + id + "/progress").json().at("/progress").doubleValue()).isEqualTo(0.3);
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "lease_token", second));
+	}
+
+	@Test
 	void aPausedQueueServesNoJobToFetchUntilItIsResumed() throws Exception {
 		String queue = queue();
 		String id = app.push("test.echo", queue).text("/job/id");

@@ -19,11 +19,12 @@ import io.jetway.jdbc.DatabaseType;
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobOptions;
-import io.jetway.jobs.JobState;
+import io.jetway.jobs.UnknownJobTypeException;
 import io.jetway.support.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -228,10 +229,18 @@ class OjsCrons implements SmartLifecycle {
 	 * @return the deleted cron job
 	 */
 	Map<String, Object> unregister(String name) {
-		Cron cron = find(name).orElseThrow(() -> notFound(name));
-		if (this.jdbc.update("DELETE FROM jetway_ojs_crons WHERE name = ? AND id = ?", name, cron.id()) == 0) {
-			throw notFound(name);
-		}
+		// read under the row's lock, so that the answer is the cron as deleted (a tick
+		// firing meanwhile waits, or is seen)
+		Cron cron = this.transactions.execute((status) -> {
+			Cron locked = this.jdbc
+				.query("SELECT " + COLUMNS + " FROM jetway_ojs_crons WHERE name = ? FOR UPDATE",
+						(rows, index) -> cron(rows), name)
+				.stream()
+				.findFirst()
+				.orElseThrow(() -> notFound(name));
+			this.jdbc.update("DELETE FROM jetway_ojs_crons WHERE name = ? AND id = ?", name, locked.id());
+			return locked;
+		});
 		return cron.describe(this.jsonMapper);
 	}
 
@@ -287,33 +296,82 @@ class OjsCrons implements SmartLifecycle {
 		int fired = 0;
 		for (String name : due) {
 			try {
+				// the queue's consumer (a NATS call) before the transaction that locks
+				// the cron's row, not in it
+				find(name).filter((cron) -> this.queues.isExternal(cron.queue()))
+					.ifPresent((cron) -> this.queues.ensure(cron.queue()));
 				Boolean done = this.transactions.execute((status) -> fire(name));
 				if (Boolean.TRUE.equals(done)) {
 					fired++;
 				}
 			}
 			catch (RuntimeException ex) {
-				skipTick(name, ex);
+				if (deterministic(ex)) {
+					skipTick(name, ex);
+				}
+				else {
+					// an infrastructure failure never spends a tick: rolled back, the
+					// tick is still due and fires in a later poll
+					logger.warn("OJS cron {}: its due tick could not be fired (tried again in the next poll): {}", name,
+							ex.toString());
+				}
 			}
 		}
 		return fired;
 	}
 
 	/**
-	 * A tick whose job could not be enqueued (its type lost its handler, its queue is one
-	 * too many, ...) is skipped, so that it is not tried again every poll.
+	 * Whether firing would fail the same way in every poll: the type lost its handler,
+	 * the queue would be one too many or is not usable, or the stored row does not parse.
+	 * Database and NATS failures are not.
+	 */
+	private static boolean deterministic(RuntimeException failure) {
+		return failure instanceof UnknownJobTypeException || failure instanceof JacksonException
+				|| (failure instanceof OjsException ojs && ojs.status().is4xxClientError());
+	}
+
+	/**
+	 * A tick whose job cannot be enqueued (its type lost its handler, its queue is one
+	 * too many, ...) is skipped, so that it is not tried again every poll. A cron whose
+	 * next tick cannot be computed either (a stored expression or time zone that does not
+	 * parse) is disabled, so that it does not take a place among the due ones every poll.
 	 */
 	private void skipTick(String name, RuntimeException failure) {
-		Optional<Cron> cron = find(name);
-		if (cron.isEmpty()) {
-			return;
+		Optional<Cron> cron = Optional.empty();
+		try {
+			cron = find(name);
+			if (cron.isEmpty()) {
+				return;
+			}
+			Instant tick = cron.get().nextRunAt();
+			Instant next = next(parse(cron.get().expression()), zone(cron.get().timezone()), this.clock.instant());
+			if (moveNextRun(cron.get(), tick, next)) {
+				logger.warn("OJS cron {}: tick {} skipped, its job could not be enqueued: {}; next tick {}", name, tick,
+						failure.toString(), next);
+			}
 		}
-		Instant tick = cron.get().nextRunAt();
-		Instant next = next(parse(cron.get().expression()), zone(cron.get().timezone()), this.clock.instant());
-		if (moveNextRun(cron.get(), tick, next)) {
-			logger.warn("OJS cron {}: tick {} skipped, its job could not be enqueued: {}; next tick {}", name, tick,
-					failure.toString(), next);
+		catch (RuntimeException ex) {
+			if (cron.isPresent() && deterministic(ex) && disable(cron.get())) {
+				logger.error(
+						"OJS cron {}: disabled, its stored row cannot be fired ({}; firing failed with {}); "
+								+ "delete it (DELETE /ojs/v1/cron/{}) and register it again",
+						name, ex.toString(), failure.toString(), name);
+			}
+			else {
+				logger.warn("OJS cron {}: could not skip its due tick (tried again in the next poll): {}", name,
+						ex.toString());
+			}
 		}
+	}
+
+	private boolean disable(Cron cron) {
+		return this.jdbc.update("UPDATE jetway_ojs_crons SET enabled = ? WHERE name = ? AND id = ? AND next_run_at = ?",
+				(statement) -> {
+					statement.setBoolean(1, false);
+					statement.setString(2, cron.name());
+					statement.setString(3, cron.id());
+					this.databaseType.setInstant(statement, 4, cron.nextRunAt());
+				}) == 1;
 	}
 
 	/**
@@ -334,14 +392,14 @@ class OjsCrons implements SmartLifecycle {
 		}
 		if (cron.overlapPolicy().equals("skip") && cron.lastJobId() != null
 				&& this.jobs.status(UUID.fromString(cron.lastJobId()))
-					.filter((job) -> job.status() == JobState.RUNNING)
+					.filter((job) -> !job.status().isFinal())
 					.isPresent()) {
+			// not ended: running, waiting for a worker (a paused queue's too), scheduled
+			// or
+			// waiting for its retry
 			logger.debug("OJS cron {}: tick {} skipped, job {} of the previous tick is still active", name, tick,
 					cron.lastJobId());
 			return true;
-		}
-		if (this.queues.isExternal(cron.queue())) {
-			this.queues.ensure(cron.queue());
 		}
 		JobOptions.Builder options = JobOptions.builder()
 			.queue(cron.queue())

@@ -130,8 +130,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsCronAndProgressController ojsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs,
-			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsCronAndProgressController(crons, progress, jobs, tokens, properties,
+			OjsQueues queues, WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsCronAndProgressController(crons, progress, jobs, queues, tokens, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 

@@ -38,16 +38,19 @@ class OjsCronAndProgressController extends OjsEndpoint {
 
 	private final JobClient jobs;
 
+	private final OjsQueues queues;
+
 	private final OjsProperties properties;
 
 	private final Clock clock;
 
-	OjsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs, WorkerTokens tokens,
-			OjsProperties properties, JsonMapper jsonMapper, Clock clock) {
+	OjsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs, OjsQueues queues,
+			WorkerTokens tokens, OjsProperties properties, JsonMapper jsonMapper, Clock clock) {
 		super(jsonMapper, properties, tokens);
 		this.crons = crons;
 		this.progress = progress;
 		this.jobs = jobs;
+		this.queues = queues;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -100,13 +103,15 @@ class OjsCronAndProgressController extends OjsEndpoint {
 
 	@PostMapping("/v1/queues/{name}/pause")
 	ResponseEntity<Object> pauseQueue(@PathVariable String name) {
-		this.jobs.pause(OjsQueues.checkName(name));
+		this.queues.checkPausable(name, this.jobs.isPaused(name));
+		this.jobs.pause(name);
 		return ok(Map.of("queue", name, "status", "paused", "paused_at", now()));
 	}
 
 	@PostMapping("/v1/queues/{name}/resume")
 	ResponseEntity<Object> resumeQueue(@PathVariable String name) {
-		this.jobs.resume(OjsQueues.checkName(name));
+		this.queues.checkPausable(name, this.jobs.isPaused(name));
+		this.jobs.resume(name);
 		return ok(Map.of("queue", name, "status", "active", "resumed_at", now()));
 	}
 

@@ -55,7 +55,7 @@ class OjsProgressAndPauseTests {
 	static void start() throws Exception {
 		database = databases.get(TestDatabase.POSTGRESQL);
 		OjsTestApplication.reset(database, nats.url());
-		app = OjsTestApplication.start(database, nats.url());
+		app = OjsTestApplication.start(database, nats.url(), "jetway.jobs.queues.in-process.external=false");
 	}
 
 	@AfterAll
@@ -186,6 +186,66 @@ class OjsProgressAndPauseTests {
 		finally {
 			jobs.resume(queue);
 		}
+	}
+
+	@Test
+	void aFetchOfPausedQueuesWaitsLikeAnEmptyPullInsteadOfAnsweringAtOnce() {
+		String queue = queue();
+		JobClient jobs = app.context().getBean(JobClient.class);
+		jobs.pause(queue);
+		try {
+			long started = System.nanoTime();
+			assertThat(app.fetch(queue, 30_000).json().at("/jobs")).isEmpty();
+			// no busy loop: a worker polling a paused queue waits as long as on an empty
+			// one
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+		}
+		finally {
+			jobs.resume(queue);
+		}
+	}
+
+	@Test
+	void aPauseDuringAFetchStopsItFromClaimingTheJobsItPulledAlready() throws Exception {
+		String queue = queue();
+		String first = app.push("test.echo", queue, 1).text("/job/id");
+		String second = app.push("test.echo", queue, 2).text("/job/id");
+		awaitPendingMessages(queue, 2);
+		JobClient jobs = app.context().getBean(JobClient.class);
+		OjsWorkers workers = app.context().getBean(OjsWorkers.class);
+		workers.afterClaim = (lease) -> jobs.pause(queue);
+		try {
+			JsonNode fetched = app
+				.post("/ojs/v1/workers/fetch",
+						Map.of("queues", java.util.List.of(queue), "count", 2, "visibility_timeout_ms", 30_000))
+				.json()
+				.at("/jobs");
+			assertThat(fetched.size()).isEqualTo(1);
+			assertThat(fetched.at("/0/id").asString()).isEqualTo(first);
+			// the other job was given back without spending an attempt
+			assertThat(app.info(second).text("/job/state")).isEqualTo("available");
+			assertThat(app.info(second).json().at("/job/attempt").intValue()).isZero();
+		}
+		finally {
+			workers.afterClaim = null;
+			jobs.resume(queue);
+		}
+		assertThat(awaitFetch(queue, 30_000).at("/id").asString()).isEqualTo(second);
+	}
+
+	@Test
+	void pauseAndResumeAreForExternalQueuesOnly() {
+		// an in-process queue: 403 like CANCEL of its jobs; no row is created for it
+		Response inProcess = app.post("/ojs/v1/queues/in-process/pause", Map.of());
+		assertThat(inProcess.status()).isEqualTo(403);
+		assertThat(app.post("/ojs/v1/queues/in-process/resume", Map.of()).status()).isEqualTo(403);
+		// an unknown queue: 404, and no row either
+		Response unknown = app.post("/ojs/v1/queues/never-used-" + UUID.randomUUID() + "/resume", Map.of());
+		assertThat(unknown.status()).isEqualTo(404);
+		assertThat(new JdbcTemplate(database.dataSource()).queryForObject(
+				"SELECT COUNT(*) FROM jetway_job_queues WHERE queue LIKE 'never-used-%' OR queue = 'in-process'",
+				Integer.class))
+			.isZero();
 	}
 
 	private static JsonNode awaitFetch(String queue, int visibilityMillis) {

@@ -114,11 +114,12 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsCrons ojsCrons(DataSource dataSource, DatabaseType databaseType, JobClient jobs, JobHandlers handlers,
-			OjsQueues queues, JobsProperties jobsProperties, ObjectProvider<JsonMapper> jsonMapper) {
+			OjsQueues queues, JobsProperties jobsProperties, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsCrons(new JdbcTemplate(dataSource), databaseType,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), jobs, handlers, queues,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), jobsProperties.getPollInterval(),
-				Clock.systemUTC());
+				properties.getMaxCrons(), Clock.systemUTC());
 	}
 
 	@Bean

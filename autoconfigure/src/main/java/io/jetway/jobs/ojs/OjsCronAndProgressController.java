@@ -92,7 +92,12 @@ class OjsCronAndProgressController extends OjsEndpoint {
 	ResponseEntity<Object> reportWorkerProgress(@RequestBody(required = false) @Nullable String body,
 			@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
 		var request = parse(body);
-		return ok(this.progress.report(jobId(request.path("job_id").asString("")), request, leaseToken(request),
+		if (!request.path("job_id").isString() || request.path("job_id").asString().isEmpty()) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"The 'job_id' field is required: the id of the job whose lease this worker holds",
+					Map.of("field", "job_id"));
+		}
+		return ok(this.progress.report(jobId(request.path("job_id").asString()), request, leaseToken(request),
 				visibility(request), worker(authorization)));
 	}
 

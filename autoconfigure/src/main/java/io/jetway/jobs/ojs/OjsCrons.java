@@ -60,6 +60,12 @@ class OjsCrons implements SmartLifecycle {
 	private static final String COLUMNS = "name, id, expression, timezone, job_type, args, meta, queue, max_attempts, "
 			+ "overlap_policy, enabled, created_at, next_run_at, last_run_at, last_job_id, run_count";
 
+	/** The longest expression stored ({@code jetway_ojs_crons.expression}). */
+	static final int MAX_EXPRESSION_LENGTH = 255;
+
+	/** The largest {@code args} stored, as UTF-8 JSON (a MySQL {@code TEXT} column). */
+	static final int MAX_ARGS_BYTES = 65_535;
+
 	/** How many due crons one pass fires at most. */
 	private static final int BATCH = 100;
 
@@ -79,10 +85,18 @@ class OjsCrons implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final int maxCrons;
+
 	private final PeriodicTask timer;
 
+	/**
+	 * @param maxCrons how many crons may be registered
+	 * ({@code jetway.jobs.ojs.max-crons})
+	 */
 	OjsCrons(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions, JobClient jobs,
-			JobHandlers handlers, OjsQueues queues, JsonMapper jsonMapper, Duration pollInterval, Clock clock) {
+			JobHandlers handlers, OjsQueues queues, JsonMapper jsonMapper, Duration pollInterval, int maxCrons,
+			Clock clock) {
+		this.maxCrons = maxCrons;
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
 		this.transactions = transactions;
@@ -111,6 +125,10 @@ class OjsCrons implements SmartLifecycle {
 			throw invalid("The 'cron' field (or 'expression') is required: a cron expression such as '0 9 * * *'",
 					"cron");
 		}
+		if (expression.length() > MAX_EXPRESSION_LENGTH) {
+			throw invalid("The cron expression is " + expression.length() + " characters, more than the "
+					+ MAX_EXPRESSION_LENGTH + " allowed", "cron");
+		}
 		CronExpression cron = parse(expression);
 		String timezone = (text(request, "timezone") != null) ? text(request, "timezone") : "UTC";
 		ZoneId zone = zone(timezone);
@@ -127,13 +145,19 @@ class OjsCrons implements SmartLifecycle {
 		if (!args.isArray()) {
 			throw invalid("The 'args' field must be a JSON array", "args");
 		}
+		int argsBytes = args.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+		if (argsBytes > MAX_ARGS_BYTES) {
+			throw invalid(
+					"The 'args' array is " + argsBytes + " bytes as JSON (UTF-8), more than the " + MAX_ARGS_BYTES
+							+ " a cron stores (its column is a MySQL TEXT); put larger data where the job can read it",
+					"args");
+		}
 		JsonNode meta = template.path("meta");
 		if (!meta.isMissingNode() && !meta.isNull() && !meta.isObject()) {
 			throw invalid("The 'meta' field must be a JSON object", "meta");
 		}
-		if (meta.isObject() && meta.toString().length() > JobOptions.MAX_META_LENGTH) {
-			throw invalid("The 'meta' object is " + meta.toString().length() + " characters as JSON, more than the "
-					+ JobOptions.MAX_META_LENGTH + " allowed", "meta");
+		if (meta.isObject()) {
+			OjsException.checkMetaLength(meta);
 		}
 		JsonNode options = template.path("options");
 		String queue = OjsQueues
@@ -162,6 +186,14 @@ class OjsCrons implements SmartLifecycle {
 							+ "'; known types: " + this.handlers.types()
 							+ " (or name an external queue in options.queue)",
 					Map.of("field", "type"));
+		}
+		Integer registered = this.jdbc.queryForObject("SELECT COUNT(*) FROM jetway_ojs_crons", Integer.class);
+		if (registered != null && registered >= this.maxCrons) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"Cannot register cron job '" + name + "': " + registered
+							+ " are registered and jetway.jobs.ojs.max-crons is " + this.maxCrons
+							+ "; delete some (DELETE /ojs/v1/cron/{name}) or raise jetway.jobs.ojs.max-crons",
+					Map.of("field", "name", "limit", this.maxCrons, "property", "jetway.jobs.ojs.max-crons"));
 		}
 		Instant now = this.clock.instant();
 		Instant next = next(cron, zone, now);

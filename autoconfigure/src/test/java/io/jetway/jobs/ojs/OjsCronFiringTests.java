@@ -31,6 +31,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * How {@link OjsCrons} fires ticks, with a clock the test moves (in the year 2100, so
@@ -92,7 +93,7 @@ class OjsCronFiringTests {
 		this.crons = new OjsCrons(jdbc, DatabaseType.of(database.dataSource()),
 				new TransactionTemplate(new DataSourceTransactionManager(database.dataSource())), flaky,
 				app.context().getBean(JobHandlers.class), app.context().getBean(OjsQueues.class),
-				JsonMapper.builder().build(), Duration.ofMillis(100), this.clock);
+				JsonMapper.builder().build(), Duration.ofMillis(100), 3, this.clock);
 	}
 
 	@AfterEach
@@ -150,6 +151,36 @@ class OjsCronFiringTests {
 				+ "idempotency_key LIKE 'ojs-cron:' || (SELECT id FROM jetway_ojs_crons WHERE name = 'waiting') || ':%'",
 				Integer.class))
 			.isEqualTo(1);
+	}
+
+	@Test
+	void registrationsLargerThanTheColumnsOrBeyondTheCapAreRefusedNamingTheFieldAndTheLimit() {
+		Map<String, Object> tooLong = Map.of("name", "long-expression", "cron", "0" + " ".repeat(300) + "0 * * * *",
+				"type", "test.echo");
+		assertRefused(tooLong, 400, "cron", "255");
+		Map<String, Object> hugeArgs = Map.of("name", "huge-args", "cron", "@daily", "type", "test.echo", "args",
+				List.of("x".repeat(70_000)));
+		assertRefused(hugeArgs, 400, "args", "65535");
+		// meta: the same check and answer as PUSH
+		Map<String, Object> hugeMeta = Map.of("name", "huge-meta", "cron", "@daily", "type", "test.echo", "meta",
+				Map.of("k", "x".repeat(5_000)));
+		assertRefused(hugeMeta, 413, "meta", "4096");
+		for (int index = 0; index < 3; index++) {
+			register("capped-" + index, "allow");
+		}
+		assertRefused(Map.of("name", "one-too-many", "cron", "@daily", "type", "test.echo"), 400, "name",
+				"jetway.jobs.ojs.max-crons is 3");
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_ojs_crons", Integer.class)).isEqualTo(3);
+	}
+
+	private void assertRefused(Map<String, Object> request, int status, String field, String limit) {
+		assertThatExceptionOfType(OjsException.class)
+			.isThrownBy(() -> this.crons.register(OjsTestApplication.json.valueToTree(request)))
+			.satisfies((refused) -> {
+				assertThat(refused.status().value()).isEqualTo(status);
+				assertThat(refused.details()).containsEntry("field", field);
+				assertThat(refused.getMessage()).contains(limit);
+			});
 	}
 
 	private void register(String name, String overlap) {

@@ -127,6 +127,9 @@ class OjsProgressAndPauseTests {
 			assertThat(published.poll(300, TimeUnit.MILLISECONDS)).isNull();
 		}
 		assertThat(app.put("/ojs/v1/jobs/" + id + "/progress", Map.of()).status()).isEqualTo(400);
+		Response withoutJob = app.post("/ojs/v1/workers/progress", Map.of("progress", 0.1));
+		assertThat(withoutJob.status()).isEqualTo(400);
+		assertThat(withoutJob.json().at("/error/details/field").asString()).isEqualTo("job_id");
 		assertThat(app.put("/ojs/v1/jobs/" + UUID.randomUUID() + "/progress", Map.of("progress", 0.1)).status())
 			.isEqualTo(404);
 	}

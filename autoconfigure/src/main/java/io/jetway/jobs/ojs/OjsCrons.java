@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +19,7 @@ import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.UnknownJobTypeException;
+import io.jetway.support.CronTicks;
 import io.jetway.support.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -196,7 +196,7 @@ class OjsCrons implements SmartLifecycle {
 					Map.of("field", "name", "limit", this.maxCrons, "property", "jetway.jobs.ojs.max-crons"));
 		}
 		Instant now = this.clock.instant();
-		Instant next = next(cron, zone, now);
+		Instant next = CronTicks.next(cron, zone, null, now);
 		String metaJson = meta.isObject() ? meta.toString() : null;
 		Integer attempts = maxAttempts.isIntegralNumber() ? maxAttempts.intValue() : null;
 		String argsJson = args.toString();
@@ -376,7 +376,8 @@ class OjsCrons implements SmartLifecycle {
 				return;
 			}
 			Instant tick = cron.get().nextRunAt();
-			Instant next = next(parse(cron.get().expression()), zone(cron.get().timezone()), this.clock.instant());
+			Instant next = CronTicks.next(parse(cron.get().expression()), zone(cron.get().timezone()), tick,
+					this.clock.instant());
 			if (moveNextRun(cron.get(), tick, next)) {
 				logger.warn("OJS cron {}: tick {} skipped, its job could not be enqueued: {}; next tick {}", name, tick,
 						failure.toString(), next);
@@ -418,7 +419,7 @@ class OjsCrons implements SmartLifecycle {
 		}
 		Cron cron = found.get();
 		Instant tick = cron.nextRunAt();
-		Instant next = next(parse(cron.expression()), zone(cron.timezone()), now);
+		Instant next = CronTicks.next(parse(cron.expression()), zone(cron.timezone()), tick, now);
 		if (!moveNextRun(cron, tick, next)) {
 			return false;
 		}
@@ -524,13 +525,6 @@ class OjsCrons implements SmartLifecycle {
 							+ "America/New_York or UTC (fixed offsets and abbreviations such as EST are refused)",
 					"timezone");
 		}
-	}
-
-	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
-
-	private static Instant next(CronExpression cron, ZoneId zone, Instant after) {
-		ZonedDateTime next = cron.next(after.atZone(zone));
-		return (next != null) ? next.toInstant() : NEVER;
 	}
 
 	private Cron cron(ResultSet rows) throws SQLException {

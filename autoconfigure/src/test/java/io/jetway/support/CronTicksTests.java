@@ -33,7 +33,7 @@ class CronTicksTests {
 		Instant before = Instant.parse("2026-10-31T05:30:00Z");
 		assertThat(CronTicks.next(daily, NEW_YORK, before, before.plusMillis(100)))
 			.isEqualTo(Instant.parse("2026-11-01T05:30:00Z"));
-		// spring forward: 02:30 does not exist on 2026-03-08, Spring's rule applies
+		// the repeated hour still has its other minutes
 		CronExpression minutely = CronExpression.parse("0 * * * * *");
 		Instant fired = Instant.parse("2026-11-01T05:59:00Z");
 		assertThat(CronTicks.next(minutely, NEW_YORK, fired, fired.plusMillis(100)))

@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.jetway.jobs.JobsProperties.ScheduleProperties;
+import io.jetway.support.CronTicks;
 import io.jetway.support.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -65,7 +65,7 @@ public class JobScheduler implements SmartLifecycle {
 			return;
 		}
 		Instant now = this.clock.instant();
-		this.schedules.forEach((name, schedule) -> this.repository.ensureSchedule(name, schedule.next(now)));
+		this.schedules.forEach((name, schedule) -> this.repository.ensureSchedule(name, schedule.next(null, now)));
 		this.timer.start(Duration.ZERO);
 	}
 
@@ -99,7 +99,7 @@ public class JobScheduler implements SmartLifecycle {
 					.idempotencyKey("cron:" + name + ":" + tick)
 					.queue((schedule.queue() != null) ? schedule.queue() : this.handlers.get(schedule.type()).queue())
 					.build());
-				this.repository.scheduleFired(name, tick, schedule.next(now));
+				this.repository.scheduleFired(name, tick, schedule.next(tick, now));
 			});
 		});
 	}
@@ -136,13 +136,13 @@ public class JobScheduler implements SmartLifecycle {
 				payload);
 	}
 
-	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
-
 	private record Schedule(CronExpression cron, ZoneId zone, String type, @Nullable String queue, JsonNode payload) {
 
-		Instant next(Instant after) {
-			ZonedDateTime next = this.cron.next(after.atZone(this.zone));
-			return (next != null) ? next.toInstant() : NEVER;
+		/**
+		 * @param fired the tick just fired, or {@code null}
+		 */
+		Instant next(@Nullable Instant fired, Instant after) {
+			return CronTicks.next(this.cron, this.zone, fired, after);
 		}
 
 	}

@@ -119,11 +119,12 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsCrons ojsCrons(DataSource dataSource, DatabaseType databaseType, JobClient jobs, JobHandlers handlers,
-			OjsQueues queues, JobsProperties jobsProperties, ObjectProvider<JsonMapper> jsonMapper) {
+			OjsQueues queues, JobsProperties jobsProperties, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsCrons(new JdbcTemplate(dataSource), databaseType,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), jobs, handlers, queues,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), jobsProperties.getPollInterval(),
-				Clock.systemUTC());
+				properties.getMaxCrons(), Clock.systemUTC());
 	}
 
 	@Bean
@@ -135,8 +136,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsCronAndProgressController ojsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs,
-			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsCronAndProgressController(crons, progress, jobs, tokens, properties,
+			OjsQueues queues, WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsCronAndProgressController(crons, progress, jobs, queues, tokens, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 

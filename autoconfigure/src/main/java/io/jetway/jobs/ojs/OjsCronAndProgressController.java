@@ -38,16 +38,19 @@ class OjsCronAndProgressController extends OjsEndpoint {
 
 	private final JobClient jobs;
 
+	private final OjsQueues queues;
+
 	private final OjsProperties properties;
 
 	private final Clock clock;
 
-	OjsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs, WorkerTokens tokens,
-			OjsProperties properties, JsonMapper jsonMapper, Clock clock) {
+	OjsCronAndProgressController(OjsCrons crons, OjsProgress progress, JobClient jobs, OjsQueues queues,
+			WorkerTokens tokens, OjsProperties properties, JsonMapper jsonMapper, Clock clock) {
 		super(jsonMapper, properties, tokens);
 		this.crons = crons;
 		this.progress = progress;
 		this.jobs = jobs;
+		this.queues = queues;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -89,7 +92,12 @@ class OjsCronAndProgressController extends OjsEndpoint {
 	ResponseEntity<Object> reportWorkerProgress(@RequestBody(required = false) @Nullable String body,
 			@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
 		var request = parse(body);
-		return ok(this.progress.report(jobId(request.path("job_id").asString("")), request, leaseToken(request),
+		if (!request.path("job_id").isString() || request.path("job_id").asString().isEmpty()) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"The 'job_id' field is required: the id of the job whose lease this worker holds",
+					Map.of("field", "job_id"));
+		}
+		return ok(this.progress.report(jobId(request.path("job_id").asString()), request, leaseToken(request),
 				visibility(request), worker(authorization)));
 	}
 
@@ -100,13 +108,15 @@ class OjsCronAndProgressController extends OjsEndpoint {
 
 	@PostMapping("/v1/queues/{name}/pause")
 	ResponseEntity<Object> pauseQueue(@PathVariable String name) {
-		this.jobs.pause(OjsQueues.checkName(name));
+		this.queues.checkPausable(name, this.jobs.isPaused(name));
+		this.jobs.pause(name);
 		return ok(Map.of("queue", name, "status", "paused", "paused_at", now()));
 	}
 
 	@PostMapping("/v1/queues/{name}/resume")
 	ResponseEntity<Object> resumeQueue(@PathVariable String name) {
-		this.jobs.resume(OjsQueues.checkName(name));
+		this.queues.checkPausable(name, this.jobs.isPaused(name));
+		this.jobs.resume(name);
 		return ok(Map.of("queue", name, "status", "active", "resumed_at", now()));
 	}
 

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,11 +18,13 @@ import io.jetway.jdbc.DatabaseType;
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobOptions;
-import io.jetway.jobs.JobState;
+import io.jetway.jobs.UnknownJobTypeException;
+import io.jetway.support.CronTicks;
 import io.jetway.support.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +60,12 @@ class OjsCrons implements SmartLifecycle {
 	private static final String COLUMNS = "name, id, expression, timezone, job_type, args, meta, queue, max_attempts, "
 			+ "overlap_policy, enabled, created_at, next_run_at, last_run_at, last_job_id, run_count";
 
+	/** The longest expression stored ({@code jetway_ojs_crons.expression}). */
+	static final int MAX_EXPRESSION_LENGTH = 255;
+
+	/** The largest {@code args} stored, as UTF-8 JSON (a MySQL {@code TEXT} column). */
+	static final int MAX_ARGS_BYTES = 65_535;
+
 	/** How many due crons one pass fires at most. */
 	private static final int BATCH = 100;
 
@@ -78,10 +85,18 @@ class OjsCrons implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final int maxCrons;
+
 	private final PeriodicTask timer;
 
+	/**
+	 * @param maxCrons how many crons may be registered
+	 * ({@code jetway.jobs.ojs.max-crons})
+	 */
 	OjsCrons(JdbcTemplate jdbc, DatabaseType databaseType, TransactionTemplate transactions, JobClient jobs,
-			JobHandlers handlers, OjsQueues queues, JsonMapper jsonMapper, Duration pollInterval, Clock clock) {
+			JobHandlers handlers, OjsQueues queues, JsonMapper jsonMapper, Duration pollInterval, int maxCrons,
+			Clock clock) {
+		this.maxCrons = maxCrons;
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
 		this.transactions = transactions;
@@ -110,6 +125,10 @@ class OjsCrons implements SmartLifecycle {
 			throw invalid("The 'cron' field (or 'expression') is required: a cron expression such as '0 9 * * *'",
 					"cron");
 		}
+		if (expression.length() > MAX_EXPRESSION_LENGTH) {
+			throw invalid("The cron expression is " + expression.length() + " characters, more than the "
+					+ MAX_EXPRESSION_LENGTH + " allowed", "cron");
+		}
 		CronExpression cron = parse(expression);
 		String timezone = (text(request, "timezone") != null) ? text(request, "timezone") : "UTC";
 		ZoneId zone = zone(timezone);
@@ -126,13 +145,19 @@ class OjsCrons implements SmartLifecycle {
 		if (!args.isArray()) {
 			throw invalid("The 'args' field must be a JSON array", "args");
 		}
+		int argsBytes = args.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+		if (argsBytes > MAX_ARGS_BYTES) {
+			throw invalid(
+					"The 'args' array is " + argsBytes + " bytes as JSON (UTF-8), more than the " + MAX_ARGS_BYTES
+							+ " a cron stores (its column is a MySQL TEXT); put larger data where the job can read it",
+					"args");
+		}
 		JsonNode meta = template.path("meta");
 		if (!meta.isMissingNode() && !meta.isNull() && !meta.isObject()) {
 			throw invalid("The 'meta' field must be a JSON object", "meta");
 		}
-		if (meta.isObject() && meta.toString().length() > JobOptions.MAX_META_LENGTH) {
-			throw invalid("The 'meta' object is " + meta.toString().length() + " characters as JSON, more than the "
-					+ JobOptions.MAX_META_LENGTH + " allowed", "meta");
+		if (meta.isObject()) {
+			OjsException.checkMetaLength(meta);
 		}
 		JsonNode options = template.path("options");
 		String queue = OjsQueues
@@ -162,8 +187,16 @@ class OjsCrons implements SmartLifecycle {
 							+ " (or name an external queue in options.queue)",
 					Map.of("field", "type"));
 		}
+		Integer registered = this.jdbc.queryForObject("SELECT COUNT(*) FROM jetway_ojs_crons", Integer.class);
+		if (registered != null && registered >= this.maxCrons) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"Cannot register cron job '" + name + "': " + registered
+							+ " are registered and jetway.jobs.ojs.max-crons is " + this.maxCrons
+							+ "; delete some (DELETE /ojs/v1/cron/{name}) or raise jetway.jobs.ojs.max-crons",
+					Map.of("field", "name", "limit", this.maxCrons, "property", "jetway.jobs.ojs.max-crons"));
+		}
 		Instant now = this.clock.instant();
-		Instant next = next(cron, zone, now);
+		Instant next = CronTicks.next(cron, zone, null, now);
 		String metaJson = meta.isObject() ? meta.toString() : null;
 		Integer attempts = maxAttempts.isIntegralNumber() ? maxAttempts.intValue() : null;
 		String argsJson = args.toString();
@@ -228,10 +261,18 @@ class OjsCrons implements SmartLifecycle {
 	 * @return the deleted cron job
 	 */
 	Map<String, Object> unregister(String name) {
-		Cron cron = find(name).orElseThrow(() -> notFound(name));
-		if (this.jdbc.update("DELETE FROM jetway_ojs_crons WHERE name = ? AND id = ?", name, cron.id()) == 0) {
-			throw notFound(name);
-		}
+		// read under the row's lock, so that the answer is the cron as deleted (a tick
+		// firing meanwhile waits, or is seen)
+		Cron cron = this.transactions.execute((status) -> {
+			Cron locked = this.jdbc
+				.query("SELECT " + COLUMNS + " FROM jetway_ojs_crons WHERE name = ? FOR UPDATE",
+						(rows, index) -> cron(rows), name)
+				.stream()
+				.findFirst()
+				.orElseThrow(() -> notFound(name));
+			this.jdbc.update("DELETE FROM jetway_ojs_crons WHERE name = ? AND id = ?", name, locked.id());
+			return locked;
+		});
 		return cron.describe(this.jsonMapper);
 	}
 
@@ -287,33 +328,83 @@ class OjsCrons implements SmartLifecycle {
 		int fired = 0;
 		for (String name : due) {
 			try {
+				// the queue's consumer (a NATS call) before the transaction that locks
+				// the cron's row, not in it
+				find(name).filter((cron) -> this.queues.isExternal(cron.queue()))
+					.ifPresent((cron) -> this.queues.ensure(cron.queue()));
 				Boolean done = this.transactions.execute((status) -> fire(name));
 				if (Boolean.TRUE.equals(done)) {
 					fired++;
 				}
 			}
 			catch (RuntimeException ex) {
-				skipTick(name, ex);
+				if (deterministic(ex)) {
+					skipTick(name, ex);
+				}
+				else {
+					// an infrastructure failure never spends a tick: rolled back, the
+					// tick is still due and fires in a later poll
+					logger.warn("OJS cron {}: its due tick could not be fired (tried again in the next poll): {}", name,
+							ex.toString());
+				}
 			}
 		}
 		return fired;
 	}
 
 	/**
-	 * A tick whose job could not be enqueued (its type lost its handler, its queue is one
-	 * too many, ...) is skipped, so that it is not tried again every poll.
+	 * Whether firing would fail the same way in every poll: the type lost its handler,
+	 * the queue would be one too many or is not usable, or the stored row does not parse.
+	 * Database and NATS failures are not.
+	 */
+	private static boolean deterministic(RuntimeException failure) {
+		return failure instanceof UnknownJobTypeException || failure instanceof JacksonException
+				|| (failure instanceof OjsException ojs && ojs.status().is4xxClientError());
+	}
+
+	/**
+	 * A tick whose job cannot be enqueued (its type lost its handler, its queue is one
+	 * too many, ...) is skipped, so that it is not tried again every poll. A cron whose
+	 * next tick cannot be computed either (a stored expression or time zone that does not
+	 * parse) is disabled, so that it does not take a place among the due ones every poll.
 	 */
 	private void skipTick(String name, RuntimeException failure) {
-		Optional<Cron> cron = find(name);
-		if (cron.isEmpty()) {
-			return;
+		Optional<Cron> cron = Optional.empty();
+		try {
+			cron = find(name);
+			if (cron.isEmpty()) {
+				return;
+			}
+			Instant tick = cron.get().nextRunAt();
+			Instant next = CronTicks.next(parse(cron.get().expression()), zone(cron.get().timezone()), tick,
+					this.clock.instant());
+			if (moveNextRun(cron.get(), tick, next)) {
+				logger.warn("OJS cron {}: tick {} skipped, its job could not be enqueued: {}; next tick {}", name, tick,
+						failure.toString(), next);
+			}
 		}
-		Instant tick = cron.get().nextRunAt();
-		Instant next = next(parse(cron.get().expression()), zone(cron.get().timezone()), this.clock.instant());
-		if (moveNextRun(cron.get(), tick, next)) {
-			logger.warn("OJS cron {}: tick {} skipped, its job could not be enqueued: {}; next tick {}", name, tick,
-					failure.toString(), next);
+		catch (RuntimeException ex) {
+			if (cron.isPresent() && deterministic(ex) && disable(cron.get())) {
+				logger.error(
+						"OJS cron {}: disabled, its stored row cannot be fired ({}; firing failed with {}); "
+								+ "delete it (DELETE /ojs/v1/cron/{}) and register it again",
+						name, ex.toString(), failure.toString(), name);
+			}
+			else {
+				logger.warn("OJS cron {}: could not skip its due tick (tried again in the next poll): {}", name,
+						ex.toString());
+			}
 		}
+	}
+
+	private boolean disable(Cron cron) {
+		return this.jdbc.update("UPDATE jetway_ojs_crons SET enabled = ? WHERE name = ? AND id = ? AND next_run_at = ?",
+				(statement) -> {
+					statement.setBoolean(1, false);
+					statement.setString(2, cron.name());
+					statement.setString(3, cron.id());
+					this.databaseType.setInstant(statement, 4, cron.nextRunAt());
+				}) == 1;
 	}
 
 	/**
@@ -328,20 +419,20 @@ class OjsCrons implements SmartLifecycle {
 		}
 		Cron cron = found.get();
 		Instant tick = cron.nextRunAt();
-		Instant next = next(parse(cron.expression()), zone(cron.timezone()), now);
+		Instant next = CronTicks.next(parse(cron.expression()), zone(cron.timezone()), tick, now);
 		if (!moveNextRun(cron, tick, next)) {
 			return false;
 		}
 		if (cron.overlapPolicy().equals("skip") && cron.lastJobId() != null
 				&& this.jobs.status(UUID.fromString(cron.lastJobId()))
-					.filter((job) -> job.status() == JobState.RUNNING)
+					.filter((job) -> !job.status().isFinal())
 					.isPresent()) {
+			// not ended: running, waiting for a worker (a paused queue's too), scheduled
+			// or
+			// waiting for its retry
 			logger.debug("OJS cron {}: tick {} skipped, job {} of the previous tick is still active", name, tick,
 					cron.lastJobId());
 			return true;
-		}
-		if (this.queues.isExternal(cron.queue())) {
-			this.queues.ensure(cron.queue());
 		}
 		JobOptions.Builder options = JobOptions.builder()
 			.queue(cron.queue())
@@ -434,13 +525,6 @@ class OjsCrons implements SmartLifecycle {
 							+ "America/New_York or UTC (fixed offsets and abbreviations such as EST are refused)",
 					"timezone");
 		}
-	}
-
-	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
-
-	private static Instant next(CronExpression cron, ZoneId zone, Instant after) {
-		ZonedDateTime next = cron.next(after.atZone(zone));
-		return (next != null) ? next.toInstant() : NEVER;
 	}
 
 	private Cron cron(ResultSet rows) throws SQLException {

@@ -37,6 +37,22 @@ class OjsException extends RuntimeException {
 				Map.of("job_id", jobId, "current_state", state));
 	}
 
+	/**
+	 * Checks the size of a job's {@code meta} (PUSH and cron registration alike).
+	 * @throws OjsException 413 {@code metadata_too_large} when its JSON is longer than
+	 * {@link io.jetway.jobs.JobOptions#MAX_META_LENGTH}
+	 */
+	static void checkMetaLength(tools.jackson.databind.JsonNode meta) {
+		int length = meta.toString().length();
+		if (length > io.jetway.jobs.JobOptions.MAX_META_LENGTH) {
+			throw new OjsException(HttpStatus.PAYLOAD_TOO_LARGE, "metadata_too_large",
+					"The 'meta' object is " + length + " characters as JSON, more than the "
+							+ io.jetway.jobs.JobOptions.MAX_META_LENGTH
+							+ " allowed: it travels in a message header; put larger data in 'args'",
+					Map.of("field", "meta"));
+		}
+	}
+
 	HttpStatus status() {
 		return this.status;
 	}

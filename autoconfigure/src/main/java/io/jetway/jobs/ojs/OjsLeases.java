@@ -41,13 +41,16 @@ class OjsLeases {
 	}
 
 	/**
-	 * Claims a job that is due: its next attempt starts and a lease is stored.
+	 * Claims a job that is due: its next attempt starts, with the progress of an earlier
+	 * attempt cleared (progress never goes back within an attempt, so a retried attempt
+	 * must start from none), and a lease is stored.
 	 * @return the lease, or empty when the job is not pending (or scheduled) and due
 	 */
 	Optional<Lease> claim(UUID jobId, long streamSequence, String replySubject, @Nullable String workerId,
 			Instant expiresAt, Instant now) {
 		return this.transactions.execute((status) -> {
 			int claimed = this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+					+ "progress_percent = NULL, progress_message = NULL, "
 					+ "started_at = ?, claim_seq = ?, updated_at = ? WHERE id = ? AND status IN ('pending', "
 					+ "'scheduled') AND run_at <= ?", (statement) -> {
 						this.databaseType.setInstant(statement, 1, now);

@@ -31,6 +31,12 @@ public class OjsProperties {
 	private int maxQueues = 100;
 
 	/**
+	 * The most cron jobs POST /ojs/v1/cron may register (all instances together); a
+	 * further registration is refused with 400 until one is deleted.
+	 */
+	private int maxCrons = 1000;
+
+	/**
 	 * Visibility timeout of a fetched job when the worker names none.
 	 */
 	private Duration visibilityTimeout = Duration.ofSeconds(30);
@@ -97,6 +103,14 @@ public class OjsProperties {
 
 	public void setMaxQueues(int maxQueues) {
 		this.maxQueues = maxQueues;
+	}
+
+	public int getMaxCrons() {
+		return this.maxCrons;
+	}
+
+	public void setMaxCrons(int maxCrons) {
+		this.maxCrons = maxCrons;
 	}
 
 	public Duration getVisibilityTimeout() {

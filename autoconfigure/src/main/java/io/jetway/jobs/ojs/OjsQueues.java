@@ -135,6 +135,39 @@ class OjsQueues {
 	}
 
 	/**
+	 * Checks that OJS may pause or resume the queue: an external queue that is declared,
+	 * has a consumer on the jobs stream, or is paused already.
+	 * @throws OjsException 403 for a queue in-process handlers run (pause it through
+	 * {@code JobClient}), 404 for a queue nothing knows
+	 */
+	void checkPausable(String queue, boolean paused) {
+		checkName(queue);
+		if (!isExternal(queue)) {
+			throw new OjsException(HttpStatus.FORBIDDEN, "permission_denied",
+					"Queue '" + queue + "' is run by in-process handlers: OJS pauses and resumes only external queues "
+							+ "(jetway.jobs.queues." + queue + ".external=true); pause it through JobClient",
+					Map.of("queue", queue));
+		}
+		if (paused || this.fetchers.containsKey(queue) || this.jobs.getQueues().containsKey(queue)) {
+			return;
+		}
+		List<String> consumers;
+		try {
+			consumers = this.connection.jetStreamManagement().getConsumerNames(this.stream);
+		}
+		catch (Exception ex) {
+			throw new OjsException(HttpStatus.SERVICE_UNAVAILABLE, "backend_unavailable",
+					"Could not list the consumers of stream " + this.stream + ": " + ex.getMessage(), Map.of());
+		}
+		if (!consumers.contains(JobQueueConsumers.name(queue))) {
+			throw new OjsException(HttpStatus.NOT_FOUND, "not_found",
+					"Queue '" + queue + "' not found: no job was pushed to or fetched from it and it is not declared "
+							+ "under jetway.jobs.queues",
+					Map.of("resource_type", "queue", "resource_id", queue));
+		}
+	}
+
+	/**
 	 * @return the queues that have a consumer on the jobs stream (every queue a job was
 	 * pushed to or fetched from, and every queue an in-process worker runs), by name
 	 */

@@ -37,6 +37,9 @@ class OjsWorkers {
 
 	private static final Logger logger = LoggerFactory.getLogger(OjsWorkers.class);
 
+	/** How long a pull that finds no message waits, as {@code PullFetcher} does. */
+	static final Duration EMPTY_PULL_WAIT = Duration.ofSeconds(1);
+
 	private final JobClient jobs;
 
 	private final JobsProperties jobsProperties;
@@ -79,20 +82,32 @@ class OjsWorkers {
 		queueNames.forEach(this.queues::ensure);
 		List<Map<String, Object>> fetched = new ArrayList<>();
 		List<Lease> claimed = new ArrayList<>();
+		boolean pulled = false;
 		try {
 			for (String queue : queueNames) {
 				if (this.jobs.isPaused(queue)) {
 					// JobClient.pause (or POST /queues/{name}/pause) stops FETCH too
 					continue;
 				}
-				while (fetched.size() < count) {
+				pulled = true;
+				boolean paused = false;
+				while (!paused && fetched.size() < count) {
 					int wanted = count - fetched.size();
 					List<Message> messages = this.queues.pull(queue, wanted, fetched.isEmpty());
 					if (messages.isEmpty()) {
 						break;
 					}
 					for (Message message : messages) {
-						claim(message, workerId, visibility, claimed).ifPresent(fetched::add);
+						// a pause while this FETCH pulled: the messages not claimed yet
+						// go
+						// back, their jobs' attempts unspent
+						paused = paused || this.jobs.isPaused(queue);
+						if (paused) {
+							this.queues.redeliverAfter(message.getReplyTo(), Duration.ZERO);
+						}
+						else {
+							claim(message, workerId, visibility, claimed).ifPresent(fetched::add);
+						}
 					}
 					if (messages.size() < wanted && !fetched.isEmpty()) {
 						// the queue held no more when pulled
@@ -105,7 +120,23 @@ class OjsWorkers {
 			release(claimed, ex);
 			throw ex;
 		}
+		if (!pulled) {
+			waitLikeAnEmptyPull();
+		}
 		return fetched;
+	}
+
+	/**
+	 * Every queue of a FETCH is paused: answers after the wait of a pull that finds no
+	 * message, so that workers polling paused queues do not spin.
+	 */
+	private void waitLikeAnEmptyPull() {
+		try {
+			Thread.sleep(EMPTY_PULL_WAIT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -55,7 +55,7 @@ class OjsProgressAndPauseTests {
 	static void start() throws Exception {
 		database = databases.get(TestDatabase.POSTGRESQL);
 		OjsTestApplication.reset(database, nats.url());
-		app = OjsTestApplication.start(database, nats.url());
+		app = OjsTestApplication.start(database, nats.url(), "jetway.jobs.queues.in-process.external=false");
 	}
 
 	@AfterAll
@@ -127,8 +127,36 @@ class OjsProgressAndPauseTests {
 			assertThat(published.poll(300, TimeUnit.MILLISECONDS)).isNull();
 		}
 		assertThat(app.put("/ojs/v1/jobs/" + id + "/progress", Map.of()).status()).isEqualTo(400);
+		Response withoutJob = app.post("/ojs/v1/workers/progress", Map.of("progress", 0.1));
+		assertThat(withoutJob.status()).isEqualTo(400);
+		assertThat(withoutJob.json().at("/error/details/field").asString()).isEqualTo("job_id");
 		assertThat(app.put("/ojs/v1/jobs/" + UUID.randomUUID() + "/progress", Map.of("progress", 0.1)).status())
 			.isEqualTo(404);
+	}
+
+	@Test
+	void theFirstReportOfARetriedAttemptReplacesTheProgressOfTheFailedOne() {
+		String queue = queue();
+		String id = app.push("test.echo", queue).text("/job/id");
+		String first = awaitFetch(queue, 30_000).at("/lease/token").asString();
+		assertThat(app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.8, "lease_token", first))
+			.json()
+			.at("/progress")
+			.doubleValue()).isEqualTo(0.8);
+		assertThat(app
+			.post("/ojs/v1/workers/nack",
+					Map.of("job_id", id, "lease_token", first, "error", Map.of("message", "first attempt fails")))
+			.text("/state")).isEqualTo("retryable");
+		String second = awaitFetch(queue, 30_000).at("/lease/token").asString();
+		assertThat(second).isNotEqualTo(first);
+		Response reported = app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.3, "lease_token", second));
+		assertThat(reported.json().at("/updated").booleanValue()).isTrue();
+		assertThat(reported.json().at("/progress").doubleValue()).isEqualTo(0.3);
+		assertThat(app.get("/ojs/v1/jobs/" + id + "/progress").json().at("/progress").doubleValue()).isEqualTo(0.3);
+		// and within the second attempt progress does not go back either
+		app.put("/ojs/v1/jobs/" + id + "/progress", Map.of("progress", 0.2, "lease_token", second));
+		assertThat(app.get("/ojs/v1/jobs/" + id + "/progress").json().at("/progress").doubleValue()).isEqualTo(0.3);
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "lease_token", second));
 	}
 
 	@Test
@@ -161,6 +189,66 @@ class OjsProgressAndPauseTests {
 		finally {
 			jobs.resume(queue);
 		}
+	}
+
+	@Test
+	void aFetchOfPausedQueuesWaitsLikeAnEmptyPullInsteadOfAnsweringAtOnce() {
+		String queue = queue();
+		JobClient jobs = app.context().getBean(JobClient.class);
+		jobs.pause(queue);
+		try {
+			long started = System.nanoTime();
+			assertThat(app.fetch(queue, 30_000).json().at("/jobs")).isEmpty();
+			// no busy loop: a worker polling a paused queue waits as long as on an empty
+			// one
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+		}
+		finally {
+			jobs.resume(queue);
+		}
+	}
+
+	@Test
+	void aPauseDuringAFetchStopsItFromClaimingTheJobsItPulledAlready() throws Exception {
+		String queue = queue();
+		String first = app.push("test.echo", queue, 1).text("/job/id");
+		String second = app.push("test.echo", queue, 2).text("/job/id");
+		awaitPendingMessages(queue, 2);
+		JobClient jobs = app.context().getBean(JobClient.class);
+		OjsWorkers workers = app.context().getBean(OjsWorkers.class);
+		workers.afterClaim = (lease) -> jobs.pause(queue);
+		try {
+			JsonNode fetched = app
+				.post("/ojs/v1/workers/fetch",
+						Map.of("queues", java.util.List.of(queue), "count", 2, "visibility_timeout_ms", 30_000))
+				.json()
+				.at("/jobs");
+			assertThat(fetched.size()).isEqualTo(1);
+			assertThat(fetched.at("/0/id").asString()).isEqualTo(first);
+			// the other job was given back without spending an attempt
+			assertThat(app.info(second).text("/job/state")).isEqualTo("available");
+			assertThat(app.info(second).json().at("/job/attempt").intValue()).isZero();
+		}
+		finally {
+			workers.afterClaim = null;
+			jobs.resume(queue);
+		}
+		assertThat(awaitFetch(queue, 30_000).at("/id").asString()).isEqualTo(second);
+	}
+
+	@Test
+	void pauseAndResumeAreForExternalQueuesOnly() {
+		// an in-process queue: 403 like CANCEL of its jobs; no row is created for it
+		Response inProcess = app.post("/ojs/v1/queues/in-process/pause", Map.of());
+		assertThat(inProcess.status()).isEqualTo(403);
+		assertThat(app.post("/ojs/v1/queues/in-process/resume", Map.of()).status()).isEqualTo(403);
+		// an unknown queue: 404, and no row either
+		Response unknown = app.post("/ojs/v1/queues/never-used-" + UUID.randomUUID() + "/resume", Map.of());
+		assertThat(unknown.status()).isEqualTo(404);
+		assertThat(new JdbcTemplate(database.dataSource()).queryForObject(
+				"SELECT COUNT(*) FROM jetway_job_queues WHERE queue LIKE 'never-used-%' OR queue = 'in-process'",
+				Integer.class))
+			.isZero();
 	}
 
 	private static JsonNode awaitFetch(String queue, int visibilityMillis) {

@@ -20,7 +20,6 @@ import io.jetway.observation.OutboxRelayObservationContext;
 import io.jetway.observation.OutboxRelayObservationConvention;
 import io.jetway.outbox.OutboxRepository.FailedAttempt;
 import io.jetway.outbox.OutboxRepository.SentRow;
-import io.jetway.publish.PublishFailures;
 import io.jetway.publish.PublishOutages;
 import io.jetway.support.Backoff;
 import io.jetway.support.RateLimitedWarning;
@@ -47,9 +46,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * recovery poller claims the rest with {@code FOR UPDATE SKIP LOCKED}: delayed rows when
  * due, rows to retry, and rows left behind by a crash once their recovery delay has
  * passed. While NATS is disconnected nothing is attempted. A failure that is NATS's and
- * not the message's (no PubAck in time, or no responders while a stream that captures the
- * subject elects a leader, see {@link PublishOutages}) postpones the row without spending
- * an attempt and is reported by one WARN a minute.
+ * not the message's (no PubAck in time or no responders while a stream that captures the
+ * subject elects a leader, JetStream saying it is unavailable, see
+ * {@link PublishOutages}) postpones the row without spending an attempt and is reported
+ * by one WARN a minute; any other rejection by the server, and a subject no stream
+ * captures, spends one.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -412,7 +413,7 @@ public class OutboxRelay implements SmartLifecycle {
 			int attempt = record.attempts() + 1;
 			OutboxStatus status = (attempt >= maxAttempts) ? OutboxStatus.FAILED : OutboxStatus.PENDING;
 			givenUp += (status == OutboxStatus.FAILED) ? 1 : 0;
-			String error = PublishFailures.describe(record.subject(), failures.get(i));
+			String error = outages.error(record.subject(), failures.get(i));
 			firstError = (firstError != null) ? firstError : error;
 			attempts.add(
 					new FailedAttempt(record.id(), status, attempt, error, now.plus(this.backoff.delayAfter(attempt))));

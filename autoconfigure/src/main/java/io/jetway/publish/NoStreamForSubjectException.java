@@ -14,7 +14,16 @@ public class NoStreamForSubjectException extends JetwayPublishException {
 	 * @return the explanation, also stored as an outbox row's last error
 	 */
 	public static String describe(String subject) {
-		return "No JetStream stream captures subject '" + subject + "' (the server answered 503 no responders). "
+		return describe(subject, "the server answered 503 no responders");
+	}
+
+	/**
+	 * @param subject the subject as sent
+	 * @param answer what the publish got instead of a PubAck
+	 * @return the explanation, also stored as an outbox row's last error
+	 */
+	static String describe(String subject, String answer) {
+		return "No JetStream stream captures subject '" + subject + "' (" + answer + "). "
 				+ "Declare a stream whose subjects cover it under jetway.topology.streams.<NAME>.subjects, "
 				+ "or publish to a subject an existing stream captures.";
 	}

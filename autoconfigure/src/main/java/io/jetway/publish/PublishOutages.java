@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
@@ -16,13 +17,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tells a failure to store a message that is the infrastructure's from one that is the
  * message's. The infrastructure's: NATS disconnected, slow or unreachable (no PubAck in
- * time, I/O errors), or a stream that captures the subject but did not answer (the
- * server's 503 "no responders" while the stream elects a leader). The message's: no
+ * time, I/O errors) while a stream captures the subject, a stream that captures the
+ * subject but did not answer (the server's 503 "no responders" while the stream elects a
+ * leader), JetStream's errors that say it is unavailable (see
+ * {@link #UNAVAILABLE_ERRORS}) and its slow-down answers (code 429). The message's: no
  * stream captures the subject (asked with {@code $JS.API.STREAM.NAMES} and the subject as
- * filter), or the stream rejected it. Only the message's failures may spend a delivery
- * attempt.
+ * filter, after no responders, no PubAck in time or an answer that is no PubAck, as from
+ * a core subscriber), or any other rejection by the stream, whatever its code: JetStream
+ * answers a DiscardNew limit ("maximum messages per subject exceeded", error 10077) with
+ * code 503 too. Only the message's failures may spend a delivery attempt.
  */
 public class PublishOutages {
+
+	/**
+	 * JetStream's own error codes that say it cannot store anything right now, not that
+	 * it rejects this message: 10008 JetStream system temporarily unavailable, 10023
+	 * insufficient resources, 10039 JetStream not enabled for account, 10076 JetStream
+	 * not enabled, 10163 expected last sequence per subject temporarily unavailable
+	 * (nats-server {@code errors.json}).
+	 */
+	static final Set<Integer> UNAVAILABLE_ERRORS = Set.of(10008, 10023, 10039, 10076, 10163);
+
+	/** The HTTP-style code of JetStream's "too many requests" answers. */
+	private static final int TOO_MANY_REQUESTS = 429;
 
 	private final Connection connection;
 
@@ -72,15 +89,48 @@ public class PublishOutages {
 				}
 				return null;
 			}
-			if (cause instanceof JetStreamApiException api && api.getErrorCode() == 503) {
-				return "JetStream is unavailable for subject '" + subject + "': " + api.getErrorDescription();
+			if (cause instanceof JetStreamApiException api) {
+				if (api.getErrorCode() == TOO_MANY_REQUESTS || UNAVAILABLE_ERRORS.contains(api.getApiErrorCode())) {
+					return "JetStream is unavailable for subject '" + subject + "': " + api.getErrorDescription()
+							+ " (error " + api.getApiErrorCode() + ")";
+				}
+				return null;
 			}
 			if (cause instanceof TimeoutException || cause instanceof CancellationException
 					|| cause instanceof IOException || cause instanceof InterruptedException
 					|| cause instanceof IllegalStateException) {
+				if (capturesNothing(subject)) {
+					// a core subscriber, not a stream, got it: silent, or with an
+					// answer that is no PubAck
+					return null;
+				}
 				return "no PubAck for subject '" + subject + "': NATS is slow or unreachable (" + cause + ")";
 			}
 			return null;
+		}
+
+		/**
+		 * @param subject the subject as sent
+		 * @param failure what the publish failed with, {@link #outage} being {@code null}
+		 * @return a one-line description of the message's failure, as stored in an outbox
+		 * row's last error
+		 */
+		public String error(String subject, Throwable failure) {
+			Throwable cause = PublishFailures.unwrap(failure);
+			boolean capturesNothing = this.capturing.getOrDefault(subject, Optional.empty())
+				.map(List::isEmpty)
+				.orElse(false);
+			if (capturesNothing && !PublishFailures.isNoStream(cause) && !(cause instanceof JetStreamApiException)) {
+				String answer = (cause instanceof TimeoutException || cause instanceof CancellationException)
+						? "no PubAck in time" : "an answer that is no PubAck: " + cause.getMessage();
+				return NoStreamForSubjectException.describe(subject,
+						"a core subscriber, not a stream, received it: " + answer);
+			}
+			return PublishFailures.describe(subject, failure);
+		}
+
+		private boolean capturesNothing(String subject) {
+			return streamsCapturing(subject).map(List::isEmpty).orElse(false);
 		}
 
 		/**

@@ -1,5 +1,6 @@
 package io.jetway.outbox;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,9 @@ import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerBinary;
 import io.jetway.test.nats.NatsServerProcess;
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -131,10 +136,14 @@ class OutboxNatsOutageTests {
 	/**
 	 * An overloaded server answers "429 Too Many Requests" when a stream's ingest queue
 	 * is full (here one message, {@code max_buffered_msgs} of nats-server 2.11 and
-	 * later): the server's state, not the message's, so no attempt is spent.
+	 * later): the server's state, not the message's, so no attempt is spent. The relay's
+	 * outage reports are read at DEBUG too: its WARN comes once a minute, and names the
+	 * first outage of its batch, which may be a timeout.
 	 */
 	@Test
 	void tooManyRequestsFromAnOverloadedServerSpendNoAttempt(CapturedOutput output) throws Exception {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel(OutboxRelay.class.getName(), LogLevel.DEBUG);
 		try (NatsServerProcess nats = NatsServerProcess.builder()
 			.binary(NatsServerBinary.V2_15)
 			.jetStreamConfig("max_buffered_msgs: 1")
@@ -156,6 +165,9 @@ class OutboxNatsOutageTests {
 					.isZero();
 				assertThat(streamCount(nats.url(), "ORDERS")).isEqualTo(300);
 			});
+		}
+		finally {
+			logging.setLogLevel(OutboxRelay.class.getName(), null);
 		}
 	}
 
@@ -193,6 +205,82 @@ class OutboxNatsOutageTests {
 								.contains("expected stream does not match"),
 							(error) -> assertThat(error).contains("JetStream rejected the message")
 								.contains("wrong last msg ID: order-503"));
+			});
+		}
+	}
+
+	/**
+	 * A stream's DiscardNew limit answers with JetStream error 10077, whose HTTP-style
+	 * code is 503 although it is a permanent rejection of the message ("maximum messages
+	 * per subject exceeded"): it spends the message's attempts.
+	 */
+	@Test
+	void aDiscardNewLimitSpendsTheAttemptsAlthoughItsCodeIs503() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start()) {
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			runner(database, nats).run((context) -> {
+				context.getBean(Connection.class)
+					.jetStreamManagement()
+					.addStream(StreamConfiguration.builder()
+						.name("LIMITED")
+						.subjects("limited.>")
+						.storageType(StorageType.Memory)
+						.discardPolicy(DiscardPolicy.New)
+						.discardNewPerSubject(true)
+						.maxMessagesPerSubject(1)
+						.build());
+				try {
+					JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+					TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+					transactions.executeWithoutResult((status) -> publisher.publish("limited.one", "first"));
+					await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "sent") == 1);
+					transactions.executeWithoutResult((status) -> publisher.publish("limited.one", "second"));
+					await().atMost(Duration.ofSeconds(15)).until(() -> countRows(database, "failed") == 1);
+					JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+					assertThat(jdbc.queryForObject("SELECT last_error FROM jetway_outbox WHERE status = 'failed'",
+							String.class))
+						.contains("JetStream rejected the message for subject 'limited.one'")
+						.contains("(error 10077)");
+					assertThat(jdbc.queryForObject("SELECT attempts FROM jetway_outbox WHERE status = 'failed'",
+							Integer.class))
+						.isEqualTo(2);
+				}
+				finally {
+					context.getBean(Connection.class).jetStreamManagement().deleteStream("LIMITED");
+				}
+			});
+		}
+	}
+
+	/**
+	 * A subject no stream captures but a core subscriber receives: a silent one leaves
+	 * the publish without PubAck, one that answers {@code {}} gives jnats an invalid ack.
+	 * Neither is NATS's outage: the relay asks which stream captures the subject and,
+	 * none doing so, spends the attempts.
+	 */
+	@Test
+	void aSubjectOnlyCoreSubscribersReceiveSpendsItsAttempts() throws Exception {
+		try (NatsServerProcess nats = NatsServerProcess.start(); Connection core = Nats.connect(nats.url())) {
+			core.subscribe("audit.>");
+			Dispatcher responder = core.createDispatcher(
+					(message) -> core.publish(message.getReplyTo(), "{}".getBytes(StandardCharsets.UTF_8)));
+			responder.subscribe("echo.>");
+			core.flush(Duration.ofSeconds(2));
+			TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+			OutboxTestSupport.reset(database, nats.url());
+			runner(database, nats).run((context) -> {
+				JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
+				context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+					publisher.publish("audit.x", "to a silent core subscriber");
+					publisher.publish("echo.x", "to a core responder");
+				});
+				await().atMost(Duration.ofSeconds(20)).until(() -> countRows(database, "failed") == 2);
+				JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+				assertThat(jdbc.queryForList("SELECT last_error FROM jetway_outbox ORDER BY subject", String.class))
+					.satisfiesExactly(
+							(error) -> assertThat(error).contains("No JetStream stream captures subject 'audit.x'"),
+							(error) -> assertThat(error).contains("No JetStream stream captures subject 'echo.x'"));
 			});
 		}
 	}

@@ -340,18 +340,32 @@ public class DefaultJobClient implements JobClient {
 
 	/**
 	 * Runs {@code work} in the current transaction, or in one of its own when there is
-	 * none or the current one has committed (a synchronization's {@code afterCommit}): a
-	 * job's row and its message are then written and committed together, and a failure is
-	 * thrown to the caller.
+	 * none or the current one has finished (a synchronization's {@code afterCommit} or
+	 * {@code afterCompletion}): a job's row and its message are then written and
+	 * committed together, and a failure is thrown to the caller.
 	 */
 	private <T> T inTransaction(Supplier<T> work) {
-		if (TransactionBuffer.isAfterCommit()) {
+		if (TransactionBuffer.isAfterCommit() || isAfterCompletion()) {
 			return this.separateTransactions.call(work);
 		}
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			return work.get();
 		}
 		return this.transactions.execute((status) -> work.get());
+	}
+
+	/**
+	 * Whether the current transaction has finished and runs its synchronizations'
+	 * {@code afterCompletion} ({@code @TransactionalEventListener(phase =
+	 * AFTER_COMPLETION)}): Spring has cleared the synchronizations but still holds the
+	 * transaction's connection, where work would be committed only when the connection is
+	 * released, and a job's message would be published before its row. Outside a
+	 * completion, an actual transaction always has synchronization (Spring sets neither
+	 * without the other).
+	 */
+	private static boolean isAfterCompletion() {
+		return TransactionSynchronizationManager.isActualTransactionActive()
+				&& !TransactionSynchronizationManager.isSynchronizationActive();
 	}
 
 }

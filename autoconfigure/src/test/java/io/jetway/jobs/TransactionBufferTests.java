@@ -251,6 +251,43 @@ class TransactionBufferTests {
 				}));
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobEnqueuedAfterTheCompletionHasItsRowCommittedWithItsMessage(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			AtomicReference<Boolean> settledWhileHeld = new AtomicReference<>(false);
+			transactions(context, TransactionDefinition.PROPAGATION_REQUIRED).executeWithoutResult((status) -> {
+				// as @TransactionalEventListener(phase = AFTER_COMPLETION) does: Spring
+				// has cleared the synchronizations but still holds the finished
+				// transaction's connection
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCompletion(int completion) {
+						jobs.enqueue("greet", new Greeting("late job"));
+					}
+
+				});
+				// the finished transaction's connection is released only after this
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCompletion(int completion) {
+						settledWhileHeld.set(holdUntil(() -> jobMessagesSettled(nats.url())));
+					}
+
+				});
+			});
+			await().atMost(Duration.ofSeconds(20)).until(() -> TestHandlers.greeted.contains("late job"));
+			assertThat(jobRows(database)).isEqualTo(1);
+			// the row was visible when the worker first got the message
+			assertThat(settledWhileHeld.get()).isTrue();
+			assertThat(jobMessagesDeliveredOnce(nats.url())).isTrue();
+		});
+	}
+
 	/**
 	 * Runs {@code work}, which enqueues the job "late job" after a commit and calls its
 	 * last argument where a worker that got the job's message before its row would drop
@@ -275,13 +312,35 @@ class TransactionBufferTests {
 
 	/**
 	 * Waits (at most 5 s) until {@code condition} holds, and goes on either way.
+	 * @return whether {@code condition} held
 	 */
-	private static void holdUntil(Callable<Boolean> condition) {
+	private static boolean holdUntil(Callable<Boolean> condition) {
 		try {
 			await().atMost(Duration.ofSeconds(5)).until(condition);
+			return true;
 		}
 		catch (ConditionTimeoutException ex) {
 			// the test's own await decides
+			return false;
+		}
+	}
+
+	/**
+	 * @return whether every message of the jobs stream was delivered once (no consumer
+	 * delivered more often than the stream has messages)
+	 */
+	static boolean jobMessagesDeliveredOnce(String natsUrl) {
+		try (Connection connection = Nats.connect(natsUrl)) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			long last = management.getStreamInfo("JOBS").getStreamState().getLastSequence();
+			long deliveries = management.getConsumers("JOBS")
+				.stream()
+				.mapToLong((consumer) -> consumer.getDelivered().getConsumerSequence())
+				.sum();
+			return deliveries == last;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -200,7 +200,8 @@ public class DefaultJobClient implements JobClient {
 				}
 				this.pendingInserts.inserted(job);
 			}
-			if (!direct) {
+			// a held job has no message until runNow dispatches one
+			if (!direct && runAt.isBefore(JobOptions.HELD)) {
 				dispatch(new JobMessage(job.id(), type, queue, job.meta()), subject, job.id(), delayed ? runAt : null);
 			}
 			afterCommit(() -> {

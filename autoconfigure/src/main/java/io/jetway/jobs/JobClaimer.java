@@ -193,7 +193,8 @@ final class JobClaimer {
 			Instant now = this.clock.instant();
 			Duration untilDue = (job.runAt() != null && job.runAt().isAfter(now)) ? Duration.between(now, job.runAt())
 					: Duration.ZERO;
-			message.nakWithDelay(untilDue.compareTo(RETRY_DELAY) > 0 ? untilDue : RETRY_DELAY);
+			message.nakWithDelay(
+					JobQueueConsumers.nakDelayNanos(untilDue.compareTo(RETRY_DELAY) > 0 ? untilDue : RETRY_DELAY));
 		}
 	}
 

@@ -44,6 +44,14 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 	public static final Instant LATEST_RUN_AT = Instant.parse("9999-12-31T23:59:59Z");
 
 	/**
+	 * The run time from which a job is held (the start of year 9999): no message is
+	 * written for it, so it never comes due by itself; {@link JobClient#runNow} releases
+	 * it (OJS's staged jobs, {@code options.pending}). Job retention deletes a held job
+	 * that was cancelled without waiting for its run time.
+	 */
+	public static final Instant HELD = Instant.parse("9999-01-01T00:00:00Z");
+
+	/**
 	 * Options without metadata.
 	 */
 	public JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,

@@ -1,5 +1,7 @@
 package io.jetway.jobs;
 
+import java.time.Duration;
+
 import io.jetway.jobs.JobsProperties.QueueProperties;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -11,6 +13,22 @@ import io.nats.client.api.DeliverPolicy;
  * subject, so both must ask for the same one.
  */
 public final class JobQueueConsumers {
+
+	/**
+	 * The delay of a negative acknowledgement in nanoseconds, as NATS takes it: a delay
+	 * longer than a {@code long} of nanoseconds (a run time some 292 years ahead) is
+	 * capped to the longest, where {@link Duration#toNanos()} would overflow.
+	 * @param delay how long the message should wait before it is redelivered
+	 * @return the delay in nanoseconds, 0 for a negative one
+	 */
+	public static long nakDelayNanos(Duration delay) {
+		try {
+			return Math.max(0, delay.toNanos());
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
 
 	private JobQueueConsumers() {
 	}

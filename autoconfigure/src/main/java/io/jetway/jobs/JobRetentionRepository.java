@@ -28,13 +28,13 @@ class JobRetentionRepository {
 	/**
 	 * What makes a job of one queue, created in a range, deletable (the queue, the
 	 * range's start and end, when completed jobs must have completed, when failed or
-	 * cancelled ones must have ended and been due, and before when a job with an
-	 * idempotency key must have been created). A job whose webhook delivery is pending is
-	 * kept.
+	 * cancelled ones must have ended and been due, unless held ({@link JobOptions#HELD}:
+	 * no message of theirs waits), and before when a job with an idempotency key must
+	 * have been created). A job whose webhook delivery is pending is kept.
 	 */
 	static final String DELETABLE = "queue = ? AND created_at >= ? AND created_at < ? "
 			+ "AND ((status = 'completed' AND completed_at < ?) "
-			+ "OR (status IN ('failed', 'cancelled') AND completed_at < ? AND run_at < ?)) "
+			+ "OR (status IN ('failed', 'cancelled') AND completed_at < ? AND (run_at < ? OR run_at >= ?))) "
 			+ "AND (webhook_status IS NULL OR webhook_status <> 'pending') "
 			+ "AND (idempotency_key IS NULL OR created_at < ?)";
 
@@ -92,7 +92,7 @@ class JobRetentionRepository {
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
 			return this.jdbc.query(POSTGRESQL_DELETE, (statement) -> {
 				bindDeletable(statement, queue, from, cutoffs);
-				statement.setInt(8, limit);
+				statement.setInt(9, limit);
 			}, (rows, rowNum) -> createdAt(rows));
 		}
 		for (int attempt = 1;; attempt++) {
@@ -118,7 +118,7 @@ class JobRetentionRepository {
 			List<Deletable> rows = this.jdbc.query("SELECT id, created_at FROM jetway_jobs WHERE " + DELETABLE
 					+ " ORDER BY created_at LIMIT ? " + this.databaseType.forUpdateSkipLocked(), (statement) -> {
 						bindDeletable(statement, queue, from, cutoffs);
-						statement.setInt(8, limit);
+						statement.setInt(9, limit);
 					}, (result, rowNum) -> new Deletable(this.databaseType.getUuid(result, "id"), createdAt(result)));
 			if (rows.isEmpty()) {
 				return List.<Instant>of();
@@ -143,7 +143,8 @@ class JobRetentionRepository {
 		this.databaseType.setInstant(statement, 4, cutoffs.succeededBefore());
 		this.databaseType.setInstant(statement, 5, cutoffs.failedBefore());
 		this.databaseType.setInstant(statement, 6, cutoffs.failedBefore());
-		this.databaseType.setInstant(statement, 7, cutoffs.keyCreatedBefore());
+		this.databaseType.setInstant(statement, 7, JobOptions.HELD);
+		this.databaseType.setInstant(statement, 8, cutoffs.keyCreatedBefore());
 	}
 
 	private Instant createdAt(ResultSet rows) throws SQLException {

@@ -37,7 +37,7 @@ class JobHistoryQueryPlanTests {
 				JobRepository.listStatement(true, JobState.COMPLETED));
 		postgres.prepare("list_queue", List.of("text", "int4", "int4"), JobRepository.listStatement(true, null));
 		postgres.prepare("retention", List.of("text", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
-				"timestamptz", "timestamptz", "int4"), JobRetentionRepository.POSTGRESQL_DELETE);
+				"timestamptz", "timestamptz", "timestamptz", "int4"), JobRetentionRepository.POSTGRESQL_DELETE);
 	}
 
 	@AfterAll
@@ -77,7 +77,7 @@ class JobHistoryQueryPlanTests {
 	@Test
 	void retentionWalksTheListingIndexAndDeletesByPrimaryKey() {
 		String execute = "EXECUTE retention('q', 'epoch', now() - interval '30 days', now() - interval '30 days', "
-				+ "now() - interval '30 days', now() - interval '30 days', now() - interval '1 day', 1000)";
+				+ "now() - interval '30 days', now() - interval '30 days', '9999-01-01', now() - interval '1 day', 1000)";
 		for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
 			assertThat(postgres.plan(execute, mode)).as(mode)
 				.contains("jetway_jobs_queue_idx")

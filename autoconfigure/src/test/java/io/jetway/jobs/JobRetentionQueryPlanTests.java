@@ -19,11 +19,13 @@ class JobRetentionQueryPlanTests {
 	@Test
 	void deleteWalksTheListingIndexAndDeletesByPrimaryKey() throws Exception {
 		try (UnanalyzedPostgres postgres = UnanalyzedPostgres.withJetwaySchema("jetway_jobs")) {
-			postgres.prepare("retention", List.of("text", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
-					"timestamptz", "timestamptz", "int4"), JobRetentionRepository.POSTGRESQL_DELETE);
+			postgres.prepare(
+					"retention", List.of("text", "timestamptz", "timestamptz", "timestamptz", "timestamptz",
+							"timestamptz", "timestamptz", "timestamptz", "int4"),
+					JobRetentionRepository.POSTGRESQL_DELETE);
 			fill(postgres);
 			String execute = "EXECUTE retention('q1', 'epoch', now() - interval '1 hour', now() - interval '7 days', "
-					+ "now() - interval '30 days', now() - interval '30 days', now() - interval '1 day', 1000)";
+					+ "now() - interval '30 days', now() - interval '30 days', '9999-01-01', now() - interval '1 day', 1000)";
 			for (String planCacheMode : List.of("force_generic_plan", "force_custom_plan")) {
 				assertThat(postgres.plan(execute, planCacheMode)).contains("jetway_jobs_queue_idx")
 					.contains("jetway_jobs_pkey")

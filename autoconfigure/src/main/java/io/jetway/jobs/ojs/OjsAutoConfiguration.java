@@ -86,10 +86,10 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsProducers ojsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view,
+	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
-		return new OjsProducers(jobs, queues, leases, view,
+		return new OjsProducers(jobs, handlers, queues, leases, view,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(
 						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),

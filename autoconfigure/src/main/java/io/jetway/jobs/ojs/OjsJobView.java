@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,7 @@ class OjsJobView {
 	 * The run time of a staged job (OJS {@code pending}, awaiting ACTIVATE): Jetway keeps
 	 * it as a {@code scheduled} job that never comes due by itself.
 	 */
-	static final Instant STAGED = Instant.parse("9999-01-01T00:00:00Z");
+	static final Instant STAGED = JobOptions.HELD;
 
 	private final JsonMapper jsonMapper;
 

@@ -57,8 +57,9 @@ class OjsJobsController extends OjsEndpoint {
 	}
 
 	/**
-	 * Deletes every job and lease and purges the jobs stream, when
-	 * {@code jetway.jobs.ojs.conformance-reset-enabled=true}; 404 otherwise.
+	 * Purges the jobs stream, then deletes every job and lease and the job messages
+	 * waiting in the outbox, when {@code jetway.jobs.ojs.conformance-reset-enabled=true};
+	 * 404 otherwise.
 	 */
 	@PostMapping("/v1/admin/reset")
 	ResponseEntity<Object> reset() {
@@ -68,8 +69,9 @@ class OjsJobsController extends OjsEndpoint {
 							+ "jetway.jobs.ojs.conformance-reset-enabled=true, for conformance runs (never production)",
 					Map.of("resource_type", "endpoint", "resource_id", "admin/reset"));
 		}
-		int deleted = this.leases.deleteAllJobs();
+		// the stream first: a purge that fails leaves the jobs as they were
 		this.queues.purge();
+		int deleted = this.leases.deleteAllJobs(this.queues::isJobSubject);
 		logger.warn("OJS conformance reset: deleted {} jobs and purged the jobs stream "
 				+ "(jetway.jobs.ojs.conformance-reset-enabled=true; never in production)", deleted);
 		return ok(Map.of("reset", true, "jobs_deleted", deleted));

@@ -4,16 +4,19 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.jetway.jdbc.DatabaseType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -304,20 +307,23 @@ class OjsLeases {
 	}
 
 	/**
-	 * Deletes the outbox row of a job's first message (its id is the job's), which a
-	 * staged job no longer needs.
-	 */
-	void deleteOutboxRow(UUID jobId) {
-		this.jdbc.update("DELETE FROM jetway_outbox WHERE id = ?",
-				(statement) -> this.databaseType.setUuid(statement, 1, jobId));
-	}
-
-	/**
-	 * Deletes every job and lease (a conformance run's reset; never in production).
+	 * Deletes every job and lease, and the pending outbox rows of job messages (a
+	 * conformance run's reset; never in production).
+	 * @param jobSubject whether an outbox row's subject is a job message's (the
+	 * application's own messages are kept)
 	 * @return the number of jobs deleted
 	 */
-	int deleteAllJobs() {
+	int deleteAllJobs(Predicate<String> jobSubject) {
 		return Objects.requireNonNull(this.transactions.execute((status) -> {
+			List<UUID> messages = new ArrayList<>();
+			this.jdbc.query("SELECT id, subject FROM jetway_outbox WHERE status = 'pending'",
+					(RowCallbackHandler) (rows) -> {
+						if (jobSubject.test(rows.getString("subject"))) {
+							messages.add(this.databaseType.getUuid(rows, "id"));
+						}
+					});
+			this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", messages, 500,
+					(statement, id) -> this.databaseType.setUuid(statement, 1, id));
 			this.jdbc.update("DELETE FROM jetway_job_leases");
 			return this.jdbc.update("DELETE FROM jetway_jobs");
 		}));

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
@@ -36,6 +37,8 @@ class OjsProducers {
 
 	private final JobClient jobs;
 
+	private final JobHandlers handlers;
+
 	private final OjsQueues queues;
 
 	private final OjsLeases leases;
@@ -48,9 +51,10 @@ class OjsProducers {
 
 	private final TransactionTemplate transactions;
 
-	OjsProducers(JobClient jobs, OjsQueues queues, OjsLeases leases, OjsJobView view, JsonMapper jsonMapper,
-			TransactionTemplate transactions, Clock clock) {
+	OjsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
+			JsonMapper jsonMapper, TransactionTemplate transactions, Clock clock) {
 		this.jobs = jobs;
+		this.handlers = handlers;
 		this.transactions = transactions;
 		this.jsonMapper = jsonMapper;
 		this.queues = queues;
@@ -60,12 +64,13 @@ class OjsProducers {
 	}
 
 	Map<String, Object> push(JsonNode envelope) {
-		return enqueue(prepare(envelope, ""));
+		return pushAll(List.of(prepare(envelope, ""))).get(0);
 	}
 
 	/**
 	 * Batch PUSH: validates every envelope first, then enqueues them all in one
-	 * transaction, so either all jobs are enqueued or none is.
+	 * transaction, so either all jobs are enqueued or none is. The consumers of new
+	 * external queues are created before, once a batch is valid.
 	 */
 	List<Map<String, Object>> pushBatch(JsonNode jobs) {
 		if (!jobs.isArray() || jobs.isEmpty() || jobs.size() > MAX_BATCH) {
@@ -77,21 +82,33 @@ class OjsProducers {
 		for (int i = 0; i < jobs.size(); i++) {
 			prepared.add(prepare(jobs.get(i), "Batch validation failed: job at index " + i + ": "));
 		}
-		List<UUID> ids = this.transactions.execute((status) -> {
-			List<UUID> enqueued = new ArrayList<>();
-			for (int i = 0; i < prepared.size(); i++) {
-				enqueued.add(enqueueJob(prepared.get(i), "Batch validation failed: job at index " + i + ": "));
+		return pushAll(prepared);
+	}
+
+	/**
+	 * Ensures the consumers of the jobs' external queues, then enqueues the jobs in one
+	 * transaction and answers their envelopes, read in that transaction: nothing after
+	 * the commit can fail the request. A staged job gets no message
+	 * ({@link JobOptions#HELD}).
+	 */
+	private List<Map<String, Object>> pushAll(List<Prepared> prepared) {
+		prepared.stream().map(Prepared::queue).distinct().filter(this.queues::isExternal).forEach(this.queues::ensure);
+		List<Map<String, Object>> envelopes = this.transactions.execute((status) -> {
+			List<UUID> ids = new ArrayList<>();
+			for (Prepared job : prepared) {
+				ids.add(enqueueJob(job));
 			}
-			return enqueued;
+			Instant now = this.clock.instant();
+			return ids.stream().map((id) -> this.view.envelope(info(id), now)).toList();
 		});
-		return Objects.requireNonNull(ids).stream().map(this::enqueued).toList();
+		return Objects.requireNonNull(envelopes);
 	}
 
 	/**
 	 * ACTIVATE: a staged ({@code pending}) job becomes available.
 	 */
 	Map<String, Object> activate(UUID id) {
-		JobStatus before = info(id);
+		JobStatus before = externalJob(id, "activates");
 		Instant now = this.clock.instant();
 		String previous = OjsJobView.state(before, now);
 		if (!OjsJobView.isStaged(before) || !this.jobs.runNow(id)) {
@@ -100,45 +117,33 @@ class OjsProducers {
 					"Cannot activate job in state '" + state + "'. Only jobs in 'pending' state can be activated.",
 					Map.of("job_id", id.toString(), "current_state", state));
 		}
-		this.leases.deleteOutboxRow(id);
 		Map<String, Object> envelope = this.view.envelope(info(id), now);
 		envelope.put("activated_at", now.toString());
 		envelope.put("previous_state", previous);
 		return envelope;
 	}
 
-	private Map<String, Object> enqueue(Prepared job) {
-		return enqueued(enqueueJob(job, ""));
-	}
-
-	/**
-	 * The envelope of a job just enqueued. A staged job is a scheduled one at
-	 * {@link OjsJobView#STAGED}: its message, waiting in the outbox until then, is not
-	 * needed (ACTIVATE dispatches a new one), so its row is deleted.
-	 */
-	private Map<String, Object> enqueued(UUID id) {
-		JobStatus job = info(id);
-		if (OjsJobView.isStaged(job)) {
-			this.leases.deleteOutboxRow(id);
-		}
-		return this.view.envelope(job, this.clock.instant());
-	}
-
-	private UUID enqueueJob(Prepared job, String context) {
-		if (this.queues.isExternal(job.queue())) {
-			this.queues.ensure(job.queue());
-		}
+	private UUID enqueueJob(Prepared job) {
 		try {
 			return this.jobs.enqueue(job.type(), job.args(), job.options());
 		}
 		catch (UnknownJobTypeException ex) {
-			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_job_type", context + ex.getMessage(),
-					Map.of("field", "type"));
+			// its handler went away since the validation
+			throw unknownType(job.context(), ex);
 		}
 	}
 
-	/** A validated envelope. */
-	private record Prepared(String type, JsonNode args, String queue, JobOptions options) {
+	/**
+	 * A validated envelope.
+	 *
+	 * @param context the prefix of its errors (its index in a batch)
+	 */
+	private record Prepared(String type, JsonNode args, String queue, JobOptions options, String context) {
+	}
+
+	private static OjsException unknownType(String context, UnknownJobTypeException ex) {
+		return new OjsException(HttpStatus.BAD_REQUEST, "invalid_job_type", context + ex.getMessage(),
+				Map.of("field", "type"));
 	}
 
 	private Prepared prepare(JsonNode envelope, String context) {
@@ -164,6 +169,10 @@ class OjsProducers {
 		}
 		String queue = OjsQueues
 			.checkName(options.path("queue").isString() ? options.path("queue").asString() : "default");
+		if (!this.queues.isExternal(queue) && this.handlers.get(type.asString()) == null) {
+			// an in-process queue runs only the types of its handlers
+			throw unknownType(context, new UnknownJobTypeException(type.asString(), this.handlers.types()));
+		}
 		JobOptions.Builder jobOptions = JobOptions.builder().queue(queue);
 		if (meta.isObject()) {
 			if (meta.toString().length() > JobOptions.MAX_META_LENGTH) {
@@ -218,7 +227,7 @@ class OjsProducers {
 			}
 			jobOptions.runAt(at);
 		}
-		return new Prepared(type.asString(), args, queue, jobOptions.build());
+		return new Prepared(type.asString(), args, queue, jobOptions.build(), context);
 	}
 
 	JobStatus info(UUID id) {
@@ -236,14 +245,7 @@ class OjsProducers {
 	 * (403).
 	 */
 	Map<String, Object> cancel(UUID id) {
-		JobStatus before = info(id);
-		if (!this.queues.isExternal(before.queue())) {
-			throw new OjsException(HttpStatus.FORBIDDEN, "permission_denied",
-					"Job '" + id + "' is in queue '" + before.queue()
-							+ "', which in-process handlers run: OJS cancels only jobs of external queues "
-							+ "(jetway.jobs.queues." + before.queue() + ".external=true); cancel it through JobClient",
-					Map.of("job_id", id.toString(), "queue", before.queue()));
-		}
+		JobStatus before = externalJob(id, "cancels");
 		String previous = OjsJobView.state(before, this.clock.instant());
 		if (before.status().isFinal()) {
 			throw OjsException.conflict(id.toString(), previous,
@@ -260,12 +262,25 @@ class OjsProducers {
 									+ "': it runs without a lease (the lease expired and the attempt is being "
 									+ "ended); try again shortly.");
 		}
-		if (OjsJobView.isStaged(before)) {
-			this.leases.deleteOutboxRow(id);
-		}
 		Map<String, Object> envelope = this.view.envelope(after, now);
 		envelope.put("previous_state", previous);
 		return envelope;
+	}
+
+	/**
+	 * @param verb what OJS does only to jobs of external queues ("cancels")
+	 * @throws OjsException 403 when the job is in an in-process queue
+	 */
+	private JobStatus externalJob(UUID id, String verb) {
+		JobStatus job = info(id);
+		if (!this.queues.isExternal(job.queue())) {
+			throw new OjsException(HttpStatus.FORBIDDEN, "permission_denied",
+					"Job '" + id + "' is in queue '" + job.queue() + "', which in-process handlers run: OJS " + verb
+							+ " only jobs of external queues (jetway.jobs.queues." + job.queue()
+							+ ".external=true); use JobClient",
+					Map.of("job_id", id.toString(), "queue", job.queue()));
+		}
+		return job;
 	}
 
 	private static OjsException invalidPayload(String message, String field) {

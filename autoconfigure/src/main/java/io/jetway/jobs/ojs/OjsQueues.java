@@ -16,6 +16,7 @@ import io.jetway.jobs.JobQueueConsumers;
 import io.jetway.jobs.JobSubjects;
 import io.jetway.jobs.JobsProperties;
 import io.jetway.topology.Namespace;
+import io.jetway.topology.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
@@ -83,6 +84,15 @@ class OjsQueues {
 					Map.of("field", "queue"));
 		}
 		return queue;
+	}
+
+	/**
+	 * @return whether a (namespaced) subject is one of the jobs stream's
+	 */
+	boolean isJobSubject(String subject) {
+		return this.subjects.streamSubjects()
+			.stream()
+			.anyMatch((streamSubject) -> Subjects.covers(this.namespace.subject(streamSubject), subject));
 	}
 
 	boolean isExternal(String queue) {
@@ -230,15 +240,7 @@ class OjsQueues {
 
 	/** Has the message redelivered after the delay. */
 	void redeliverAfter(String replySubject, Duration delay) {
-		long nanos;
-		try {
-			nanos = Math.max(0, delay.toNanos());
-		}
-		catch (ArithmeticException ex) {
-			// a run time some 292 years ahead: as long as a delay can be
-			nanos = Long.MAX_VALUE;
-		}
-		send(replySubject, "-NAK {\"delay\": " + nanos + "}");
+		send(replySubject, "-NAK {\"delay\": " + JobQueueConsumers.nakDelayNanos(delay) + "}");
 	}
 
 	/**

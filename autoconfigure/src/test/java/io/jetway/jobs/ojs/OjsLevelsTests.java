@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.jetway.jobs.JobClient;
+import io.jetway.jobs.JobRetention;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.ojs.OjsTestApplication.Response;
 import io.jetway.test.jdbc.TestDatabase;
@@ -132,6 +133,57 @@ class OjsLevelsTests {
 		assertThat(cancelled.text("/job/state")).isEqualTo("cancelled");
 		assertThat(cancelled.text("/job/previous_state")).isEqualTo("pending");
 		assertError(app.post("/ojs/v1/jobs/" + id + "/activate", ""), 409, "invalid_request");
+		// retention deletes it once its age has passed (as if 31 days went by)
+		new JdbcTemplate(database.dataSource())
+			.update("UPDATE jetway_jobs SET created_at = created_at - INTERVAL '31 days', "
+					+ "completed_at = completed_at - INTERVAL '31 days' WHERE id = ?", UUID.fromString(id));
+		app.context().getBean(JobRetention.class).cleanUp();
+		assertThat(jobsIn(queue)).isZero();
+	}
+
+	@Test
+	void stagedJobsHaveNoOutboxRowAndAnInProcessQueuesStagedJobIsNotActivated() {
+		String queue = queue();
+		int pendingBefore = pendingOutboxRows();
+		String single = app
+			.post("/ojs/v1/jobs",
+					Map.of("type", "test.echo", "args", List.of(), "options", Map.of("queue", queue, "pending", true)))
+			.text("/job/id");
+		Response batch = app.post("/ojs/v1/jobs/batch", Map.of("jobs", List.of(
+				Map.of("type", "test.echo", "args", List.of(1), "options", Map.of("queue", queue, "pending", true)),
+				Map.of("type", "test.echo", "args", List.of(2), "options", Map.of("queue", queue, "pending", true)))));
+		assertThat(batch.status()).as(batch.body()).isEqualTo(201);
+		List<String> ids = batch.json().at("/jobs").findValuesAsString("id");
+		assertThat(outboxRows(single)).isZero();
+		assertThat(outboxRows(ids.get(0)) + outboxRows(ids.get(1))).isZero();
+		assertThat(pendingOutboxRows()).isEqualTo(pendingBefore);
+		app.delete("/ojs/v1/jobs/" + single);
+		ids.forEach((id) -> app.delete("/ojs/v1/jobs/" + id));
+
+		// as for CANCEL: OJS does not activate a job of an in-process queue
+		// (the test application has no in-process handler: the staged job is moved there)
+		String inProcess = app
+			.post("/ojs/v1/jobs",
+					Map.of("type", "test.echo", "args", List.of(), "options", Map.of("queue", queue, "pending", true)))
+			.text("/job/id");
+		new JdbcTemplate(database.dataSource()).update("UPDATE jetway_jobs SET queue = ? WHERE id = ?",
+				IN_PROCESS_QUEUE, UUID.fromString(inProcess));
+		assertError(app.post("/ojs/v1/jobs/" + inProcess + "/activate", ""), 403, "permission_denied");
+		assertThat(app.info(inProcess).text("/job/state")).isEqualTo("pending");
+		app.context().getBean(JobClient.class).cancel(UUID.fromString(inProcess));
+	}
+
+	@Test
+	void aRolledBackBatchCreatesNoQueue() {
+		String queue = queue();
+		Response rolledBack = app.post("/ojs/v1/jobs/batch", Map
+			.of("jobs", List.of(Map.of("type", "test.echo", "args", List.of(), "options", Map.of("queue", queue)),
+					Map.of("type", "no.handler", "args", List.of(), "options", Map.of("queue", IN_PROCESS_QUEUE)))));
+		assertError(rolledBack, 400, "invalid_job_type");
+		assertThat(rolledBack.text("/error/message")).startsWith("Batch validation failed: job at index 1: ");
+		Response listed = app.get("/ojs/v1/queues");
+		assertThat(listed.status()).isEqualTo(200);
+		assertThat(listed.body()).doesNotContain("\"" + queue + "\"");
 	}
 
 	@Test
@@ -230,10 +282,24 @@ class OjsLevelsTests {
 	void theConformanceResetEmptiesTheJobStateOnlyWhenEnabled() {
 		String queue = queue();
 		String id = app.push("test.echo", queue).text("/job/id");
+		String scheduled = app
+			.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "scheduled_at", "+PT30S", "options",
+					Map.of("queue", queue)))
+			.text("/job/id");
+		assertThat(outboxRows(scheduled)).isOne();
+		// an application message waiting in the outbox is not a job's: the reset keeps it
+		UUID own = UUID.randomUUID();
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		jdbc.update("INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, created_at, "
+				+ "available_at) VALUES (?, 'ojs-levels.own', ?, '{}', 'pending', 0, now(), now() + INTERVAL '1 day')",
+				own, new byte[0]);
 		Response reset = app.post("/ojs/v1/admin/reset", "");
 		assertThat(reset.status()).as(reset.body()).isEqualTo(200);
 		assertThat(reset.json().at("/jobs_deleted").intValue()).isPositive();
 		assertError(app.info(id), 404, "not_found");
+		assertThat(outboxRows(scheduled)).isZero();
+		assertThat(outboxRows(own.toString())).isOne();
+		jdbc.update("DELETE FROM jetway_outbox WHERE id = ?", own);
 		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
 		// the queue still works
 		String next = app.push("test.echo", queue).text("/job/id");
@@ -252,6 +318,11 @@ class OjsLevelsTests {
 	private static int outboxRows(String id) {
 		return new JdbcTemplate(database.dataSource()).queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE id = ?",
 				Integer.class, UUID.fromString(id));
+	}
+
+	private static int pendingOutboxRows() {
+		return new JdbcTemplate(database.dataSource())
+			.queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE status = 'pending'", Integer.class);
 	}
 
 	private static int jobsIn(String queue) {

@@ -165,7 +165,7 @@ class DatabaseOutageTests {
 		void on(byte[] body, MessageContext context) throws InterruptedException {
 			// simulated work, so that the cut lands in the middle of a batch: a timed
 			// wait on the handler's own thread that ends with InterruptedException when
-			// interrupted, as Thread.sleep did. Not Awaitility's pollDelay: it sleeps
+			// interrupted, as a plain sleep would. Not Awaitility's pollDelay: it sleeps
 			// uninterruptibly, evaluates on a thread of its own and replaces the JVM's
 			// default uncaught exception handler while it waits
 			this.never.await(20, TimeUnit.MILLISECONDS);

@@ -18,7 +18,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.apache.commons.logging.Log;
@@ -124,24 +123,56 @@ public class DeadLetters {
 		return list((deadLetter) -> true, limit);
 	}
 
+	/**
+	 * @param filter the dead letters to return
+	 * @param limit the most dead letters to return
+	 * @return dead letters the filter accepts, oldest first
+	 */
 	public List<DeadLetter> list(Predicate<DeadLetter> filter, int limit) {
+		return listAfter(0, filter, limit);
+	}
+
+	/**
+	 * Reads the stream one stored message at a time (a get of the next message at or
+	 * after a sequence): the sequences of dead letters republished or discarded cost no
+	 * read.
+	 * @param afterSequence the sequence the listing starts after (0 for the oldest)
+	 * @param filter the dead letters to return
+	 * @param limit the most dead letters to return
+	 * @return dead letters with a higher sequence that the filter accepts, oldest first
+	 */
+	public List<DeadLetter> listAfter(long afterSequence, Predicate<DeadLetter> filter, int limit) {
 		List<DeadLetter> deadLetters = new ArrayList<>();
+		long sequence = afterSequence + 1;
 		try {
-			StreamInfo info = this.management.getStreamInfo(this.stream);
-			long first = info.getStreamState().getFirstSequence();
-			long last = info.getStreamState().getLastSequence();
-			for (long sequence = first; sequence <= last && deadLetters.size() < limit
-					&& info.getStreamState().getMsgCount() > 0; sequence++) {
-				DeadLetter deadLetter = get(sequence);
-				if (deadLetter != null && filter.test(deadLetter)) {
+			while (deadLetters.size() < limit) {
+				MessageInfo message = next(sequence);
+				if (message == null) {
+					break;
+				}
+				DeadLetter deadLetter = deadLetter(message);
+				if (filter.test(deadLetter)) {
 					deadLetters.add(deadLetter);
 				}
+				sequence = message.getSeq() + 1;
 			}
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not read the dead-letter stream " + this.stream + ": " + ex, ex);
 		}
 		return deadLetters;
+	}
+
+	private @Nullable MessageInfo next(long sequence) throws IOException, JetStreamApiException {
+		try {
+			return this.management.getNextMessage(this.stream, sequence, ">");
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
+				return null;
+			}
+			throw ex;
+		}
 	}
 
 	/**

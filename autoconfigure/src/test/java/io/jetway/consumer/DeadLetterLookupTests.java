@@ -86,6 +86,40 @@ class DeadLetterLookupTests {
 	}
 
 	@Test
+	void listingSkipsDiscardedDeadLettersInsteadOfReadingEverySequence() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("JETWAY_DLQ").subjects("jetway.dlq.>").build());
+			DeadLetterPublisher publisher = new DeadLetterPublisher(connection.jetStream(), Clock.systemUTC());
+			for (int i = 1; i <= 300; i++) {
+				String id = UUID.randomUUID().toString();
+				publisher.publish("jetway.dlq.ORDERS.invoices." + DeadLetters.messageIdToken(id),
+						failed(id, i, "invoices"));
+			}
+			DeadLetters plain = new DeadLetters(management, connection.jetStream(), "JETWAY_DLQ", "jetway.dlq");
+			for (long sequence = 1; sequence <= 300; sequence++) {
+				if (sequence != 150 && sequence <= 290) {
+					plain.discard(sequence);
+				}
+			}
+			List<String> calls = new CopyOnWriteArrayList<>();
+			DeadLetters deadLetters = new DeadLetters(counting(management, calls), connection.jetStream(), "JETWAY_DLQ",
+					"jetway.dlq");
+
+			assertThat(deadLetters.list(100)).extracting(DeadLetter::sequence)
+				.containsExactly(150L, 291L, 292L, 293L, 294L, 295L, 296L, 297L, 298L, 299L, 300L);
+			// a read per dead letter found and one that finds none: the 289 discarded
+			// sequences cost nothing
+			assertThat(calls).hasSizeLessThanOrEqualTo(13);
+			calls.clear();
+			assertThat(deadLetters.listAfter(292, (deadLetter) -> true, 3)).extracting(DeadLetter::sequence)
+				.containsExactly(293L, 294L, 295L);
+			assertThat(calls).hasSize(3);
+			assertThat(deadLetters.listAfter(300, (deadLetter) -> true, 3)).isEmpty();
+		}
+	}
+
+	@Test
 	void aListenerDeadLettersUnderTheMessageIdsSubjectAndACustomSubjectStaysAsItIs() {
 		contextRunner(this.database, nats.url())
 			.withUserConfiguration(DeadLetterOutageTests.AlwaysFailingListener.class)

@@ -204,8 +204,8 @@ class DashboardController {
 		}
 		int size = this.properties.getPageSize();
 		String selected = shown;
-		List<DeadLetter> found = (selected != null) ? letters
-			.list((deadLetter) -> deadLetter.sequence() > after && deadLetter.consumer().equals(selected), size + 1)
+		List<DeadLetter> found = (selected != null)
+				? letters.listAfter(after, (deadLetter) -> deadLetter.consumer().equals(selected), size + 1)
 				: List.of();
 		return html(
 				frame.render("Dead letters", null, notice, new DeadLettersPage(frame, this.properties.getPreviewBytes())

@@ -2,6 +2,9 @@ package io.jetway.jdbc;
 
 import javax.sql.DataSource;
 
+import io.jetway.support.TransactionCommitListener;
+import io.jetway.support.TransactionCommitListenerPostProcessor;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,6 +26,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @ConditionalOnBooleanProperty(name = "jetway.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(JetwayJdbcProperties.class)
 public class JetwayJdbcAutoConfiguration {
+
+	/**
+	 * Added by Spring Boot to the transaction manager it configures.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	static TransactionCommitListener jetwayTransactionCommitListener() {
+		return new TransactionCommitListener();
+	}
+
+	/**
+	 * Adds the listener to the application's own transaction managers.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	static TransactionCommitListenerPostProcessor jetwayTransactionCommitListenerPostProcessor(
+			ObjectProvider<TransactionCommitListener> listener) {
+		return new TransactionCommitListenerPostProcessor(listener);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

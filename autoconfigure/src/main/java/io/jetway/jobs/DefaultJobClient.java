@@ -222,7 +222,9 @@ public class DefaultJobClient implements JobClient {
 	@Override
 	public boolean cancel(UUID id) {
 		this.pendingInserts.flush();
-		boolean cancelled = this.repository.cancel(id, this.clock.instant());
+		boolean cancelled = isAfterItsTransaction()
+				? this.separateTransactions.call(() -> this.repository.cancel(id, this.clock.instant()))
+				: this.repository.cancel(id, this.clock.instant());
 		if (cancelled) {
 			this.repository.findById(id)
 				.ifPresent((job) -> this.events.transition(id, job.type(), job.queue(), JobState.CANCELLED,
@@ -346,13 +348,21 @@ public class DefaultJobClient implements JobClient {
 	 * committed together, and a failure is thrown to the caller.
 	 */
 	private <T> T inTransaction(Supplier<T> work) {
-		if (TransactionBuffer.isAfterCommit() || isAfterCompletion()) {
+		if (isAfterItsTransaction()) {
 			return this.separateTransactions.call(work);
 		}
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			return work.get();
 		}
 		return this.transactions.execute((status) -> work.get());
+	}
+
+	/**
+	 * Whether the current transaction has finished (committed, or completed) and still
+	 * holds its connection, where a write would commit only when Spring releases it.
+	 */
+	private static boolean isAfterItsTransaction() {
+		return TransactionBuffer.isAfterCommit() || isAfterCompletion();
 	}
 
 	/**

@@ -21,6 +21,7 @@ import io.jetway.publish.JetwayPublisher;
 import io.jetway.publish.OutboxWriter;
 import io.jetway.publish.PublishAutoConfiguration;
 import io.jetway.support.JetwayConfigurationException;
+import io.jetway.support.TransactionCommitListener;
 import io.jetway.topology.Namespace;
 import io.jetway.topology.StreamDeclaration;
 import io.jetway.topology.StreamSettings;
@@ -216,8 +217,8 @@ public class JobsAutoConfiguration {
 			PausedQueues pausedQueues, JobDispatch dispatch, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<PublishObservationConvention> observationConvention, JobSubjects subjects) {
 		DefaultJobClient client = new DefaultJobClient(handlers, repository, publisher,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), properties,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))),
+				properties, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), webhookUrls, events,
 				observer.getIfAvailable(() -> JobObserver.NONE), pausedQueues, dispatch.dispatcher(), Clock.systemUTC(),
 				subjects);
 		client.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
@@ -255,8 +256,8 @@ public class JobsAutoConfiguration {
 				(queue) -> new JobWorker(queue, stream, namespace.subject(subjects.filter(queue)),
 						properties.queue(queue), jetStream, ensurer, handlers, repository, completions, events, mapper,
 						paused, Clock.systemUTC(),
-						new TransactionTemplate(
-								transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))))
+						new TransactionTemplate(transactionManager.getIfUnique(
+								() -> TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))))
 					.observedBy(registry, convention),
 				completions, listenerProperties.getShutdownTimeout());
 		workers.setExternalQueues((queue) -> properties.queue(queue).isExternal());

@@ -23,7 +23,9 @@ public final class SeparateTransactions {
 
 	public SeparateTransactions(DataSource dataSource) {
 		this.dataSource = dataSource;
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		// what their afterCommit callbacks (job events, observers) do is after the commit
+		this.transactions = new TransactionTemplate(
+				TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)));
 		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 

@@ -24,11 +24,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link org.springframework.transaction.TransactionStatus#rollbackToSavepoint}) drops
  * what was added after that savepoint, including what was already written after it;</li>
  * <li>what is added after the commit (from another synchronization's {@code afterCommit})
- * is written in a transaction of its own, never lost and never written on the committed
- * connection. That transaction also writes what the other buffers of the committed
- * transaction (on the same DataSource) hold unwritten, so that what was added together (a
- * job's row and its message) commits together: written apart, the message could be
- * relayed and dropped by a worker before the row is visible.</li>
+ * is written in a transaction of its own at once, never lost and never written on the
+ * committed connection (see {@link #isAfterCommit()} for how the commit is known). That
+ * transaction also writes what the other buffers of the committed transaction (on the
+ * same DataSource) hold unwritten, so that what was added together (a job's row and its
+ * message) commits together: written apart, the message could be relayed and dropped by a
+ * worker before the row is visible.</li>
  * </ul>
  *
  * @param <T> what is collected
@@ -146,14 +147,19 @@ public abstract class TransactionBuffer<T> implements TransactionSynchronization
 
 	/**
 	 * Whether the current transaction has committed and runs its synchronizations'
-	 * {@code afterCommit}, as far as a buffer of it knows: work then belongs in a
-	 * transaction of its own. A transaction whose first buffer was created after its
-	 * commit is not known here; its buffers are written at its completion.
-	 * @return whether a buffer bound to the current transaction saw its commit
+	 * {@code afterCommit}: work then belongs in a transaction of its own. Known from the
+	 * {@link TransactionCommitListener} of its transaction manager, or from a buffer that
+	 * saw the commit. A transaction whose manager lacks the listener and whose first
+	 * buffer was created after its commit is not known here; its buffers are written at
+	 * its completion.
+	 * @return whether the current transaction has committed
 	 */
 	public static boolean isAfterCommit() {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
 			return false;
+		}
+		if (TransactionCommitListener.isAfterCommit()) {
+			return true;
 		}
 		for (Object resource : TransactionSynchronizationManager.getResourceMap().values()) {
 			if (resource instanceof TransactionBuffer<?> buffer && buffer.committed) {

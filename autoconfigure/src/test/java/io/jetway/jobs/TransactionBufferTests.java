@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.jetway.jobs.JobsTests.TestHandlers;
 import io.jetway.jobs.JobsTests.TestHandlers.Greeting;
@@ -286,6 +289,140 @@ class TransactionBufferTests {
 			assertThat(settledWhileHeld.get()).isTrue();
 			assertThat(jobMessagesDeliveredOnce(nats.url())).isTrue();
 		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobEnqueuedWithAnIdempotencyKeyAfterTheCommitAsTheTransactionsFirstWorkRunsPromptly(TestDatabase type)
+			throws Exception {
+		aJobEnqueuedAfterTheCommitAsTheTransactionsFirstWorkRunsPromptly(type, (jobs) -> jobs.enqueue("greet",
+				new Greeting("late job"), JobOptions.builder().idempotencyKey("late job").build()));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobEnqueuedAndReadAfterTheCommitAsTheTransactionsFirstWorkRunsPromptly(TestDatabase type) throws Exception {
+		aJobEnqueuedAfterTheCommitAsTheTransactionsFirstWorkRunsPromptly(type, (jobs) -> {
+			UUID id = jobs.enqueue("greet", new Greeting("late job"));
+			// the read inserts the jobs enqueued so far
+			assertThat(jobs.status(id)).isPresent();
+		});
+	}
+
+	/**
+	 * Runs {@code enqueue} (which enqueues the job "late job") from the
+	 * {@code afterCommit} of a transaction that did no Jetway work before its commit, and
+	 * holds the finished transaction until the job's message was delivered: a row
+	 * committed after its message makes the worker ask again a second later.
+	 */
+	private void aJobEnqueuedAfterTheCommitAsTheTransactionsFirstWorkRunsPromptly(TestDatabase type,
+			Consumer<JobClient> enqueue) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			long start = System.nanoTime();
+			transactions(context, TransactionDefinition.PROPAGATION_REQUIRED)
+				.executeWithoutResult((status) -> afterCommit(() -> {
+					enqueue.accept(jobs);
+					holdTheFinishedTransactionUntil(() -> jobMessageDeliveries(nats.url()) > 0);
+				}));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.greeted.contains("late job"));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(JobClaimer.RETRY_DELAY);
+			assertThat(jobMessagesDeliveredOnce(nats.url())).isTrue();
+			assertThat(jobRows(database)).isEqualTo(1);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aFailedJobRetriedAfterTheCommitAsTheTransactionsFirstWorkRunsAgain(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			UUID id = jobs.enqueue("flaky", Map.of("failures", 1), JobOptions.builder().maxAttempts(1).build());
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jobs.status(id).map(JobStatus::status).orElse(null) == JobState.FAILED);
+			long deliveries = jobMessageDeliveries(nats.url());
+			AtomicBoolean retried = new AtomicBoolean();
+			transactions(context, TransactionDefinition.PROPAGATION_REQUIRED)
+				.executeWithoutResult((status) -> afterCommit(() -> {
+					retried.set(jobs.retry(id));
+					// a worker that gets the new message while the job still looks failed
+					// acknowledges it and claims nothing
+					holdTheFinishedTransactionUntil(() -> jobMessageDeliveries(nats.url()) > deliveries);
+				}));
+			assertThat(retried).isTrue();
+			// its attempts start again: the one attempt runs (and fails again)
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestHandlers.flakyCalls.get() == 2);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "H2", "POSTGRESQL" })
+	void aJobCancelledAfterTheCommitAsTheTransactionsFirstWorkIsCancelledAtOnce(TestDatabase type) throws Exception {
+		TestDatabaseInstance database = database(type);
+		runner(database, nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			UUID id = jobs.enqueue("greet", new Greeting("later"),
+					JobOptions.builder().delay(Duration.ofHours(1)).build());
+			AtomicBoolean cancelled = new AtomicBoolean();
+			AtomicReference<AtomicBoolean> committedWhileHeld = new AtomicReference<>();
+			transactions(context, TransactionDefinition.PROPAGATION_REQUIRED)
+				.executeWithoutResult((status) -> afterCommit(() -> {
+					cancelled.set(jobs.cancel(id));
+					// the finished transaction's other callbacks run before Spring
+					// releases its connection
+					committedWhileHeld
+						.set(holdTheFinishedTransactionUntil(() -> jobState(database, id).equals("cancelled")));
+				}));
+			assertThat(cancelled).isTrue();
+			assertThat(jobState(database, id)).isEqualTo("cancelled");
+			assertThat(committedWhileHeld.get()).as("committed before the finished transaction was released").isTrue();
+		});
+	}
+
+	/**
+	 * Registers a synchronization whose {@code afterCompletion} waits (at most 5 s) until
+	 * {@code condition} holds: Spring releases the finished transaction's connection only
+	 * after it.
+	 * @return set to whether {@code condition} held, once the wait is over
+	 */
+	private static AtomicBoolean holdTheFinishedTransactionUntil(Callable<Boolean> condition) {
+		AtomicBoolean held = new AtomicBoolean();
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCompletion(int completion) {
+				held.set(holdUntil(condition));
+			}
+
+		});
+		return held;
+	}
+
+	private static String jobState(TestDatabaseInstance database, UUID id) {
+		return new JdbcTemplate(database.dataSource()).queryForObject("SELECT status FROM jetway_jobs WHERE id = ?",
+				String.class, id);
+	}
+
+	/**
+	 * @return how many messages the consumers of the jobs stream delivered, redeliveries
+	 * included
+	 */
+	static long jobMessageDeliveries(String natsUrl) {
+		try (Connection connection = Nats.connect(natsUrl)) {
+			return connection.jetStreamManagement()
+				.getConsumers("JOBS")
+				.stream()
+				.mapToLong((consumer) -> consumer.getDelivered().getConsumerSequence())
+				.sum();
+		}
+		catch (JetStreamApiException ex) {
+			return 0;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

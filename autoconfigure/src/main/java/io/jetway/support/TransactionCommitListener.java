@@ -1,0 +1,123 @@
+package io.jetway.support;
+
+import org.springframework.core.Ordered;
+import org.springframework.transaction.ConfigurableTransactionManager;
+import org.springframework.transaction.TransactionExecution;
+import org.springframework.transaction.TransactionExecutionListener;
+import org.springframework.transaction.TransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Tells Jetway that the current transaction has committed while its synchronizations'
+ * {@code afterCommit} run ({@code @TransactionalEventListener(phase = AFTER_COMMIT)}),
+ * also in a transaction that published and enqueued nothing before its commit: Spring's
+ * {@link TransactionSynchronizationManager} looks the same there as inside the
+ * transaction, and its connection is still bound, so work there would land on the
+ * committed connection (committed only when Spring releases it, after its messages).
+ * <p>
+ * A transaction manager runs it when it is one of its listeners: Spring Boot adds
+ * {@link TransactionExecutionListener} beans to the transaction manager it configures,
+ * and Jetway adds it to every other {@link ConfigurableTransactionManager} bean
+ * ({@link TransactionCommitListenerPostProcessor}) and to its own transaction managers.
+ */
+public class TransactionCommitListener implements TransactionExecutionListener {
+
+	private static final Object COMMITTED = new Object();
+
+	/**
+	 * Adds a {@link TransactionCommitListener} to {@code manager} unless it has one.
+	 * @param manager a transaction manager
+	 * @param <M> its type
+	 * @return {@code manager}
+	 */
+	public static <M extends TransactionManager> M addTo(M manager) {
+		return addTo(manager, new TransactionCommitListener());
+	}
+
+	/**
+	 * Adds {@code listener} to {@code manager} unless it has a
+	 * {@link TransactionCommitListener}.
+	 * @param manager a transaction manager
+	 * @param listener the listener to add
+	 * @param <M> its type
+	 * @return {@code manager}
+	 */
+	public static <M extends TransactionManager> M addTo(M manager, TransactionCommitListener listener) {
+		if (manager instanceof ConfigurableTransactionManager configurable
+				&& configurable.getTransactionExecutionListeners()
+					.stream()
+					.noneMatch(TransactionCommitListener.class::isInstance)) {
+			configurable.addListener(listener);
+		}
+		return manager;
+	}
+
+	/**
+	 * @return whether the current transaction has committed and runs its
+	 * synchronizations' {@code afterCommit}
+	 */
+	public static boolean isAfterCommit() {
+		return TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.hasResource(COMMITTED);
+	}
+
+	@Override
+	public void beforeCommit(TransactionExecution transaction) {
+		// a savepoint's release (NESTED) is no commit; the commit follows at once, after
+		// every synchronization's beforeCommit and beforeCompletion
+		if (transaction.isNewTransaction() && TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new CommitMark());
+		}
+	}
+
+	/**
+	 * Marks its transaction as committed before the other synchronizations'
+	 * {@code afterCommit} run (not earlier: a JPA flush at the commit still belongs to
+	 * the transaction), and follows it through suspension, so that a transaction begun in
+	 * an {@code afterCommit} ({@code REQUIRES_NEW}) is not taken for a committed one.
+	 */
+	private static final class CommitMark implements TransactionSynchronization {
+
+		private boolean committed;
+
+		@Override
+		public void afterCommit() {
+			this.committed = true;
+			bind();
+		}
+
+		@Override
+		public void suspend() {
+			if (TransactionSynchronizationManager.getResource(COMMITTED) == this) {
+				TransactionSynchronizationManager.unbindResource(COMMITTED);
+			}
+		}
+
+		@Override
+		public void resume() {
+			if (this.committed) {
+				bind();
+			}
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			suspend();
+		}
+
+		private void bind() {
+			// a transaction manager given the listener twice marks its commit twice
+			if (!TransactionSynchronizationManager.hasResource(COMMITTED)) {
+				TransactionSynchronizationManager.bindResource(COMMITTED, this);
+			}
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
+	}
+
+}

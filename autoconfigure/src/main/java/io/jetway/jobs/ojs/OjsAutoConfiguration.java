@@ -146,8 +146,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events) {
-		return new OjsProgress(jobs, leases, queues, events, Clock.systemUTC());
+	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events,
+			OjsJobRecords records) {
+		return new OjsProgress(jobs, leases, queues, events, records, Clock.systemUTC());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.jetway.jobs.ojs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +151,7 @@ class OjsJobRecords {
 				long millis = Duration.between(Instant.parse(last.path("occurred_at").asString("")), runAt).toMillis();
 				return (millis >= 0) ? millis : null;
 			}
-			catch (java.time.format.DateTimeParseException ex) {
+			catch (DateTimeParseException ex) {
 				return null;
 			}
 		}

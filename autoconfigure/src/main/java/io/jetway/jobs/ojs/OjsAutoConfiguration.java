@@ -55,7 +55,8 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
-				"jetway_ojs_crons", "jetway_ojs_workers");
+				"jetway_ojs_crons", "jetway_ojs_workers")
+			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors");
 	}
 
 	@Bean

@@ -68,6 +68,11 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 -- added later; the job's metadata (JobOptions.meta), a JSON object, null without
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta CHARACTER LARGE OBJECT;
+-- added later; what an OJS PUSH said of the job's attempts (options.retry, timeout_ms,
+-- visibility_timeout_ms), JSON, null without; and the errors of its failed OJS attempts, a JSON
+-- array of the newest 20 (the job envelope's errors), null before the first
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_policy CHARACTER LARGE OBJECT;
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors CHARACTER LARGE OBJECT;
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
@@ -130,4 +135,12 @@ CREATE TABLE IF NOT EXISTS jetway_ojs_crons (
     last_run_at    TIMESTAMP WITH TIME ZONE,
     last_job_id    VARCHAR(36),
     run_count      BIGINT        NOT NULL DEFAULT 0
+);
+
+-- The state each external worker is asked to be in (OJS heartbeats answer it: running, quiet,
+-- terminate); a worker not here is running.
+CREATE TABLE IF NOT EXISTS jetway_ojs_workers (
+    worker_id    VARCHAR(255) NOT NULL PRIMARY KEY,
+    state        VARCHAR(16)  NOT NULL,
+    last_beat_at TIMESTAMP WITH TIME ZONE NOT NULL
 );

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     claim_seq           BIGINT,
     traceparent         VARCHAR(64),
     meta                TEXT,
+    ojs_policy          TEXT,
+    ojs_errors          TEXT,
     UNIQUE INDEX jetway_jobs_idempotency_idx (idempotency_key),
     INDEX jetway_jobs_queue_idx (queue, created_at),
     INDEX jetway_jobs_webhook_idx (webhook_status, webhook_next_at)
@@ -119,4 +121,12 @@ CREATE TABLE IF NOT EXISTS jetway_ojs_crons (
     last_run_at    DATETIME(6),
     last_job_id    VARCHAR(36),
     run_count      BIGINT        NOT NULL DEFAULT 0
+) ENGINE = InnoDB;
+
+-- The state each external worker is asked to be in (OJS heartbeats answer it: running, quiet,
+-- terminate); a worker not here is running.
+CREATE TABLE IF NOT EXISTS jetway_ojs_workers (
+    worker_id    VARCHAR(255) NOT NULL PRIMARY KEY,
+    state        VARCHAR(16)  NOT NULL,
+    last_beat_at DATETIME(6) NOT NULL
 ) ENGINE = InnoDB;

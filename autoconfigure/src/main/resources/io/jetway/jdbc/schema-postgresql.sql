@@ -79,6 +79,12 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 -- its events and its message's Jetway-Job-Meta header.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta TEXT;
 
+-- What an OJS PUSH said of the job's attempts (options.retry, timeout_ms,
+-- visibility_timeout_ms), JSON, null without; and the errors of its failed OJS attempts, a JSON
+-- array of the newest 20 (the job envelope's errors), null before the first
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_policy TEXT;
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors TEXT;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.
@@ -163,4 +169,12 @@ CREATE TABLE IF NOT EXISTS jetway_ojs_crons (
     last_run_at    TIMESTAMP WITH TIME ZONE,
     last_job_id    VARCHAR(36),
     run_count      BIGINT        NOT NULL DEFAULT 0
+);
+
+-- The state each external worker is asked to be in (OJS heartbeats answer it: running, quiet,
+-- terminate); a worker not here is running.
+CREATE TABLE IF NOT EXISTS jetway_ojs_workers (
+    worker_id    VARCHAR(255) NOT NULL PRIMARY KEY,
+    state        VARCHAR(16)  NOT NULL,
+    last_beat_at TIMESTAMP WITH TIME ZONE NOT NULL
 );

@@ -55,7 +55,8 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
-				"jetway_ojs_crons");
+				"jetway_ojs_crons", "jetway_ojs_workers")
+			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors");
 	}
 
 	@Bean
@@ -80,16 +81,30 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	OjsJobRecords ojsJobRecords(DataSource dataSource, DatabaseType databaseType,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobRecords(new JdbcTemplate(dataSource), databaseType,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsWorkerStates ojsWorkerStates(DataSource dataSource, DatabaseType databaseType) {
+		return new OjsWorkerStates(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records) {
+		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view,
+			OjsJobRecords records, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, records, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(
 						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
@@ -99,9 +114,11 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
-			OjsJobView view, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsWorkers(jobs, jobsProperties, leases, queues, view,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
+			OjsJobView view, OjsJobRecords records, OjsWorkerStates workerStates, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsWorkers(jobs, jobsProperties, leases, queues, view, records, workerStates,
+				properties.getVisibilityTimeout(), jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -112,8 +129,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
-		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view,
+			OjsJobRecords records) {
+		return new OjsDeadLetters(jobs, leases, queues, view, records, Clock.systemUTC());
 	}
 
 	@Bean
@@ -129,8 +147,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events) {
-		return new OjsProgress(jobs, leases, queues, events, Clock.systemUTC());
+	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events,
+			OjsJobRecords records) {
+		return new OjsProgress(jobs, leases, queues, events, records, Clock.systemUTC());
 	}
 
 	@Bean

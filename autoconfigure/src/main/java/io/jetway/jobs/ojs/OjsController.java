@@ -137,7 +137,7 @@ class OjsController extends OjsEndpoint {
 			throw OjsException.invalid("The 'worker_id' field must be at most " + MAX_WORKER_ID_LENGTH
 					+ " characters, was " + workerId.length());
 		}
-		return ok(Map.of("jobs", this.workers.fetch(names, count, workerId, visibility(request), worker)));
+		return ok(Map.of("jobs", this.workers.fetch(names, count, workerId, requestedVisibility(request), worker)));
 	}
 
 	@PostMapping("/v1/workers/ack")
@@ -160,7 +160,8 @@ class OjsController extends OjsEndpoint {
 					"The 'error' field is required: an object with at least 'message' (and 'code', 'retryable')",
 					Map.of("field", "error"));
 		}
-		return ok(this.workers.fail(jobId(request.path("job_id").asString("")), leaseToken(request), error, worker));
+		return ok(this.workers.fail(jobId(request.path("job_id").asString("")), leaseToken(request), error,
+				request.path("requeue").booleanValue(false), worker));
 	}
 
 	@PostMapping("/v1/workers/heartbeat")
@@ -176,8 +177,27 @@ class OjsController extends OjsEndpoint {
 		if (request.path("job_id").isString()) {
 			beats.put(jobId(request.path("job_id").asString()), leaseToken(request));
 		}
-		List<String> extended = this.workers.heartbeat(beats, visibility(request), worker);
-		return ok(Map.of("state", "running", "jobs_extended", extended, "server_time", Instant.now().toString()));
+		List<String> extended = this.workers.heartbeat(beats, requestedVisibility(request), worker);
+		String workerId = request.path("worker_id").isString() ? request.path("worker_id").asString() : null;
+		return ok(Map.of("state", this.workers.workerState(workerId, beats.keySet()), "jobs_extended", extended,
+				"server_time", Instant.now().toString()));
+	}
+
+	/**
+	 * Asks a worker to change state ({@code running}, {@code quiet}, {@code terminate}):
+	 * its next heartbeat, on any instance, answers it.
+	 */
+	@PostMapping("/v1/admin/workers/{workerId}/state")
+	ResponseEntity<Object> askWorker(@PathVariable String workerId,
+			@RequestBody(required = false) @Nullable String body,
+			@RequestHeader(name = ADMIN_KEY_HEADER, required = false) @Nullable String adminKey) {
+		checkAdmin(adminKey);
+		if (workerId.length() > MAX_WORKER_ID_LENGTH) {
+			throw OjsException
+				.invalid("A worker id is at most " + MAX_WORKER_ID_LENGTH + " characters, was " + workerId.length());
+		}
+		String state = this.workers.askWorker(workerId, parse(body).path("state").asString(""));
+		return ok(Map.of("worker_id", workerId, "state", state));
 	}
 
 	@GetMapping("/v1/dead-letter")

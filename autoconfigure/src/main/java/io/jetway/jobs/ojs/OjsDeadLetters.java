@@ -16,9 +16,10 @@ import org.springframework.http.HttpStatus;
 
 /**
  * The dead letter endpoints: OJS's dead letter jobs are Jetway's {@code failed} jobs
- * (discarded: out of attempts or not retryable); retry runs one again with fresh
- * attempts, discard deletes it. Only jobs of external queues: those of in-process queues
- * are neither listed nor retried nor deleted here.
+ * (discarded: out of attempts or not retryable) but those whose OJS retry policy says
+ * {@code on_exhaustion: discard}; retry runs one again with fresh attempts, discard
+ * deletes it. Only jobs of external queues: those of in-process queues are neither listed
+ * nor retried nor deleted here.
  */
 class OjsDeadLetters {
 
@@ -30,10 +31,14 @@ class OjsDeadLetters {
 
 	private final OjsJobView view;
 
+	private final OjsJobRecords records;
+
 	private final Clock clock;
 
-	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view, Clock clock) {
+	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view, OjsJobRecords records,
+			Clock clock) {
 		this.jobs = jobs;
+		this.records = records;
 		this.leases = leases;
 		this.queues = queues;
 		this.view = view;
@@ -59,7 +64,7 @@ class OjsDeadLetters {
 		Instant now = this.clock.instant();
 		return Map.of("jobs",
 				failed.stream()
-					.filter((job) -> this.queues.isExternal(job.queue()))
+					.filter((job) -> this.queues.isExternal(job.queue()) && isDeadLetter(job.id()))
 					.map((job) -> this.view.envelope(job, now))
 					.toList(),
 				"pagination",
@@ -88,9 +93,18 @@ class OjsDeadLetters {
 	/** Dead letters of in-process queues are not OJS's to show, retry or delete. */
 	private void checkExternal(UUID id) {
 		Optional<JobStatus> job = this.jobs.status(id);
-		if (job.isEmpty() || !this.queues.isExternal(job.get().queue())) {
+		if (job.isEmpty() || !this.queues.isExternal(job.get().queue()) || !isDeadLetter(id)) {
 			throw notFound(id);
 		}
+	}
+
+	/**
+	 * @return whether a failed job is a dead letter: unless its retry policy says
+	 * {@code on_exhaustion: discard} (a job without a policy is kept as one)
+	 */
+	private boolean isDeadLetter(UUID id) {
+		OjsRetryPolicy retry = this.records.find(id).policy().retry();
+		return retry == null || retry.deadLetter();
 	}
 
 	private static OjsException notFound(UUID id) {

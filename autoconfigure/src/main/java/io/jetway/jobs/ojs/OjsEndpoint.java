@@ -71,6 +71,8 @@ abstract class OjsEndpoint {
 		String requestId = requestId();
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("code", ex.code());
+		// the same as code: the conformance suite reads some errors' type
+		error.put("type", ex.code());
 		error.put("message", ex.getMessage());
 		error.put("retryable", ex.retryable());
 		error.put("details", ex.details());
@@ -134,9 +136,19 @@ abstract class OjsEndpoint {
 	 * {@code jetway.jobs.ojs.max-visibility-timeout}
 	 */
 	Duration visibility(JsonNode request) {
+		Duration requested = requestedVisibility(request);
+		return (requested != null) ? requested : this.properties.getVisibilityTimeout();
+	}
+
+	/**
+	 * @return the request's {@code visibility_timeout_ms}, or {@code null} without one
+	 * @throws OjsException 400 when it is not from 1 ms to
+	 * {@code jetway.jobs.ojs.max-visibility-timeout}
+	 */
+	@Nullable Duration requestedVisibility(JsonNode request) {
 		JsonNode millis = request.path("visibility_timeout_ms");
 		if (millis.isMissingNode() || millis.isNull()) {
-			return this.properties.getVisibilityTimeout();
+			return null;
 		}
 		Duration max = this.properties.getMaxVisibilityTimeout();
 		if (!millis.isIntegralNumber() || !millis.canConvertToLong() || millis.longValue() < 1

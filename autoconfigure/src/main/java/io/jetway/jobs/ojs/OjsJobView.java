@@ -26,8 +26,11 @@ class OjsJobView {
 
 	private final JsonMapper jsonMapper;
 
-	OjsJobView(JsonMapper jsonMapper) {
+	private final OjsJobRecords records;
+
+	OjsJobView(JsonMapper jsonMapper, OjsJobRecords records) {
 		this.jsonMapper = jsonMapper;
+		this.records = records;
 	}
 
 	/**
@@ -92,7 +95,27 @@ class OjsJobView {
 		if (job.progress() != null) {
 			envelope.put("progress", job.progress());
 		}
+		putAttemptHistory(envelope, job);
 		return envelope;
+	}
+
+	/**
+	 * The errors of the job's failed attempts and, while its next attempt is due or runs,
+	 * the delay its retry was given ({@code retry_delay_ms}).
+	 */
+	private void putAttemptHistory(Map<String, Object> envelope, JobStatus job) {
+		OjsJobRecords.Record record = this.records.find(job.id());
+		if (record.errors().isEmpty()) {
+			return;
+		}
+		envelope.put("errors", record.errors());
+		boolean running = job.status() == JobState.RUNNING;
+		if (running || job.status() == JobState.PENDING) {
+			Long delay = record.retryDelayMillis(job.attempts(), job.runAt(), running);
+			if (delay != null) {
+				envelope.put("retry_delay_ms", delay);
+			}
+		}
 	}
 
 	private static void putInstant(Map<String, Object> envelope, String field, @Nullable Instant instant) {

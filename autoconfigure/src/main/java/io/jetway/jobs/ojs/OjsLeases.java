@@ -253,16 +253,17 @@ class OjsLeases {
 				return false;
 			}
 			int updated = this.jdbc.update("UPDATE jetway_jobs SET status = ?, result = ?, error = ?, run_at = ?, "
-					+ "completed_at = ?, claim_seq = NULL, updated_at = ? WHERE id = ? AND status = 'running' "
-					+ "AND attempts = ?", (statement) -> {
+					+ "completed_at = ?, claim_seq = NULL, updated_at = ?, ojs_errors = COALESCE(?, ojs_errors) "
+					+ "WHERE id = ? AND status = 'running' AND attempts = ?", (statement) -> {
 						statement.setString(1, outcome.state());
 						statement.setString(2, outcome.result());
 						statement.setString(3, outcome.error());
 						this.databaseType.setInstant(statement, 4, (outcome.runAt() != null) ? outcome.runAt() : now);
 						this.databaseType.setInstant(statement, 5, "pending".equals(outcome.state()) ? null : now);
 						this.databaseType.setInstant(statement, 6, now);
-						this.databaseType.setUuid(statement, 7, lease.jobId());
-						statement.setInt(8, lease.attempt());
+						statement.setString(7, outcome.errors());
+						this.databaseType.setUuid(statement, 8, lease.jobId());
+						statement.setInt(9, lease.attempt());
 					});
 			if (updated == 0) {
 				status.setRollbackOnly();
@@ -307,8 +308,8 @@ class OjsLeases {
 	}
 
 	/**
-	 * Deletes every job and lease, and the pending outbox rows of job messages (a
-	 * conformance run's reset; never in production).
+	 * Deletes every job, lease and worker state, and the pending outbox rows of job
+	 * messages (a conformance run's reset; never in production).
 	 * @param jobSubject whether an outbox row's subject is a job message's (the
 	 * application's own messages are kept)
 	 * @return the number of jobs deleted
@@ -325,6 +326,7 @@ class OjsLeases {
 			this.jdbc.batchUpdate("DELETE FROM jetway_outbox WHERE id = ?", messages, 500,
 					(statement, id) -> this.databaseType.setUuid(statement, 1, id));
 			this.jdbc.update("DELETE FROM jetway_job_leases");
+			this.jdbc.update("DELETE FROM jetway_ojs_workers");
 			return this.jdbc.update("DELETE FROM jetway_jobs");
 		}));
 	}
@@ -372,8 +374,11 @@ class OjsLeases {
 	 * @param result the result as JSON, when completed
 	 * @param error the error as JSON, when failed
 	 * @param runAt when a retry is due
+	 * @param errors the job's error history with this attempt's error, as JSON, or
+	 * {@code null} to keep the stored one
 	 */
-	record Outcome(String state, @Nullable String result, @Nullable String error, @Nullable Instant runAt) {
+	record Outcome(String state, @Nullable String result, @Nullable String error, @Nullable Instant runAt,
+			@Nullable String errors) {
 	}
 
 }

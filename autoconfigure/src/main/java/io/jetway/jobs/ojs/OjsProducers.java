@@ -45,6 +45,10 @@ class OjsProducers {
 
 	private final OjsJobView view;
 
+	private final OjsJobRecords records;
+
+	private final OjsProperties properties;
+
 	private final Clock clock;
 
 	private final JsonMapper jsonMapper;
@@ -52,8 +56,11 @@ class OjsProducers {
 	private final TransactionTemplate transactions;
 
 	OjsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			JsonMapper jsonMapper, TransactionTemplate transactions, Clock clock) {
+			OjsJobRecords records, OjsProperties properties, JsonMapper jsonMapper, TransactionTemplate transactions,
+			Clock clock) {
 		this.jobs = jobs;
+		this.records = records;
+		this.properties = properties;
 		this.handlers = handlers;
 		this.transactions = transactions;
 		this.jsonMapper = jsonMapper;
@@ -99,7 +106,14 @@ class OjsProducers {
 				ids.add(enqueueJob(job));
 			}
 			Instant now = this.clock.instant();
-			return ids.stream().map((id) -> this.view.envelope(info(id), now)).toList();
+			// reading the jobs writes the rows the transaction holds back
+			List<Map<String, Object>> answers = ids.stream().map((id) -> this.view.envelope(info(id), now)).toList();
+			for (int i = 0; i < ids.size(); i++) {
+				if (!prepared.get(i).policy().isEmpty()) {
+					this.records.storePolicy(ids.get(i), prepared.get(i).policy());
+				}
+			}
+			return answers;
 		});
 		return Objects.requireNonNull(envelopes);
 	}
@@ -138,7 +152,8 @@ class OjsProducers {
 	 *
 	 * @param context the prefix of its errors (its index in a batch)
 	 */
-	private record Prepared(String type, JsonNode args, String queue, JobOptions options, String context) {
+	private record Prepared(String type, JsonNode args, String queue, JobOptions options, OjsJobPolicy policy,
+			String context) {
 	}
 
 	private static OjsException unknownType(String context, UnknownJobTypeException ex) {
@@ -185,14 +200,12 @@ class OjsProducers {
 			jobOptions.meta(this.jsonMapper.convertValue(meta, new TypeReference<Map<String, Object>>() {
 			}));
 		}
-		JsonNode maxAttempts = options.path("retry").path("max_attempts");
-		if (!maxAttempts.isMissingNode()) {
-			if (!maxAttempts.isIntegralNumber() || maxAttempts.intValue() < 1) {
-				throw invalidPayload(context + "options.retry.max_attempts must be an integer of 1 or more",
-						"max_attempts");
-			}
-			jobOptions.maxAttempts(maxAttempts.intValue());
+		Integer maxAttempts = OjsRetryPolicy.maxAttempts(options.path("retry"), context);
+		if (maxAttempts != null) {
+			jobOptions.maxAttempts(maxAttempts);
 		}
+		OjsJobPolicy policy = OjsJobPolicy.parse(options, context, this.properties.getMaxVisibilityTimeout(),
+				this.properties.isConformanceTestDirectivesEnabled());
 		JsonNode pending = options.path("pending");
 		if (!pending.isMissingNode() && !pending.isBoolean()) {
 			throw invalidPayload(context + "options.pending must be true or false", "pending");
@@ -227,7 +240,7 @@ class OjsProducers {
 			}
 			jobOptions.runAt(at);
 		}
-		return new Prepared(type.asString(), args, queue, jobOptions.build(), context);
+		return new Prepared(type.asString(), args, queue, jobOptions.build(), policy, context);
 	}
 
 	JobStatus info(UUID id) {

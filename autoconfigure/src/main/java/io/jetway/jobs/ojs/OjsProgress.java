@@ -40,7 +40,12 @@ class OjsProgress {
 
 	private final Clock clock;
 
-	OjsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events, Clock clock) {
+	/** A job's execution timeout caps how far a report extends its lease. */
+	private final OjsJobRecords records;
+
+	OjsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events, OjsJobRecords records,
+			Clock clock) {
+		this.records = records;
 		this.jobs = jobs;
 		this.leases = leases;
 		this.queues = queues;
@@ -75,8 +80,8 @@ class OjsProgress {
 		Instant now = this.clock.instant();
 		Optional<Lease> lease = this.leases.find(jobId)
 			.filter((found) -> leaseToken == null || leaseToken.equals(found.token()));
-		boolean updated = lease.isPresent()
-				&& this.leases.progress(lease.get(), fraction, text, now.plus(visibility), now);
+		boolean updated = lease.isPresent() && this.leases.progress(lease.get(), fraction, text,
+				this.records.find(jobId).policy().capped(now.plus(visibility), job.startedAt()), now);
 		JobStatus after = this.jobs.status(jobId).orElse(job);
 		if (updated) {
 			this.queues.inProgress(lease.get().replySubject());

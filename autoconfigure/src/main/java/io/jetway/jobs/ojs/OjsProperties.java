@@ -81,6 +81,14 @@ public class OjsProperties {
 	 */
 	private boolean conformanceResetEnabled;
 
+	/**
+	 * Whether a PUSH's options.metadata.test_directive ("quiet" or "terminate") asks the
+	 * worker that heartbeats the job to change state, as the public conformance suite's
+	 * worker cases expect. Never in production: any producer could quiet workers.
+	 * Otherwise only the admin call POST {base-path}/v1/admin/workers/{id}/state does.
+	 */
+	private boolean conformanceTestDirectivesEnabled;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -167,6 +175,14 @@ public class OjsProperties {
 
 	public void setConformanceResetEnabled(boolean conformanceResetEnabled) {
 		this.conformanceResetEnabled = conformanceResetEnabled;
+	}
+
+	public boolean isConformanceTestDirectivesEnabled() {
+		return this.conformanceTestDirectivesEnabled;
+	}
+
+	public void setConformanceTestDirectivesEnabled(boolean conformanceTestDirectivesEnabled) {
+		this.conformanceTestDirectivesEnabled = conformanceTestDirectivesEnabled;
 	}
 
 }

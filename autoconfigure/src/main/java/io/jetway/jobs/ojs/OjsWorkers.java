@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import io.jetway.jobs.JobClient;
@@ -50,6 +52,12 @@ class OjsWorkers {
 
 	private final OjsJobView view;
 
+	private final OjsJobRecords records;
+
+	private final OjsWorkerStates workerStates;
+
+	private final Duration defaultVisibility;
+
 	private final JsonMapper jsonMapper;
 
 	private final Clock clock;
@@ -57,9 +65,17 @@ class OjsWorkers {
 	/** Runs after each claim; tests set it to inject a failure mid-FETCH. */
 	volatile @Nullable Consumer<Lease> afterClaim;
 
+	/**
+	 * @param defaultVisibility the lease of a FETCH or heartbeat for a job when neither
+	 * names one ({@code jetway.jobs.ojs.visibility-timeout})
+	 */
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			JsonMapper jsonMapper, Clock clock) {
+			OjsJobRecords records, OjsWorkerStates workerStates, Duration defaultVisibility, JsonMapper jsonMapper,
+			Clock clock) {
 		this.jobs = jobs;
+		this.records = records;
+		this.workerStates = workerStates;
+		this.defaultVisibility = defaultVisibility;
 		this.jobsProperties = jobsProperties;
 		this.leases = leases;
 		this.queues = queues;
@@ -73,10 +89,12 @@ class OjsWorkers {
 	 * hold now. Only while it has claimed nothing does a FETCH wait (up to a second per
 	 * queue) for a job to arrive; once it holds jobs it answers with them rather than
 	 * keep their leases running while it waits for more.
+	 * @param visibility the FETCH's {@code visibility_timeout_ms}, or {@code null} for
+	 * each job's own ({@code options.visibility_timeout_ms} at PUSH) or the default
 	 * @return the claimed jobs as envelopes, each with its lease
 	 */
-	List<Map<String, Object>> fetch(List<String> queueNames, int count, @Nullable String workerId, Duration visibility,
-			WorkerToken worker) {
+	List<Map<String, Object>> fetch(List<String> queueNames, int count, @Nullable String workerId,
+			@Nullable Duration visibility, WorkerToken worker) {
 		queueNames.forEach(OjsQueues::checkName);
 		queueNames.forEach(worker::checkAllows);
 		queueNames.forEach(this.queues::ensure);
@@ -157,8 +175,8 @@ class OjsWorkers {
 		}
 	}
 
-	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId, Duration visibility,
-			List<Lease> claimed) {
+	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId,
+			@Nullable Duration visibility, List<Lease> claimed) {
 		String replySubject = message.getReplyTo();
 		UUID jobId = jobId(message);
 		if (jobId == null) {
@@ -167,8 +185,10 @@ class OjsWorkers {
 			return Optional.empty();
 		}
 		Instant now = this.clock.instant();
+		OjsJobPolicy policy = this.records.find(jobId).policy();
+		Instant expiresAt = policy.capped(now.plus(visibilityOf(visibility, policy)), now);
 		Optional<Lease> lease = this.leases.claim(jobId, message.metaData().streamSequence(), replySubject, workerId,
-				now.plus(visibility), now);
+				expiresAt, now);
 		if (lease.isPresent()) {
 			claimed.add(lease.get());
 			Consumer<Lease> hook = this.afterClaim;
@@ -224,7 +244,7 @@ class OjsWorkers {
 		Lease lease = currentLease(jobId, leaseToken, worker, "acknowledge");
 		Instant now = this.clock.instant();
 		String resultJson = (result != null && !result.isNull()) ? result.toString() : null;
-		if (!this.leases.finish(lease, new Outcome("completed", resultJson, null, null), false, now)) {
+		if (!this.leases.finish(lease, new Outcome("completed", resultJson, null, null, null), false, now)) {
 			throw stale(jobId, "acknowledge");
 		}
 		this.queues.ack(lease.replySubject());
@@ -232,61 +252,123 @@ class OjsWorkers {
 				"completed_at", now.toString());
 	}
 
-	/** FAIL: retries the job after its backoff, or discards it. */
-	Map<String, Object> fail(UUID jobId, @Nullable String leaseToken, JsonNode error, WorkerToken worker) {
+	/**
+	 * FAIL: retries the job after its backoff, or discards it; with {@code requeue} the
+	 * worker gives the job back unprocessed (a terminating worker): it is due again at
+	 * once, its attempt not spent.
+	 */
+	Map<String, Object> fail(UUID jobId, @Nullable String leaseToken, JsonNode error, boolean requeue,
+			WorkerToken worker) {
 		Lease lease = currentLease(jobId, leaseToken, worker, "fail");
+		if (requeue) {
+			return requeue(lease);
+		}
 		boolean retryable = !error.path("retryable").isBoolean() || error.path("retryable").booleanValue();
-		return failAttempt(lease, error.toString(), retryable, false, this.clock.instant())
+		return failAttempt(lease, error, retryable, false, this.clock.instant())
 			.orElseThrow(() -> stale(jobId, "fail"));
 	}
 
+	private Map<String, Object> requeue(Lease lease) {
+		if (!this.leases.release(lease, this.clock.instant())) {
+			throw stale(lease.jobId(), "fail");
+		}
+		this.queues.redeliverAfter(lease.replySubject(), Duration.ZERO);
+		return Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state", "available",
+				"attempt", lease.attempt() - 1, "requeued", true);
+	}
+
 	/**
-	 * Ends the attempt of a lease as failed: retried after the queue's backoff while
-	 * attempts are left and the error is retryable, discarded otherwise.
+	 * Ends the attempt of a lease as failed: retried while attempts are left and the
+	 * error is retryable (and not one of the job's {@code non_retryable_errors}), after
+	 * the job's retry policy's delay (the queue's backoff without one; at once when the
+	 * lease expired: the visibility timeout was the wait), discarded otherwise. The error
+	 * joins the job's error history.
 	 */
-	private Optional<Map<String, Object>> failAttempt(Lease lease, String error, boolean retryable, boolean expired,
+	private Optional<Map<String, Object>> failAttempt(Lease lease, JsonNode error, boolean retryable, boolean expired,
 			Instant now) {
 		JobStatus job = this.jobs.status(lease.jobId()).orElse(null);
 		if (job == null) {
 			return Optional.empty();
 		}
-		boolean retry = retryable && lease.attempt() < job.maxAttempts();
-		Instant runAt = retry ? now.plus(this.jobsProperties.queue(job.queue())
-			.getBackoff()
-			.toBackoff("jetway.jobs.queues." + job.queue() + ".backoff")
-			.delayAfter(lease.attempt())) : null;
-		Outcome outcome = new Outcome(retry ? "pending" : "failed", null, error, runAt);
+		OjsJobRecords.Record record = this.records.find(lease.jobId());
+		OjsRetryPolicy policy = record.policy().retry();
+		boolean retry = retryable && lease.attempt() < job.maxAttempts()
+				&& (policy == null || !policy.isNonRetryable(errorType(error)));
+		Duration delay = !retry || expired ? Duration.ZERO
+				: (policy != null) ? policy.delayAfter(lease.attempt(), ThreadLocalRandom.current())
+						: this.jobsProperties.queue(job.queue())
+							.getBackoff()
+							.toBackoff("jetway.jobs.queues." + job.queue() + ".backoff")
+							.delayAfter(lease.attempt());
+		Instant runAt = retry ? now.plus(delay) : null;
+		Outcome outcome = new Outcome(retry ? "pending" : "failed", null, error.toString(), runAt,
+				this.records.append(record.errors(), error, lease.attempt(), now));
 		if (!this.leases.finish(lease, outcome, expired, now)) {
 			return Optional.empty();
 		}
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("job_id", lease.jobId().toString());
+		answer.put("id", lease.jobId().toString());
+		answer.put("attempt", lease.attempt());
+		answer.put("max_attempts", job.maxAttempts());
 		if (runAt != null) {
-			this.queues.redeliverAfter(lease.replySubject(), Duration.between(now, runAt));
-			return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",
-					"retryable", "attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "next_attempt_at",
-					runAt.toString()));
+			this.queues.redeliverAfter(lease.replySubject(), delay);
+			answer.put("state", "retryable");
+			answer.put("next_attempt_at", runAt.toString());
+			answer.put("retry_delay_ms", delay.toMillis());
+			return Optional.of(answer);
 		}
 		this.queues.ack(lease.replySubject());
-		return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",
-				"discarded", "attempt", lease.attempt(), "max_attempts", job.maxAttempts(), "discarded_at",
-				now.toString(), "completed_at", now.toString()));
+		answer.put("state", "discarded");
+		answer.put("discarded_at", now.toString());
+		answer.put("completed_at", now.toString());
+		return Optional.of(answer);
 	}
 
 	/**
-	 * Ends an expired lease as a failed attempt, once across instances.
+	 * @return the type {@code non_retryable_errors} are matched against: the error's
+	 * {@code type}, else its {@code details.error_class}, else its {@code code}
+	 */
+	private static @Nullable String errorType(JsonNode error) {
+		for (JsonNode type : List.of(error.path("type"), error.path("details").path("error_class"),
+				error.path("code"))) {
+			if (type.isString() && !type.asString().isEmpty()) {
+				return type.asString();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Ends an expired lease as a failed attempt, once across instances: {@code timeout}
+	 * when the job's execution timeout ({@code timeout_ms}) ended it, else
+	 * {@code handler_timeout} (no ACK, FAIL or heartbeat within the visibility timeout).
 	 * @return whether this call ended it
 	 */
 	boolean expire(Lease lease, Instant now) {
-		String error = "{\"code\":\"handler_timeout\",\"message\":\"the lease of attempt " + lease.attempt()
-				+ " expired at " + lease.expiresAt() + " without ACK, FAIL or heartbeat\",\"retryable\":true}";
-		return failAttempt(lease, error, true, true, now).isPresent();
+		JobStatus job = this.jobs.status(lease.jobId()).orElse(null);
+		Duration timeout = this.records.find(lease.jobId()).policy().timeout();
+		boolean timedOut = timeout != null && job != null && job.startedAt() != null
+				&& !lease.expiresAt().isBefore(job.startedAt().plus(timeout));
+		Map<String, Object> error = timedOut
+				? Map.of("code", "timeout", "type", "timeout", "message",
+						"attempt " + lease.attempt() + " ran longer than its timeout_ms of " + timeout.toMillis()
+								+ " (at " + lease.expiresAt() + ")",
+						"retryable", true)
+				: Map.of("code", "handler_timeout", "message", "the lease of attempt " + lease.attempt()
+						+ " expired at " + lease.expiresAt() + " without ACK, FAIL or heartbeat", "retryable", true);
+		return failAttempt(lease, this.jsonMapper.valueToTree(error), true, true, now).isPresent();
 	}
 
 	/**
 	 * BEAT: extends the live leases of the jobs; a job given with a lease token only when
-	 * that token is still its lease's, one given without it whatever its current lease.
+	 * that token is still its lease's, one given without it whatever its current lease. A
+	 * lease is extended by the BEAT's visibility timeout, else the job's own, else the
+	 * default, and never past the attempt's execution timeout.
 	 * @param beats job ids and the lease token of each, or {@code null}
+	 * @param visibility the BEAT's {@code visibility_timeout_ms}, or {@code null}
 	 */
-	List<String> heartbeat(Map<UUID, @Nullable String> beats, Duration visibility, WorkerToken worker) {
+	List<String> heartbeat(Map<UUID, @Nullable String> beats, @Nullable Duration visibility, WorkerToken worker) {
 		Instant now = this.clock.instant();
 		List<String> extended = new ArrayList<>();
 		for (Map.Entry<UUID, @Nullable String> beat : beats.entrySet()) {
@@ -295,13 +377,49 @@ class OjsWorkers {
 			if (lease.isEmpty() || (beat.getValue() != null && !beat.getValue().equals(lease.get().token()))) {
 				continue;
 			}
-			this.jobs.status(jobId).ifPresent((job) -> worker.checkAllows(job.queue()));
-			if (this.leases.extend(lease.get(), now.plus(visibility), now)) {
+			Optional<JobStatus> job = this.jobs.status(jobId);
+			job.ifPresent((status) -> worker.checkAllows(status.queue()));
+			OjsJobPolicy policy = this.records.find(jobId).policy();
+			Instant until = policy.capped(now.plus(visibilityOf(visibility, policy)),
+					job.map(JobStatus::startedAt).orElse(null));
+			if (this.leases.extend(lease.get(), until, now)) {
 				this.queues.inProgress(lease.get().replySubject());
 				extended.add(jobId.toString());
 			}
 		}
 		return extended;
+	}
+
+	/**
+	 * Records a worker's heartbeat; with test directives on, a beaten job's
+	 * {@code options.metadata.test_directive} first asks the worker to change state.
+	 * @return the state the worker is asked to be in
+	 */
+	String workerState(@Nullable String workerId, Iterable<UUID> jobIds) {
+		if (workerId == null) {
+			return "running";
+		}
+		Instant now = this.clock.instant();
+		for (UUID jobId : jobIds) {
+			String directive = this.records.find(jobId).policy().testDirective();
+			if (directive != null) {
+				this.workerStates.ask(workerId, directive, now);
+			}
+		}
+		return this.workerStates.beat(workerId, now);
+	}
+
+	/**
+	 * Asks a worker to change state at its next heartbeat.
+	 * @return the state it is asked to be in now ({@code terminate} stays)
+	 */
+	String askWorker(String workerId, String state) {
+		return this.workerStates.ask(workerId, state, this.clock.instant());
+	}
+
+	private Duration visibilityOf(@Nullable Duration requested, OjsJobPolicy policy) {
+		return (requested != null) ? requested
+				: (policy.visibility() != null) ? policy.visibility() : this.defaultVisibility;
 	}
 
 	private Lease currentLease(UUID jobId, @Nullable String leaseToken, WorkerToken worker, String operation) {

@@ -124,8 +124,8 @@ class OjsBindingTests {
 				413, "metadata_too_large");
 		assertError(app.push("test.echo", "no spaces allowed"), 400, "invalid_queue");
 		assertError(app.post("/ojs/v1/jobs",
-				Map.of("type", "test.echo", "args", List.of(), "options", Map.of("retry", Map.of("max_attempts", 0)))),
-				400, "invalid_payload");
+				Map.of("type", "test.echo", "args", List.of(), "options", Map.of("retry", Map.of("max_attempts", -1)))),
+				422, "validation_error");
 		assertError(app.info(UUID.randomUUID().toString()), 404, "not_found");
 		assertError(app.info("not-a-uuid"), 404, "not_found");
 		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", UUID.randomUUID().toString())), 404, "not_found");
@@ -282,7 +282,7 @@ class OjsBindingTests {
 
 		String lost = app.push("test.slow", queue).text("/job/id");
 		String silentLease = app.fetch(queue, 300).text("/jobs/0/lease/token");
-		// the sweep ends the expired lease as a failed attempt, retried after 1 s
+		// the sweep ends the expired lease as a failed attempt, retried at once
 		await().atMost(Duration.ofSeconds(5)).until(() -> !"active".equals(app.info(lost).text("/job/state")));
 		assertThat(app.info(lost).text("/job/error/code")).isEqualTo("handler_timeout");
 		Response second = awaitFetch(queue);

@@ -85,7 +85,8 @@ final class OjsTestApplication implements AutoCloseable {
 	static void reset(TestDatabaseInstance database, String natsUrl) throws Exception {
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
 		for (String table : new String[] { "jetway_job_leases", "jetway_worker_tokens", "jetway_jobs", "jetway_outbox",
-				"jetway_job_queues", "jetway_job_schedules", "jetway_job_dispatch", "jetway_ojs_crons" }) {
+				"jetway_job_queues", "jetway_job_schedules", "jetway_job_dispatch", "jetway_ojs_crons",
+				"jetway_ojs_workers" }) {
 			try {
 				jdbc.update("DELETE FROM " + table);
 			}

@@ -135,20 +135,30 @@ public class DeadLetters {
 	/**
 	 * Reads the stream one stored message at a time (a get of the next message at or
 	 * after a sequence): the sequences of dead letters republished or discarded cost no
-	 * read.
+	 * read. Dead letters stored after the listing began are not listed, so that a listing
+	 * ends while consumers keep dead-lettering.
 	 * @param afterSequence the sequence the listing starts after (0 for the oldest)
 	 * @param filter the dead letters to return
 	 * @param limit the most dead letters to return
 	 * @return dead letters with a higher sequence that the filter accepts, oldest first
 	 */
 	public List<DeadLetter> listAfter(long afterSequence, Predicate<DeadLetter> filter, int limit) {
+		if (afterSequence < 0 || afterSequence == Long.MAX_VALUE) {
+			throw new IllegalArgumentException("The sequence to list after is " + afterSequence
+					+ "; give 0 (the oldest) or a dead letter's sequence");
+		}
 		List<DeadLetter> deadLetters = new ArrayList<>();
 		long sequence = afterSequence + 1;
 		try {
-			while (deadLetters.size() < limit) {
+			long last = this.management.getStreamInfo(this.stream).getStreamState().getLastSequence();
+			while (deadLetters.size() < limit && sequence <= last) {
 				MessageInfo message = next(sequence);
-				if (message == null) {
+				if (message == null || message.getSeq() > last) {
 					break;
+				}
+				if (message.getSeq() < sequence) {
+					throw new IllegalStateException("asked for the dead letter at or after sequence " + sequence
+							+ " and got sequence " + message.getSeq());
 				}
 				DeadLetter deadLetter = deadLetter(message);
 				if (filter.test(deadLetter)) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.jetway.consumer.DeadLetterPublisher.FailedMessage;
 import io.jetway.publish.JetwayHeaders;
@@ -114,8 +115,33 @@ class DeadLetterLookupTests {
 			calls.clear();
 			assertThat(deadLetters.listAfter(292, (deadLetter) -> true, 3)).extracting(DeadLetter::sequence)
 				.containsExactly(293L, 294L, 295L);
-			assertThat(calls).hasSize(3);
+			assertThat(calls).containsExactly("getStreamInfo", "getNextMessage", "getNextMessage", "getNextMessage");
 			assertThat(deadLetters.listAfter(300, (deadLetter) -> true, 3)).isEmpty();
+		}
+	}
+
+	@Test
+	void aListingEndsAtTheDeadLettersStoredWhenItBegan() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement management = connection.jetStreamManagement();
+			management.addStream(StreamConfiguration.builder().name("JETWAY_DLQ").subjects("jetway.dlq.>").build());
+			DeadLetterPublisher publisher = new DeadLetterPublisher(connection.jetStream(), Clock.systemUTC());
+			for (int i = 1; i <= 5; i++) {
+				publisher.publish("jetway.dlq.ORDERS.invoices." + i,
+						failed(UUID.randomUUID().toString(), i, "invoices"));
+			}
+			// a consumer dead-letters a message before every read of the listing
+			AtomicInteger stored = new AtomicInteger(5);
+			DeadLetters deadLetters = new DeadLetters(ConsumerTestSupport.watched(management, (method) -> {
+				if (method.equals("getNextMessage") && stored.get() < 50) {
+					int n = stored.incrementAndGet();
+					publisher.publish("jetway.dlq.ORDERS.invoices." + n,
+							failed(UUID.randomUUID().toString(), n, "invoices"));
+				}
+			}), connection.jetStream(), "JETWAY_DLQ", "jetway.dlq");
+
+			assertThat(deadLetters.list(Integer.MAX_VALUE)).extracting(DeadLetter::sequence)
+				.containsExactly(1L, 2L, 3L, 4L, 5L);
 		}
 	}
 

@@ -205,7 +205,8 @@ class DashboardController {
 		int size = this.properties.getPageSize();
 		String selected = shown;
 		List<DeadLetter> found = (selected != null)
-				? letters.listAfter(after, (deadLetter) -> deadLetter.consumer().equals(selected), size + 1)
+				? letters.listAfter(Math.max(0, Math.min(after, Long.MAX_VALUE - 1)),
+						(deadLetter) -> deadLetter.consumer().equals(selected), size + 1)
 				: List.of();
 		return html(
 				frame.render("Dead letters", null, notice, new DeadLettersPage(frame, this.properties.getPreviewBytes())

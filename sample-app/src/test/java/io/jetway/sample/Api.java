@@ -38,11 +38,18 @@ final class Api {
 
 	Response exchange(HttpMethod method, String path, @Nullable String key, @Nullable String body,
 			@Nullable MediaType contentType) {
+		HttpHeaders headers = new HttpHeaders();
+		if (key != null) {
+			headers.setBearerAuth(key);
+		}
+		return send(method, path, headers, body, contentType);
+	}
+
+	Response send(HttpMethod method, String path, HttpHeaders headers, @Nullable String body,
+			@Nullable MediaType contentType) {
 		// sent as written: an encoded character such as %2F stays encoded
 		RestClient.RequestBodySpec request = this.client.method(method).uri(URI.create(this.baseUrl + path));
-		if (key != null) {
-			request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key);
-		}
+		request.headers((sent) -> sent.addAll(headers));
 		if (body != null) {
 			request.contentType((contentType != null) ? contentType : MediaType.APPLICATION_JSON).body(body);
 		}

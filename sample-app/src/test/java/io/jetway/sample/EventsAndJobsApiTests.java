@@ -527,7 +527,7 @@ class EventsAndJobsApiTests {
 				"{\"type\":\"build_report\",\"payload\":{}}");
 		assertThat(reportByAcme.status()).isEqualTo(403);
 		assertThat(reportByAcme.body()).isEqualTo(Api.json("{\"error\":\"This API key may not enqueue jobs of type "
-				+ "'build_report'; it may enqueue echo, send_email (sample.api.keys.acme-dev.job-types)\","
+				+ "'build_report'; it may enqueue echo, render_thumbnail, send_email (sample.api.keys.acme-dev.job-types)\","
 				+ "\"field\":\"type\"}"));
 		Response emailByGlobex = this.api.post("/jobs/v1/enqueue", GLOBEX_PROD,
 				"{\"type\":\"send_email\",\"payload\":{\"to\":\"anyone@example.com\"}}");

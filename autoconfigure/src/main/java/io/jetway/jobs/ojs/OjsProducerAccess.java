@@ -7,13 +7,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer endpoints (PUSH, INFO, CANCEL, queues, dead letters) authenticate nobody
  * themselves: they rely on Spring Security. Without it on the class path, OJS starts only
- * when {@code jetway.jobs.ojs.allow-unauthenticated-producers=true} says so, and warns.
+ * when {@code jetway.jobs.ojs.producers-protected-by-application=true} says that the
+ * application protects them itself (a servlet filter of its own), or when
+ * {@code jetway.jobs.ojs.allow-unauthenticated-producers=true} says so, and warns.
  */
 final class OjsProducerAccess {
 
 	static final String SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
 
 	static final String PROPERTY = "jetway.jobs.ojs.allow-unauthenticated-producers";
+
+	static final String PROTECTED_BY_APPLICATION = "jetway.jobs.ojs.producers-protected-by-application";
 
 	private static final Logger logger = LoggerFactory.getLogger(OjsProducerAccess.class);
 
@@ -30,6 +34,11 @@ final class OjsProducerAccess {
 		if (securityPresent) {
 			return;
 		}
+		if (properties.isProducersProtectedByApplication()) {
+			logger.info("OJS producer endpoints under {}/v1 are protected by the application ({}=true), not by Jetway",
+					properties.getBasePath(), PROTECTED_BY_APPLICATION);
+			return;
+		}
 		if (!properties.isAllowUnauthenticatedProducers()) {
 			throw new JetwayConfigurationException(
 					"The OJS producer endpoints (push, info, cancel, queues, dead letters under "
@@ -37,8 +46,10 @@ final class OjsProducerAccess {
 							+ "/v1) have no authentication and Spring Security is not on the class path",
 					PROPERTY,
 					"Add Spring Security and protect " + properties.getBasePath() + "/v1/** (except "
-							+ properties.getBasePath() + "/v1/workers/**, which worker tokens guard), or set "
-							+ PROPERTY + "=true for conformance runs and tests on a trusted network only.",
+							+ properties.getBasePath() + "/v1/workers/**, which worker tokens guard); or protect them "
+							+ "with a filter of the application's own and set " + PROTECTED_BY_APPLICATION
+							+ "=true; or set " + PROPERTY + "=true for conformance runs and tests on a trusted "
+							+ "network only.",
 					null);
 		}
 		logger.warn(

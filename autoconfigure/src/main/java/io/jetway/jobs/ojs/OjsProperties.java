@@ -74,6 +74,14 @@ public class OjsProperties {
 	private boolean allowUnauthenticatedProducers;
 
 	/**
+	 * Whether the application protects the producer endpoints (every path under
+	 * {base-path}/v1 except {base-path}/v1/workers/**) itself, with a servlet filter of
+	 * its own, so that OJS starts without Spring Security on the class path. Jetway does
+	 * not check the application's protection.
+	 */
+	private boolean producersProtectedByApplication;
+
+	/**
 	 * Whether POST {base-path}/v1/admin/reset deletes every job, lease and job message
 	 * (all queues, in-process ones too), for the public conformance suite's runner
 	 * between tests. Never in production: anyone who reaches the endpoint empties the job
@@ -167,6 +175,14 @@ public class OjsProperties {
 
 	public void setAllowUnauthenticatedProducers(boolean allowUnauthenticatedProducers) {
 		this.allowUnauthenticatedProducers = allowUnauthenticatedProducers;
+	}
+
+	public boolean isProducersProtectedByApplication() {
+		return this.producersProtectedByApplication;
+	}
+
+	public void setProducersProtectedByApplication(boolean producersProtectedByApplication) {
+		this.producersProtectedByApplication = producersProtectedByApplication;
 	}
 
 	public boolean isConformanceResetEnabled() {

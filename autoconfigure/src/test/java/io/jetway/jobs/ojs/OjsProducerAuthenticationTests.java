@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The producer endpoints (PUSH, INFO, CANCEL, queues, dead letters) have no
  * authentication of their own: without Spring Security on the class path, OJS starts only
- * when the user says so explicitly, and then warns.
+ * when the user says so explicitly: either that the application protects them itself, or
+ * that they may be open, which warns.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OjsProducerAuthenticationTests {
@@ -52,6 +53,22 @@ class OjsProducerAuthenticationTests {
 		try (OjsTestApplication app = OjsTestApplication.start(database, nats.url(),
 				"jetway.jobs.ojs.allow-unauthenticated-producers=true")) {
 			assertThat(output.getOut()).containsPattern("WARN.*jetway.jobs.ojs.allow-unauthenticated-producers");
+		}
+		finally {
+			OjsTestApplication.reset(database, nats.url());
+		}
+	}
+
+	@Test
+	void anApplicationThatProtectsTheProducerEndpointsItselfStartsWithoutSpringSecurityAndWithoutWarning(
+			CapturedOutput output) throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		OjsTestApplication.reset(database, nats.url());
+		try (OjsTestApplication app = OjsTestApplication.start(database, nats.url(),
+				"jetway.jobs.ojs.allow-unauthenticated-producers=false",
+				"jetway.jobs.ojs.producers-protected-by-application=true")) {
+			assertThat(output.getOut()).doesNotContainPattern("WARN.*jetway.jobs.ojs.allow-unauthenticated-producers")
+				.containsPattern("INFO.*jetway.jobs.ojs.producers-protected-by-application=true");
 		}
 		finally {
 			OjsTestApplication.reset(database, nats.url());

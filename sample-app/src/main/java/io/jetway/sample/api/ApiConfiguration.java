@@ -1,5 +1,6 @@
 package io.jetway.sample.api;
 
+import io.jetway.jobs.JobsProperties;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +26,11 @@ class ApiConfiguration {
 	@Bean
 	ApiKeys apiKeys(ApiKeysProperties properties) {
 		return new ApiKeys(properties);
+	}
+
+	@Bean
+	ExternalJobTypes externalJobTypes(ApiKeysProperties properties, JobsProperties jobs) {
+		return new ExternalJobTypes(properties, jobs);
 	}
 
 	@Bean

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The API's keys ({@code sample.api.keys.<name>.*}), request size limit and per-tenant
- * quotas ({@code sample.api.quotas.*}).
+ * The API's keys ({@code sample.api.keys.<name>.*}), external job queues, request size
+ * limit and per-tenant quotas ({@code sample.api.quotas.*}).
  */
 @ConfigurationProperties("sample.api")
 public class ApiKeysProperties {
@@ -19,6 +19,13 @@ public class ApiKeysProperties {
 	 * API keys by a name of your choice.
 	 */
 	private Map<String, ApiKey> keys = new LinkedHashMap<>();
+
+	/**
+	 * External job queues by name (each with jetway.jobs.queues.<queue>.external=true),
+	 * each with the job types the jobs API enqueues onto it: types no handler of this
+	 * application runs, done by external workers over OJS (docs/external-workers.md).
+	 */
+	private Map<String, List<String>> externalQueues = new LinkedHashMap<>();
 
 	/**
 	 * The largest request body the API (events, jobs, orders) accepts; larger ones are
@@ -38,6 +45,14 @@ public class ApiKeysProperties {
 
 	public void setKeys(Map<String, ApiKey> keys) {
 		this.keys = keys;
+	}
+
+	public Map<String, List<String>> getExternalQueues() {
+		return this.externalQueues;
+	}
+
+	public void setExternalQueues(Map<String, List<String>> externalQueues) {
+		this.externalQueues = externalQueues;
 	}
 
 	public DataSize getMaxRequestSize() {

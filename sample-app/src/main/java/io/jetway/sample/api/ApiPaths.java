@@ -21,17 +21,32 @@ final class ApiPaths {
 	}
 
 	static boolean isApi(HttpServletRequest request) {
-		String path = request.getServletPath() + ((request.getPathInfo() != null) ? request.getPathInfo() : "");
-		String normalized = path.toLowerCase(Locale.ROOT).replace("%2f", "/").replace("%5c", "/").replace('\\', '/');
-		while (normalized.contains("//")) {
-			normalized = normalized.replace("//", "/");
-		}
+		String normalized = normalizedPath(request);
 		for (String prefix : PREFIXES) {
 			if (normalized.startsWith(prefix)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * @return the request's path as {@link #normalize(String)} gives it
+	 */
+	static String normalizedPath(HttpServletRequest request) {
+		return normalize(request.getServletPath() + ((request.getPathInfo() != null) ? request.getPathInfo() : ""));
+	}
+
+	/**
+	 * @return the path lower-case, with {@code %2F}, {@code %5C} and backslashes as
+	 * {@code /} and repeated slashes merged
+	 */
+	static String normalize(String path) {
+		String normalized = path.toLowerCase(Locale.ROOT).replace("%2f", "/").replace("%5c", "/").replace('\\', '/');
+		while (normalized.contains("//")) {
+			normalized = normalized.replace("//", "/");
+		}
+		return normalized;
 	}
 
 }

@@ -26,7 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
  * is, so both exist or neither. The job carries its tenant as metadata
  * ({@link Tenant#jobMeta()}): its message goes to
  * {@code atlasdb.jobs.{project_id}.{environment_id}.{queue}} (the subject template in
- * application.yml) and its events on {@code jetway.jobs.events.>} name the project.
+ * application.yml) and its events on {@code jetway.jobs.events.>} name the project. A
+ * type external workers run goes to its external queue ({@link ExternalJobTypes}).
  */
 @Service
 public class AtlasJobs {
@@ -39,10 +40,14 @@ public class AtlasJobs {
 
 	private final EnqueueRateLimiter rateLimiter;
 
+	private final ExternalJobTypes externalJobTypes;
+
 	private final Clock clock = Clock.systemUTC();
 
-	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JsonMapper jsonMapper, EnqueueRateLimiter rateLimiter) {
+	public AtlasJobs(JobClient jobs, AtlasJobRepository owners, JsonMapper jsonMapper, EnqueueRateLimiter rateLimiter,
+			ExternalJobTypes externalJobTypes) {
 		this.jobs = jobs;
+		this.externalJobTypes = externalJobTypes;
 		this.rateLimiter = rateLimiter;
 		this.owners = owners;
 		this.jsonMapper = jsonMapper;
@@ -58,6 +63,10 @@ public class AtlasJobs {
 	public UUID enqueue(Tenant tenant, String type, JsonNode payload, @Nullable String webhookUrl,
 			@Nullable Long delaySeconds) {
 		JobOptions.Builder options = JobOptions.builder().meta(tenant.jobMeta());
+		String externalQueue = this.externalJobTypes.queue(type);
+		if (externalQueue != null) {
+			options.queue(externalQueue);
+		}
 		if (webhookUrl != null) {
 			options.webhookUrl(webhookUrl);
 		}

@@ -24,11 +24,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>
  * An imperative transaction manager ({@link PlatformTransactionManager}) runs it when it
  * is one of its listeners: Spring Boot adds {@link TransactionExecutionListener} beans to
- * the transaction manager it configures, and Jetway adds it to every other
- * {@link ConfigurableTransactionManager} bean
+ * the transaction manager it configures, and Jetway adds it to every other such bean that
+ * is a {@link ConfigurableTransactionManager}
  * ({@link TransactionCommitListenerPostProcessor}) and to the transaction managers it
- * creates itself. It is {@link Serializable} as the transaction managers that hold it
- * are.
+ * creates itself; {@link #addTo(PlatformTransactionManager)} adds it to one that is not a
+ * bean. It is {@link Serializable} as the transaction managers that hold it are.
  */
 public class TransactionCommitListener implements TransactionExecutionListener, Serializable {
 

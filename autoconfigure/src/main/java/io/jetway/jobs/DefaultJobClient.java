@@ -367,12 +367,12 @@ public class DefaultJobClient implements JobClient {
 
 	/**
 	 * Whether the current transaction has finished and runs its synchronizations'
-	 * {@code afterCompletion} ({@code @TransactionalEventListener(phase =
-	 * AFTER_COMPLETION)}): Spring has cleared the synchronizations but still holds the
-	 * transaction's connection, where work would be committed only when the connection is
-	 * released, and a job's message would be published before its row. Outside a
-	 * completion, an actual transaction always has synchronization (Spring sets neither
-	 * without the other).
+	 * {@code afterCompletion} ({@code @TransactionalEventListener}, also with
+	 * {@code phase = AFTER_COMMIT}): Spring has cleared the synchronizations but still
+	 * holds the transaction's connection, where work would be committed only when the
+	 * connection is released, and a job's message would be published before its row.
+	 * Outside a completion, an actual transaction always has synchronization (Spring sets
+	 * neither without the other).
 	 */
 	private static boolean isAfterCompletion() {
 		return TransactionSynchronizationManager.isActualTransactionActive()

@@ -99,7 +99,7 @@ public class JobsAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobRepository jobRepository(DataSource dataSource, DatabaseType databaseType) {
 		return new JobRepository(new JdbcTemplate(dataSource), databaseType,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))));
 	}
 
 	@Bean
@@ -287,7 +287,7 @@ public class JobsAutoConfiguration {
 	JobScheduler jobScheduler(JobsProperties properties, JobClient jobs, JobHandlers handlers, JobRepository repository,
 			DataSource dataSource, ObjectProvider<JsonMapper> jsonMapper) {
 		return new JobScheduler(properties, jobs, handlers, repository,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 
@@ -298,7 +298,8 @@ public class JobsAutoConfiguration {
 		JobsProperties.Retention retention = JobRetention.check(properties.getRetention());
 		return new JobRetention(
 				new JobRetentionRepository(new JdbcTemplate(dataSource), databaseType,
-						new TransactionTemplate(new DataSourceTransactionManager(dataSource))),
+						new TransactionTemplate(
+								TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))),
 				retention, Clock.systemUTC());
 	}
 

@@ -11,6 +11,7 @@ import io.jetway.jdbc.JetwayJdbcAutoConfiguration;
 import io.jetway.jdbc.JetwayTables;
 import io.jetway.observation.OutboxRelayObservationConvention;
 import io.jetway.support.SeparateTransactions;
+import io.jetway.support.TransactionCommitListener;
 import io.jetway.topology.TopologyAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -66,8 +67,9 @@ public class OutboxAutoConfiguration {
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<OutboxRelayObservationConvention> observationConvention) {
 		OutboxRelay relay = new OutboxRelay(repository,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), connection, jetStream,
-				properties, OutboxObserver.of(observers.orderedStream().toList()), Clock.systemUTC());
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))),
+				connection, jetStream, properties, OutboxObserver.of(observers.orderedStream().toList()),
+				Clock.systemUTC());
 		relay.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 		relay.setObservationConvention(observationConvention.getIfUnique());
 		return relay;

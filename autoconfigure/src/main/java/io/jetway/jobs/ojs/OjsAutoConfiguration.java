@@ -13,6 +13,7 @@ import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobsAutoConfiguration;
 import io.jetway.jobs.JobSubjects;
 import io.jetway.jobs.JobsProperties;
+import io.jetway.support.TransactionCommitListener;
 import io.jetway.topology.Namespace;
 import io.nats.client.Connection;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,7 +64,7 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OjsLeases ojsLeases(DataSource dataSource, DatabaseType databaseType) {
 		return new OjsLeases(new JdbcTemplate(dataSource), databaseType,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))));
 	}
 
 	@Bean
@@ -106,8 +107,8 @@ public class OjsAutoConfiguration {
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
 		return new OjsProducers(jobs, handlers, queues, leases, view, records, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				new TransactionTemplate(
-						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
+				new TransactionTemplate(transactionManager
+					.getIfUnique(() -> TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))),
 				Clock.systemUTC());
 	}
 
@@ -140,9 +141,9 @@ public class OjsAutoConfiguration {
 			OjsQueues queues, JobsProperties jobsProperties, OjsProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsCrons(new JdbcTemplate(dataSource), databaseType,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), jobs, handlers, queues,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), jobsProperties.getPollInterval(),
-				properties.getMaxCrons(), Clock.systemUTC());
+				new TransactionTemplate(TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource))),
+				jobs, handlers, queues, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				jobsProperties.getPollInterval(), properties.getMaxCrons(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -68,6 +68,8 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS claim_seq BIGINT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 -- added later; the job's metadata (JobOptions.meta), a JSON object, null without
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta CHARACTER LARGE OBJECT;
+-- added later; when a job of an external queue expires (OJS expires_at), null without
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE;
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);

@@ -55,7 +55,8 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
-				"jetway_ojs_crons");
+				"jetway_ojs_crons")
+			.withColumns("jetway_jobs.expires_at");
 	}
 
 	@Bean
@@ -80,16 +81,23 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	OjsExpiries ojsExpiries(DataSource dataSource, DatabaseType databaseType, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsExpiries(new JdbcTemplate(dataSource), databaseType,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobView ojsJobView(OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobView(expiries, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view,
+			OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, expiries,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(
 						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
@@ -99,8 +107,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
-			OjsJobView view, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsWorkers(jobs, jobsProperties, leases, queues, view,
+			OjsJobView view, OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsWorkers(jobs, jobsProperties, leases, queues, view, expiries,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 

@@ -50,6 +50,8 @@ class OjsWorkers {
 
 	private final OjsJobView view;
 
+	private final OjsExpiries expiries;
+
 	private final JsonMapper jsonMapper;
 
 	private final Clock clock;
@@ -58,7 +60,8 @@ class OjsWorkers {
 	volatile @Nullable Consumer<Lease> afterClaim;
 
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			JsonMapper jsonMapper, Clock clock) {
+			OjsExpiries expiries, JsonMapper jsonMapper, Clock clock) {
+		this.expiries = expiries;
 		this.jobs = jobs;
 		this.jobsProperties = jobsProperties;
 		this.leases = leases;
@@ -181,6 +184,8 @@ class OjsWorkers {
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
 			return Optional.of(envelope);
 		}
+		// an expired job is never claimed: discarded, its message is acknowledged below
+		this.expiries.discardIfExpired(jobId, now);
 		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}

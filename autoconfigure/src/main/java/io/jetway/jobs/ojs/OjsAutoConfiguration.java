@@ -120,8 +120,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view) {
-		return new OjsDeadLetters(jobs, leases, queues, view, Clock.systemUTC());
+	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view,
+			OjsExpiries expiries) {
+		return new OjsDeadLetters(jobs, leases, queues, view, expiries, Clock.systemUTC());
 	}
 
 	@Bean

@@ -100,6 +100,21 @@ class OjsExpiryTests {
 	}
 
 	@Test
+	void anExpiredJobIsNotRetriedFromTheDeadLetters() {
+		String queue = queue();
+		Response pushed = pushExpiring(queue, "+PT1S");
+		String id = pushed.text("/job/id");
+		awaitExpiry(pushed);
+		assertThat(app.info(id).text("/job/state")).isEqualTo("discarded");
+
+		// a retry would be discarded again at its next FETCH
+		Response retried = app.post("/ojs/v1/dead-letter/" + id + "/retry", "");
+		assertError(retried, 409, "conflict");
+		assertThat(retried.text("/error/message")).contains("expired").contains(pushed.text("/job/expires_at"));
+		assertThat(status(id)).isEqualTo(JobState.FAILED);
+	}
+
+	@Test
 	void aRetryWaitingPastItsExpiryIsDiscarded() {
 		String queue = queue();
 		Response pushed = pushExpiring(queue, "+PT2S");

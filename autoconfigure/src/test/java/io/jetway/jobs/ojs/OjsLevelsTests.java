@@ -279,6 +279,19 @@ class OjsLevelsTests {
 	}
 
 	@Test
+	void aScheduledAtInThePastIsAnImmediateEnqueue() {
+		String queue = queue();
+		Response pushed = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue, "scheduled_at", "2020-01-01T00:00:00Z")));
+		assertThat(pushed.status()).as(pushed.body()).isEqualTo(201);
+		assertThat(pushed.text("/job/state")).isEqualTo("available");
+		assertThat(pushed.json().at("/job/scheduled_at").isMissingNode()).isTrue();
+		String id = pushed.text("/job/id");
+		assertThat(awaitFetch(queue).text("/jobs/0/id")).isEqualTo(id);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).status()).isEqualTo(200);
+	}
+
+	@Test
 	void theConformanceResetEmptiesTheJobStateOnlyWhenEnabled() {
 		String queue = queue();
 		String id = app.push("test.echo", queue).text("/job/id");

@@ -194,6 +194,10 @@ class OjsProducers {
 						+ "in options.queue", "expires_at");
 			}
 			expiresAt = instant(expiry, "expires_at", "expires_at", context);
+			if (!expiresAt.isBefore(OjsJobView.STAGED)) {
+				throw invalidPayload(context + "expires_at must be before " + OjsJobView.STAGED + ", was " + expiry,
+						"expires_at");
+			}
 		}
 		if (!this.queues.isExternal(queue) && this.handlers.get(type.asString()) == null) {
 			// an in-process queue runs only the types of its handlers

@@ -154,6 +154,10 @@ class OjsExpiryTests {
 	void anInvalidExpiryOrOneForAnInProcessQueueIsRefused() {
 		assertError(pushExpiring(queue(), "tomorrow"), 400, "invalid_payload");
 		assertThat(pushExpiring(queue(), "tomorrow").text("/error/details/field")).isEqualTo("expires_at");
+		// as for scheduled_at: before 9999 (a MySQL DATETIME holds no later year)
+		Response tooLate = pushExpiring(queue(), "+P3650000D");
+		assertError(tooLate, 400, "invalid_payload");
+		assertThat(tooLate.text("/error/message")).contains("9999-01-01T00:00:00Z");
 		Response inProcess = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
 				Map.of("queue", IN_PROCESS_QUEUE, "expires_at", "+PT1H")));
 		assertError(inProcess, 400, "invalid_payload");

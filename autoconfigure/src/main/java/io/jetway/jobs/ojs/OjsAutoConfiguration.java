@@ -152,9 +152,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, WorkerTokens tokens,
-			OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsJobsController(producers, leases, queues, tokens, properties,
+	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, OjsCrons crons,
+			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobsController(producers, leases, queues, crons, tokens, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 

@@ -74,6 +74,9 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta CHARACTER LARGE OBJECT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_policy CHARACTER LARGE OBJECT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors CHARACTER LARGE OBJECT;
 
+-- added later; when a job of an external queue expires (OJS expires_at), null without
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE;
+
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);
 CREATE INDEX IF NOT EXISTS jetway_jobs_webhook_idx ON jetway_jobs (webhook_status, webhook_next_at);

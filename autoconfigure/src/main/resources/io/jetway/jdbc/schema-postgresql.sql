@@ -85,6 +85,10 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta TEXT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_policy TEXT;
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors TEXT;
 
+-- When a job of an external queue expires (OJS expires_at), null without: a job not fetched by then is
+-- discarded instead of served.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.

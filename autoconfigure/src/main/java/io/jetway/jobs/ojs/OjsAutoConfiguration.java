@@ -57,7 +57,7 @@ public class OjsAutoConfiguration {
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
 				"jetway_ojs_crons", "jetway_ojs_workers")
-			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors");
+			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors", "jetway_jobs.expires_at");
 	}
 
 	@Bean
@@ -90,22 +90,30 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	OjsExpiries ojsExpiries(DataSource dataSource, DatabaseType databaseType, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsExpiries(new JdbcTemplate(dataSource), databaseType,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	OjsWorkerStates ojsWorkerStates(DataSource dataSource, DatabaseType databaseType) {
 		return new OjsWorkerStates(new JdbcTemplate(dataSource), databaseType);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records) {
-		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records);
+	OjsJobView ojsJobView(OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records) {
+		return new OjsJobView(expiries, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view, records, properties,
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, records, expiries, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(transactionManager
 					.getIfUnique(() -> TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))),
@@ -116,10 +124,10 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
 			OjsJobView view, OjsJobRecords records, OjsWorkerStates workerStates, OjsProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsWorkers(jobs, jobsProperties, leases, queues, view, records, workerStates,
-				properties.getVisibilityTimeout(), jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				Clock.systemUTC());
+				properties.getVisibilityTimeout(), expiries,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 
 	@Bean
@@ -131,8 +139,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			OjsJobRecords records) {
-		return new OjsDeadLetters(jobs, leases, queues, view, records, Clock.systemUTC());
+			OjsJobRecords records, OjsExpiries expiries) {
+		return new OjsDeadLetters(jobs, leases, queues, view, records, expiries, Clock.systemUTC());
 	}
 
 	@Bean
@@ -163,9 +171,9 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, WorkerTokens tokens,
-			OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsJobsController(producers, leases, queues, tokens, properties,
+	OjsJobsController ojsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, OjsCrons crons,
+			WorkerTokens tokens, OjsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsJobsController(producers, leases, queues, crons, tokens, properties,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 

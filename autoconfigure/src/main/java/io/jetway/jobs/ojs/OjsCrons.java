@@ -276,6 +276,15 @@ class OjsCrons implements SmartLifecycle {
 		return cron.describe(this.jsonMapper);
 	}
 
+	/**
+	 * Deletes every cron registered over OJS (a conformance run's reset; never in
+	 * production); the crons of {@code jetway.jobs.schedules} are not these.
+	 * @return how many were deleted
+	 */
+	int deleteAll() {
+		return this.jdbc.update("DELETE FROM jetway_ojs_crons");
+	}
+
 	Optional<Cron> find(String name) {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM jetway_ojs_crons WHERE name = ?", (rows, index) -> cron(rows), name)

@@ -33,10 +33,13 @@ class OjsDeadLetters {
 
 	private final OjsJobRecords records;
 
+	private final OjsExpiries expiries;
+
 	private final Clock clock;
 
 	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view, OjsJobRecords records,
-			Clock clock) {
+			OjsExpiries expiries, Clock clock) {
+		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.leases = leases;
@@ -71,8 +74,17 @@ class OjsDeadLetters {
 				Map.of("limit", limit, "offset", (offset / limit) * limit, "has_more", failed.size() == limit));
 	}
 
+	/**
+	 * Runs a dead letter again with fresh attempts; an expired job is refused (409), as
+	 * its next FETCH would discard it again.
+	 */
 	Map<String, Object> retry(UUID id) {
 		checkExternal(id);
+		Instant now = this.clock.instant();
+		this.expiries.find(id).filter((expiresAt) -> !expiresAt.isAfter(now)).ifPresent((expiresAt) -> {
+			throw OjsException.conflict(id.toString(), "discarded", "Dead letter job '" + id + "' expired at "
+					+ expiresAt + " (expires_at): a retry would be discarded again; push a new job instead");
+		});
 		if (!this.jobs.retry(id)) {
 			throw notFound(id);
 		}

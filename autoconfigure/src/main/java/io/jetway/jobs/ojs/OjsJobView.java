@@ -24,11 +24,14 @@ class OjsJobView {
 	 */
 	static final Instant STAGED = JobOptions.HELD;
 
+	private final OjsExpiries expiries;
+
 	private final JsonMapper jsonMapper;
 
 	private final OjsJobRecords records;
 
-	OjsJobView(JsonMapper jsonMapper, OjsJobRecords records) {
+	OjsJobView(OjsExpiries expiries, JsonMapper jsonMapper, OjsJobRecords records) {
+		this.expiries = expiries;
 		this.jsonMapper = jsonMapper;
 		this.records = records;
 	}
@@ -77,19 +80,24 @@ class OjsJobView {
 		if (!isStaged(job) && (job.status() == JobState.SCHEDULED || job.runAt().isAfter(job.createdAt()))) {
 			envelope.put("scheduled_at", job.runAt().toString());
 		}
+		Instant expiresAt = this.expiries.find(job.id()).orElse(null);
+		putInstant(envelope, "expires_at", expiresAt);
 		putInstant(envelope, "started_at", job.startedAt());
+		JsonNode error = (job.error() != null) ? parse(job.error()) : null;
+		boolean expired = job.status() == JobState.FAILED && expiresAt != null && error != null
+				&& OjsExpiries.EXPIRED.equals(error.path("code").asString(""));
 		// the binding's completed_at: when the job completed or was discarded (a
-		// cancelled
-		// job has cancelled_at only)
+		// cancelled job has cancelled_at only, an expired one discarded_at only: it never
+		// ran)
 		putInstant(envelope, "completed_at",
-				(job.status() == JobState.COMPLETED || job.status() == JobState.FAILED) ? job.completedAt() : null);
+				(job.status() == JobState.COMPLETED || (job.status() == JobState.FAILED && !expired))
+						? job.completedAt() : null);
 		putInstant(envelope, "cancelled_at", (job.status() == JobState.CANCELLED) ? job.completedAt() : null);
 		putInstant(envelope, "discarded_at", (job.status() == JobState.FAILED) ? job.completedAt() : null);
 		if (job.result() != null) {
 			envelope.put("result", parse(job.result()));
 		}
 		if (job.error() != null) {
-			JsonNode error = parse(job.error());
 			envelope.put("error", (error != null && error.isObject()) ? error : Map.of("message", job.error()));
 		}
 		if (job.progress() != null) {

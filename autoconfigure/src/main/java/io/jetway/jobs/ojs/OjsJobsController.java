@@ -32,11 +32,14 @@ class OjsJobsController extends OjsEndpoint {
 
 	private final OjsQueues queues;
 
+	private final OjsCrons crons;
+
 	private final OjsProperties properties;
 
-	OjsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, WorkerTokens tokens,
+	OjsJobsController(OjsProducers producers, OjsLeases leases, OjsQueues queues, OjsCrons crons, WorkerTokens tokens,
 			OjsProperties properties, JsonMapper jsonMapper) {
 		super(jsonMapper, properties, tokens);
+		this.crons = crons;
 		this.producers = producers;
 		this.leases = leases;
 		this.queues = queues;
@@ -57,9 +60,9 @@ class OjsJobsController extends OjsEndpoint {
 	}
 
 	/**
-	 * Purges the jobs stream, then deletes every job and lease and the job messages
-	 * waiting in the outbox, when {@code jetway.jobs.ojs.conformance-reset-enabled=true};
-	 * 404 otherwise.
+	 * Purges the jobs stream, then deletes every job and lease, the job messages waiting
+	 * in the outbox and the crons registered over OJS, when
+	 * {@code jetway.jobs.ojs.conformance-reset-enabled=true}; 404 otherwise.
 	 */
 	@PostMapping("/v1/admin/reset")
 	ResponseEntity<Object> reset() {
@@ -72,9 +75,10 @@ class OjsJobsController extends OjsEndpoint {
 		// the stream first: a purge that fails leaves the jobs as they were
 		this.queues.purge();
 		int deleted = this.leases.deleteAllJobs(this.queues::isJobSubject);
-		logger.warn("OJS conformance reset: deleted {} jobs and purged the jobs stream "
-				+ "(jetway.jobs.ojs.conformance-reset-enabled=true; never in production)", deleted);
-		return ok(Map.of("reset", true, "jobs_deleted", deleted));
+		int crons = this.crons.deleteAll();
+		logger.warn("OJS conformance reset: deleted {} jobs and {} OJS crons and purged the jobs stream "
+				+ "(jetway.jobs.ojs.conformance-reset-enabled=true; never in production)", deleted, crons);
+		return ok(Map.of("reset", true, "jobs_deleted", deleted, "crons_deleted", crons));
 	}
 
 }

@@ -47,20 +47,24 @@ class OjsLeases {
 	 * Claims a job that is due: its next attempt starts, with the progress of an earlier
 	 * attempt cleared (progress never goes back within an attempt, so a retried attempt
 	 * must start from none), and a lease is stored.
-	 * @return the lease, or empty when the job is not pending (or scheduled) and due
+	 * @return the lease, or empty when the job is not pending (or scheduled) and due, or
+	 * has expired ({@link OjsExpiries})
 	 */
 	Optional<Lease> claim(UUID jobId, long streamSequence, String replySubject, @Nullable String workerId,
 			Instant expiresAt, Instant now) {
 		return this.transactions.execute((status) -> {
-			int claimed = this.jdbc.update("UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
-					+ "progress_percent = NULL, progress_message = NULL, "
-					+ "started_at = ?, claim_seq = ?, updated_at = ? WHERE id = ? AND status IN ('pending', "
-					+ "'scheduled') AND run_at <= ?", (statement) -> {
+			int claimed = this.jdbc.update(
+					"UPDATE jetway_jobs SET status = 'running', attempts = attempts + 1, "
+							+ "progress_percent = NULL, progress_message = NULL, "
+							+ "started_at = ?, claim_seq = ?, updated_at = ? WHERE id = ? AND status IN ('pending', "
+							+ "'scheduled') AND run_at <= ? AND (expires_at IS NULL OR expires_at > ?)",
+					(statement) -> {
 						this.databaseType.setInstant(statement, 1, now);
 						statement.setLong(2, streamSequence);
 						this.databaseType.setInstant(statement, 3, now);
 						this.databaseType.setUuid(statement, 4, jobId);
 						this.databaseType.setInstant(statement, 5, now);
+						this.databaseType.setInstant(statement, 6, now);
 					});
 			if (claimed == 0) {
 				return Optional.<Lease>empty();

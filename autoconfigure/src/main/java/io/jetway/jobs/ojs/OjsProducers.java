@@ -17,6 +17,7 @@ import io.jetway.jobs.JobOptions;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import io.jetway.jobs.UnknownJobTypeException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +50,8 @@ class OjsProducers {
 
 	private final OjsProperties properties;
 
+	private final OjsExpiries expiries;
+
 	private final Clock clock;
 
 	private final JsonMapper jsonMapper;
@@ -56,8 +59,9 @@ class OjsProducers {
 	private final TransactionTemplate transactions;
 
 	OjsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsProperties properties, JsonMapper jsonMapper, TransactionTemplate transactions,
-			Clock clock) {
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, JsonMapper jsonMapper,
+			TransactionTemplate transactions, Clock clock) {
+		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.properties = properties;
@@ -105,15 +109,22 @@ class OjsProducers {
 			for (Prepared job : prepared) {
 				ids.add(enqueueJob(job));
 			}
+			// reading the jobs writes their rows (JobClient inserts a transaction's jobs
+			// in one batch), which the expiries then update
+			List<JobStatus> jobs = ids.stream().map(this::info).toList();
+			for (int i = 0; i < prepared.size(); i++) {
+				Instant expiresAt = prepared.get(i).expiresAt();
+				if (expiresAt != null) {
+					this.expiries.set(ids.get(i), expiresAt);
+				}
+			}
 			Instant now = this.clock.instant();
-			// reading the jobs writes the rows the transaction holds back
-			List<Map<String, Object>> answers = ids.stream().map((id) -> this.view.envelope(info(id), now)).toList();
 			for (int i = 0; i < ids.size(); i++) {
 				if (!prepared.get(i).policy().isEmpty()) {
 					this.records.storePolicy(ids.get(i), prepared.get(i).policy());
 				}
 			}
-			return answers;
+			return jobs.stream().map((job) -> this.view.envelope(job, now)).toList();
 		});
 		return Objects.requireNonNull(envelopes);
 	}
@@ -150,10 +161,11 @@ class OjsProducers {
 	/**
 	 * A validated envelope.
 	 *
+	 * @param expiresAt when it expires (OJS {@code expires_at}), if it does
 	 * @param context the prefix of its errors (its index in a batch)
 	 */
 	private record Prepared(String type, JsonNode args, String queue, JobOptions options, OjsJobPolicy policy,
-			String context) {
+			@Nullable Instant expiresAt, String context) {
 	}
 
 	private static OjsException unknownType(String context, UnknownJobTypeException ex) {
@@ -184,6 +196,21 @@ class OjsProducers {
 		}
 		String queue = OjsQueues
 			.checkName(options.path("queue").isString() ? options.path("queue").asString() : "default");
+		JsonNode expiry = options.path("expires_at").isMissingNode() ? envelope.path("expires_at")
+				: options.path("expires_at");
+		Instant expiresAt = null;
+		if (!expiry.isMissingNode() && !expiry.isNull()) {
+			if (!this.queues.isExternal(queue)) {
+				throw invalidPayload(context + "expires_at is honoured for jobs of external queues only, and queue '"
+						+ queue + "' is run by in-process handlers: leave expires_at out, or name an external queue "
+						+ "in options.queue", "expires_at");
+			}
+			expiresAt = instant(expiry, "expires_at", "expires_at", context);
+			if (!expiresAt.isBefore(OjsJobView.STAGED)) {
+				throw invalidPayload(context + "expires_at must be before " + OjsJobView.STAGED + ", was " + expiry,
+						"expires_at");
+			}
+		}
 		if (!this.queues.isExternal(queue) && this.handlers.get(type.asString()) == null) {
 			// an in-process queue runs only the types of its handlers
 			throw unknownType(context, new UnknownJobTypeException(type.asString(), this.handlers.types()));
@@ -221,34 +248,47 @@ class OjsProducers {
 			jobOptions.runAt(OjsJobView.STAGED);
 		}
 		else if (runAt.isString()) {
-			Instant at;
-			try {
-				// "+PT5S": that long from now (the conformance suite's relative form)
-				at = runAt.asString().startsWith("+P")
-						? this.clock.instant().plus(Duration.parse(runAt.asString().substring(1)))
-						: Instant.parse(runAt.asString());
-			}
-			catch (DateTimeParseException | ArithmeticException ex) {
-				throw invalidPayload(
-						context + "scheduled_at / options.delay_until must be an RFC 3339 timestamp "
-								+ "(or +<ISO 8601 duration> from now, such as +PT5S), was '" + runAt.asString() + "'",
-						"scheduled_at");
-			}
+			Instant at = instant(runAt, "scheduled_at / options.delay_until", "scheduled_at", context);
 			if (!at.isBefore(OjsJobView.STAGED)) {
 				throw invalidPayload(context + "scheduled_at / options.delay_until must be before " + OjsJobView.STAGED
 						+ ", was '" + runAt.asString() + "'", "scheduled_at");
 			}
 			jobOptions.runAt(at);
 		}
-		return new Prepared(type.asString(), args, queue, jobOptions.build(), policy, context);
+		return new Prepared(type.asString(), args, queue, jobOptions.build(), policy, expiresAt, context);
+	}
+
+	/**
+	 * @param value an RFC 3339 timestamp, or {@code +<ISO 8601 duration>} from now (the
+	 * conformance suite's relative form, such as {@code +PT5S})
+	 */
+	private Instant instant(JsonNode value, String name, String field, String context) {
+		try {
+			if (value.isString()) {
+				return value.asString().startsWith("+P")
+						? this.clock.instant().plus(Duration.parse(value.asString().substring(1)))
+						: Instant.parse(value.asString());
+			}
+		}
+		catch (DateTimeParseException | ArithmeticException ex) {
+			// answered below
+		}
+		throw invalidPayload(context + name + " must be an RFC 3339 timestamp (or +<ISO 8601 duration> from now, "
+				+ "such as +PT5S), was " + value, field);
 	}
 
 	JobStatus info(UUID id) {
 		return this.jobs.status(id).orElseThrow(() -> OjsException.notFound(id.toString()));
 	}
 
+	/**
+	 * INFO; a job whose expiry passed while it waited for a worker is discarded first, so
+	 * that it is not shown as available.
+	 */
 	Map<String, Object> infoEnvelope(UUID id) {
-		return this.view.envelope(info(id), this.clock.instant());
+		Instant now = this.clock.instant();
+		this.expiries.discardIfExpired(id, now);
+		return this.view.envelope(info(id), now);
 	}
 
 	/**

@@ -58,6 +58,8 @@ class OjsWorkers {
 
 	private final Duration defaultVisibility;
 
+	private final OjsExpiries expiries;
+
 	private final JsonMapper jsonMapper;
 
 	private final Clock clock;
@@ -70,8 +72,9 @@ class OjsWorkers {
 	 * names one ({@code jetway.jobs.ojs.visibility-timeout})
 	 */
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			OjsJobRecords records, OjsWorkerStates workerStates, Duration defaultVisibility, JsonMapper jsonMapper,
-			Clock clock) {
+			OjsJobRecords records, OjsWorkerStates workerStates, Duration defaultVisibility, OjsExpiries expiries,
+			JsonMapper jsonMapper, Clock clock) {
+		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.workerStates = workerStates;
@@ -201,6 +204,8 @@ class OjsWorkers {
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
 			return Optional.of(envelope);
 		}
+		// an expired job is never claimed: discarded, its message is acknowledged below
+		this.expiries.discardIfExpired(jobId, now);
 		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}

@@ -279,6 +279,19 @@ class OjsLevelsTests {
 	}
 
 	@Test
+	void aScheduledAtInThePastIsAnImmediateEnqueue() {
+		String queue = queue();
+		Response pushed = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue, "scheduled_at", "2020-01-01T00:00:00Z")));
+		assertThat(pushed.status()).as(pushed.body()).isEqualTo(201);
+		assertThat(pushed.text("/job/state")).isEqualTo("available");
+		assertThat(pushed.json().at("/job/scheduled_at").isMissingNode()).isTrue();
+		String id = pushed.text("/job/id");
+		assertThat(awaitFetch(queue).text("/jobs/0/id")).isEqualTo(id);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).status()).isEqualTo(200);
+	}
+
+	@Test
 	void theConformanceResetEmptiesTheJobStateOnlyWhenEnabled() {
 		String queue = queue();
 		String id = app.push("test.echo", queue).text("/job/id");
@@ -293,9 +306,17 @@ class OjsLevelsTests {
 		jdbc.update("INSERT INTO jetway_outbox (id, subject, payload, headers, status, attempts, created_at, "
 				+ "available_at) VALUES (?, 'ojs-levels.own', ?, '{}', 'pending', 0, now(), now() + INTERVAL '1 day')",
 				own, new byte[0]);
+		// a cron registered over OJS is part of the state a run resets: the suite
+		// registers
+		// the same names in every run
+		Response cron = app.post("/ojs/v1/cron", Map.of("name", "reset-me", "expression", "@daily", "job_template",
+				Map.of("type", "test.echo", "options", Map.of("queue", queue))));
+		assertThat(cron.status()).as(cron.body()).isEqualTo(201);
 		Response reset = app.post("/ojs/v1/admin/reset", "");
 		assertThat(reset.status()).as(reset.body()).isEqualTo(200);
 		assertThat(reset.json().at("/jobs_deleted").intValue()).isPositive();
+		assertThat(reset.json().at("/crons_deleted").intValue()).isOne();
+		assertThat(app.get("/ojs/v1/cron").json().at("/crons").size()).isZero();
 		assertError(app.info(id), 404, "not_found");
 		assertThat(outboxRows(scheduled)).isZero();
 		assertThat(outboxRows(own.toString())).isOne();
@@ -308,7 +329,8 @@ class OjsLevelsTests {
 
 		OjsJobsController off = new OjsJobsController(app.context().getBean(OjsProducers.class),
 				app.context().getBean(OjsLeases.class), app.context().getBean(OjsQueues.class),
-				app.context().getBean(WorkerTokens.class), new OjsProperties(), OjsTestApplication.json);
+				app.context().getBean(OjsCrons.class), app.context().getBean(WorkerTokens.class), new OjsProperties(),
+				OjsTestApplication.json);
 		assertThatExceptionOfType(OjsException.class).isThrownBy(off::reset)
 			.satisfies((ex) -> assertThat(ex.status().value()).isEqualTo(404))
 			.withMessageContaining("jetway.jobs.ojs.conformance-reset-enabled");

@@ -1,0 +1,74 @@
+package io.jetway.jobs.ojs;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.jetway.jdbc.DatabaseType;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * OJS job expiry ({@code expires_at}), in {@code jetway_jobs.expires_at}: a job of an
+ * external queue whose expiry passed before a worker fetched it is discarded instead of
+ * served. FETCH never claims an expired job ({@link OjsLeases#claim}); this class
+ * discards it, by a conditional update that only a job still waiting for a worker passes.
+ */
+class OjsExpiries {
+
+	/** The error code of a job discarded because it expired. */
+	static final String EXPIRED = "expired";
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	private final JsonMapper jsonMapper;
+
+	OjsExpiries(JdbcTemplate jdbc, DatabaseType databaseType, JsonMapper jsonMapper) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/** Stores a job's expiry; called in the transaction that enqueues it. */
+	void set(UUID jobId, Instant expiresAt) {
+		this.jdbc.update("UPDATE jetway_jobs SET expires_at = ? WHERE id = ?", (statement) -> {
+			this.databaseType.setInstant(statement, 1, expiresAt);
+			this.databaseType.setUuid(statement, 2, jobId);
+		});
+	}
+
+	Optional<Instant> find(UUID jobId) {
+		return this.jdbc
+			.query("SELECT expires_at FROM jetway_jobs WHERE id = ?",
+					(statement) -> this.databaseType.setUuid(statement, 1, jobId),
+					(rows, index) -> Optional.ofNullable(this.databaseType.getInstant(rows, "expires_at")))
+			.stream()
+			.findFirst()
+			.flatMap((expiresAt) -> expiresAt);
+	}
+
+	/**
+	 * Discards the job if its expiry passed while it waited for a worker (pending,
+	 * scheduled or waiting for a retry); a running or ended job is left as it is.
+	 * @return whether it was discarded
+	 */
+	boolean discardIfExpired(UUID jobId, Instant now) {
+		String error = this.jsonMapper.writeValueAsString(Map.of("code", EXPIRED, "type", EXPIRED, "message",
+				"The job expired (expires_at) before a worker fetched it", "retryable", false));
+		return this.jdbc.update(
+				"UPDATE jetway_jobs SET status = 'failed', error = ?, completed_at = ?, "
+						+ "updated_at = ? WHERE id = ? AND status IN ('pending', 'scheduled') AND expires_at <= ?",
+				(statement) -> {
+					statement.setString(1, error);
+					this.databaseType.setInstant(statement, 2, now);
+					this.databaseType.setInstant(statement, 3, now);
+					this.databaseType.setUuid(statement, 4, jobId);
+					this.databaseType.setInstant(statement, 5, now);
+				}) == 1;
+	}
+
+}

@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     claim_seq           BIGINT,
     traceparent         VARCHAR(64),
     meta                TEXT,
+    ojs_envelope        TEXT,
     UNIQUE INDEX jetway_jobs_idempotency_idx (idempotency_key),
     INDEX jetway_jobs_queue_idx (queue, created_at),
     INDEX jetway_jobs_webhook_idx (webhook_status, webhook_next_at)

@@ -79,6 +79,10 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64);
 -- its events and its message's Jetway-Job-Meta header.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS meta TEXT;
 
+-- The fields of an OJS job envelope that Jetway does not model (priority, unknown fields kept for
+-- forward compatibility), a JSON object; null for jobs not pushed over OJS with such fields.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_envelope TEXT;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.

@@ -55,7 +55,8 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "jetwayOjsTables")
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
-				"jetway_ojs_crons");
+				"jetway_ojs_crons")
+			.withColumns("jetway_jobs.ojs_envelope");
 	}
 
 	@Bean
@@ -80,16 +81,44 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	OjsEnvelopes ojsEnvelopes(DataSource dataSource, DatabaseType databaseType) {
+		return new OjsEnvelopes(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper, OjsEnvelopes envelopes) {
+		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), envelopes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsTransitions ojsTransitions(JobEvents events) {
+		return new OjsTransitions(events, Clock.systemUTC());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean
+	OjsEvents ojsEvents(Connection connection, Namespace namespace, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsEvents(connection, namespace, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				properties.getEventsBufferSize(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsEventsController ojsEventsController(OjsEvents events, WorkerTokens tokens, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsEventsController(events, tokens, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view,
+			OjsEnvelopes envelopes, OjsTransitions transitions, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, envelopes, transitions,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(
 						transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
@@ -99,8 +128,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
-			OjsJobView view, ObjectProvider<JsonMapper> jsonMapper) {
-		return new OjsWorkers(jobs, jobsProperties, leases, queues, view,
+			OjsJobView view, OjsTransitions transitions, ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsWorkers(jobs, jobsProperties, leases, queues, view, transitions,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 

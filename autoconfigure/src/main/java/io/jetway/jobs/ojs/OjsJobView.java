@@ -26,8 +26,11 @@ class OjsJobView {
 
 	private final JsonMapper jsonMapper;
 
-	OjsJobView(JsonMapper jsonMapper) {
+	private final OjsEnvelopes envelopes;
+
+	OjsJobView(JsonMapper jsonMapper, OjsEnvelopes envelopes) {
 		this.jsonMapper = jsonMapper;
+		this.envelopes = envelopes;
 	}
 
 	/**
@@ -86,13 +89,52 @@ class OjsJobView {
 			envelope.put("result", parse(job.result()));
 		}
 		if (job.error() != null) {
-			JsonNode error = parse(job.error());
-			envelope.put("error", (error != null && error.isObject()) ? error : Map.of("message", job.error()));
+			envelope.put("error", error(job.error()));
 		}
 		if (job.progress() != null) {
 			envelope.put("progress", job.progress());
 		}
+		putEnvelopeFields(envelope, job);
 		return envelope;
+	}
+
+	/**
+	 * The stored error with a {@code type} (the binding's error class): the worker's own,
+	 * else its {@code code}.
+	 */
+	private Map<String, Object> error(String stored) {
+		JsonNode node = parse(stored);
+		Map<String, Object> error = new LinkedHashMap<>();
+		if (node == null || !node.isObject()) {
+			error.put("type", "error");
+			error.put("message", stored);
+			return error;
+		}
+		node.properties().forEach((field) -> error.put(field.getKey(), field.getValue()));
+		if (!node.path("type").isString()) {
+			error.put("type", node.path("code").isString() ? node.path("code").asString() : "error");
+		}
+		return error;
+	}
+
+	/**
+	 * Adds the envelope fields Jetway does not model, stored at PUSH: {@code priority}
+	 * replaces the default, a field the binding does not know never replaces one it does.
+	 */
+	private void putEnvelopeFields(Map<String, Object> envelope, JobStatus job) {
+		String stored = this.envelopes.find(job.id());
+		JsonNode fields = (stored != null) ? parse(stored) : null;
+		if (fields == null || !fields.isObject()) {
+			return;
+		}
+		fields.properties().forEach((field) -> {
+			if (field.getKey().equals("priority")) {
+				envelope.put("priority", field.getValue());
+			}
+			else {
+				envelope.putIfAbsent(field.getKey(), field.getValue());
+			}
+		});
 	}
 
 	private static void putInstant(Map<String, Object> envelope, String field, @Nullable Instant instant) {

@@ -81,6 +81,13 @@ public class OjsProperties {
 	 */
 	private boolean conformanceResetEnabled;
 
+	/**
+	 * The most job events GET {base-path}/v1/events keeps: each instance fills its own
+	 * buffer from the lifecycle events of every instance (core NATS), from its start on,
+	 * and drops the oldest when full. Observational, not a durable log.
+	 */
+	private int eventsBufferSize = 1000;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -167,6 +174,14 @@ public class OjsProperties {
 
 	public void setConformanceResetEnabled(boolean conformanceResetEnabled) {
 		this.conformanceResetEnabled = conformanceResetEnabled;
+	}
+
+	public int getEventsBufferSize() {
+		return this.eventsBufferSize;
+	}
+
+	public void setEventsBufferSize(int eventsBufferSize) {
+		this.eventsBufferSize = eventsBufferSize;
 	}
 
 }

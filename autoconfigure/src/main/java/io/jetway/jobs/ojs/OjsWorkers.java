@@ -54,12 +54,15 @@ class OjsWorkers {
 
 	private final Clock clock;
 
+	private final OjsTransitions transitions;
+
 	/** Runs after each claim; tests set it to inject a failure mid-FETCH. */
 	volatile @Nullable Consumer<Lease> afterClaim;
 
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			JsonMapper jsonMapper, Clock clock) {
+			OjsTransitions transitions, JsonMapper jsonMapper, Clock clock) {
 		this.jobs = jobs;
+		this.transitions = transitions;
 		this.jobsProperties = jobsProperties;
 		this.leases = leases;
 		this.queues = queues;
@@ -176,6 +179,7 @@ class OjsWorkers {
 				hook.accept(lease.get());
 			}
 			JobStatus job = this.jobs.status(jobId).orElseThrow();
+			this.transitions.published(job, null);
 			Map<String, Object> envelope = this.view.envelope(job, this.clock.instant());
 			envelope.put("lease",
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
@@ -228,6 +232,7 @@ class OjsWorkers {
 			throw stale(jobId, "acknowledge");
 		}
 		this.queues.ack(lease.replySubject());
+		this.jobs.status(jobId).ifPresent((job) -> this.transitions.published(job, null));
 		return Map.of("acknowledged", true, "job_id", jobId.toString(), "id", jobId.toString(), "state", "completed",
 				"completed_at", now.toString());
 	}
@@ -259,6 +264,7 @@ class OjsWorkers {
 		if (!this.leases.finish(lease, outcome, expired, now)) {
 			return Optional.empty();
 		}
+		this.jobs.status(lease.jobId()).ifPresent((ended) -> this.transitions.published(ended, error));
 		if (runAt != null) {
 			this.queues.redeliverAfter(lease.replySubject(), Duration.between(now, runAt));
 			return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",
@@ -319,7 +325,7 @@ class OjsWorkers {
 		String state = this.jobs.status(jobId)
 			.map((job) -> OjsJobView.state(job, this.clock.instant()))
 			.orElse("unknown");
-		return new OjsException(HttpStatus.CONFLICT, "invalid_request",
+		return new OjsException(HttpStatus.CONFLICT, "conflict",
 				"Cannot " + operation + " job '" + jobId + "': the lease is not current (the job is '" + state
 						+ "'; its lease expired, was replaced by a later fetch, or the job ended)",
 				Map.of("job_id", jobId.toString(), "current_state", state, "expected_state", "active"));

@@ -37,14 +37,18 @@ class OjsProducers {
 	/** The most jobs one batch PUSH may hold. */
 	static final int MAX_BATCH = 1000;
 
-	/** The binding's job type: dot-separated lowercase names. */
-	private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+	/**
+	 * A job type: dot-separated segments of lowercase letters, digits and '_', each
+	 * starting with a letter (the core spec's pattern), and '-' as well, which the
+	 * conformance suite's own level-1 types use ({@code retry.test.max-attempts}).
+	 */
+	private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
 
 	/**
-	 * The binding's queue name (Jetway's rules apply too, see
+	 * The core spec's queue name, at most 128 characters (Jetway's rules apply too, see
 	 * {@link OjsQueues#checkName}).
 	 */
-	private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9\\-.]*");
+	private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9\\-.]{0,127}");
 
 	/** A client-provided job id: a UUIDv7, in lowercase. */
 	private static final Pattern ID = Pattern
@@ -214,7 +218,7 @@ class OjsProducers {
 				|| (!TYPE.matcher(type.asString()).matches() && this.handlers.get(type.asString()) == null)) {
 			throw invalidPayload(
 					context + "The 'type' field is required: dot-separated names of lowercase letters, "
-							+ "digits and '_', each starting with a letter, such as email.send (at most "
+							+ "digits, '_' and '-', each starting with a letter, such as email.send (at most "
 							+ MAX_TYPE_LENGTH + " characters), or the type of an in-process handler; was " + type,
 					"type");
 		}
@@ -310,11 +314,9 @@ class OjsProducers {
 	private String queue(@Nullable JsonNode name, String context) {
 		String queue = OjsQueues.checkName((name != null) ? name.asString() : "default");
 		if (!QUEUE.matcher(queue).matches() && !this.queues.isDeclared(queue)) {
-			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_queue",
-					context + "Queue name '" + queue
-							+ "' is not valid: use lowercase letters, digits and '-', starting with a letter or digit "
-							+ "(or declare the queue under jetway.jobs.queues)",
-					Map.of("field", "queue"));
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_queue", context + "Queue name '" + queue
+					+ "' is not valid: use at most 128 lowercase letters, digits and '-', starting with a letter or digit "
+					+ "(or declare the queue under jetway.jobs.queues)", Map.of("field", "queue"));
 		}
 		return queue;
 	}

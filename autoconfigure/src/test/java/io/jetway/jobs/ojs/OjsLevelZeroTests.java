@@ -150,12 +150,15 @@ class OjsLevelZeroTests {
 	@Test
 	void typesAndQueuesFollowTheBindingsPatterns() {
 		String queue = queue();
-		for (String type : List.of("Email.Send", "email send", "1email.send", "", "email@send!", "email..send")) {
+		for (String type : List.of("Email.Send", "email send", "1email.send", "", "email@send!", "email..send",
+				"-email.send")) {
 			Response refused = push(envelope(queue, "type", type));
 			assertError(refused, 400, "invalid_payload");
 		}
+		// '-' too: the suite's own level-1 types have it
 		assertThat(push(envelope(queue, "type", "email_v2.send_now")).status()).isEqualTo(201);
-		for (String invalid : List.of("Default", "my_queue!", "-invalid", "my queue", "my_queue")) {
+		assertThat(push(envelope(queue, "type", "retry.test.max-attempts")).status()).isEqualTo(201);
+		for (String invalid : List.of("Default", "my_queue!", "-invalid", "my queue", "my_queue", "q".repeat(129))) {
 			assertError(push(envelope(invalid)), 400, "invalid_queue");
 		}
 		// a queue declared under jetway.jobs.queues keeps its name

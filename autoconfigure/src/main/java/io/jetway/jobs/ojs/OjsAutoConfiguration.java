@@ -93,8 +93,8 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsTransitions ojsTransitions(JobEvents events) {
-		return new OjsTransitions(events, Clock.systemUTC());
+	OjsTransitions ojsTransitions(JobClient jobs, JobEvents events) {
+		return new OjsTransitions(jobs, events, Clock.systemUTC());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

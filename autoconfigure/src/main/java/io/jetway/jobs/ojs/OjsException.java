@@ -90,7 +90,8 @@ class OjsException extends RuntimeException {
 			case "invalid_job_type" -> "Use a type an in-process handler has, or push to an external queue.";
 			case "invalid_queue" -> "Use a queue name of lowercase letters, digits, '-' and '.', starting with a "
 					+ "letter or digit, or a queue declared under jetway.jobs.queues.";
-			case "duplicate" -> "Give the new job another id, or none for a generated one.";
+			case "duplicate" -> "It exists already: give the new one another id or name (a job may also have none, "
+					+ "for a generated id).";
 			case "conflict" ->
 				"The job is not in a state that allows this; read it with GET /v1/jobs/{id} for its state.";
 			case "metadata_too_large" -> "Keep 'meta' small; put larger data in 'args'.";

@@ -4,10 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import java.util.UUID;
+
+import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobEvents;
 import io.jetway.jobs.JobState;
 import io.jetway.jobs.JobStatus;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the lifecycle events ({@code jetway.jobs.events.<state>}) of the transitions
@@ -17,13 +22,32 @@ import org.jspecify.annotations.Nullable;
  */
 class OjsTransitions {
 
+	private static final Logger logger = LoggerFactory.getLogger(OjsTransitions.class);
+
+	private final JobClient jobs;
+
 	private final JobEvents events;
 
 	private final Clock clock;
 
-	OjsTransitions(JobEvents events, Clock clock) {
+	OjsTransitions(JobClient jobs, JobEvents events, Clock clock) {
+		this.jobs = jobs;
 		this.events = events;
 		this.clock = clock;
+	}
+
+	/**
+	 * Publishes the job's state, read after the transition committed; a failure to read
+	 * it loses the event (events are best effort) and never fails the committed call.
+	 * @param error the failure of a failed or retried attempt, as JSON
+	 */
+	void published(UUID jobId, @Nullable String error) {
+		try {
+			this.jobs.status(jobId).ifPresent((job) -> published(job, error));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("No event for job {}: its state could not be read ({})", jobId, ex.toString());
+		}
 	}
 
 	/**

@@ -232,7 +232,7 @@ class OjsWorkers {
 			throw stale(jobId, "acknowledge");
 		}
 		this.queues.ack(lease.replySubject());
-		this.jobs.status(jobId).ifPresent((job) -> this.transitions.published(job, null));
+		this.transitions.published(jobId, null);
 		return Map.of("acknowledged", true, "job_id", jobId.toString(), "id", jobId.toString(), "state", "completed",
 				"completed_at", now.toString());
 	}
@@ -264,7 +264,7 @@ class OjsWorkers {
 		if (!this.leases.finish(lease, outcome, expired, now)) {
 			return Optional.empty();
 		}
-		this.jobs.status(lease.jobId()).ifPresent((ended) -> this.transitions.published(ended, error));
+		this.transitions.published(lease.jobId(), error);
 		if (runAt != null) {
 			this.queues.redeliverAfter(lease.replySubject(), Duration.between(now, runAt));
 			return Optional.of(Map.of("job_id", lease.jobId().toString(), "id", lease.jobId().toString(), "state",

@@ -29,6 +29,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.Ordered;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -160,7 +161,7 @@ public class DefaultJobClient implements JobClient {
 		boolean direct = this.pendingInserts.dispatchesDirectly() && !delayed
 				&& (TransactionSynchronizationManager.isSynchronizationActive()
 						|| !TransactionSynchronizationManager.isActualTransactionActive());
-		UUID jobId = MessageIds.next();
+		UUID jobId = (options.id() != null) ? options.id() : MessageIds.next();
 		// the carrier a tracing bridge injects the enqueuing trace into, stored with the
 		// row
 		Headers trace = new Headers();
@@ -180,7 +181,10 @@ public class DefaultJobClient implements JobClient {
 		String queue = job.queue();
 		boolean direct = job.direct();
 		UUID id = inTransaction(() -> {
-			if (options.idempotencyKey() == null) {
+			if (options.id() != null && options.idempotencyKey() == null) {
+				insertWithGivenId(job);
+			}
+			else if (options.idempotencyKey() == null) {
 				// nothing to ask the database: inserted with the transaction's other jobs
 				this.pendingInserts.add(job);
 			}
@@ -211,6 +215,27 @@ public class DefaultJobClient implements JobClient {
 			return job.id();
 		});
 		return id;
+	}
+
+	/**
+	 * Inserts a job whose id the caller gave, at once, so that a duplicate id fails the
+	 * enqueue (and not a later flush).
+	 * @throws DuplicateJobException when a job with that id exists
+	 */
+	private void insertWithGivenId(NewJob job) {
+		this.pendingInserts.flush();
+		// looked up first: a duplicate key would abort the caller's transaction
+		// (PostgreSQL)
+		if (this.repository.findById(job.id()).isPresent()) {
+			throw new DuplicateJobException(job.id(), null);
+		}
+		try {
+			this.repository.insert(job);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new DuplicateJobException(job.id(), ex);
+		}
+		this.pendingInserts.inserted(job);
 	}
 
 	@Override

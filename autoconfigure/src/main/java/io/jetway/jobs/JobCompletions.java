@@ -300,7 +300,7 @@ public class JobCompletions {
 			default -> this.observer.failed(finished.queue(), finished.type(), finished.duration(), true);
 		}
 		this.events.transition(outcome.id(), finished.type(), finished.queue(), outcome.state(), outcome.attempt(),
-				outcome.error(), finished.meta());
+				outcome.error(), finished.meta(), finished.duration());
 	}
 
 	/**

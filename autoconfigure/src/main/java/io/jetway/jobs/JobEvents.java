@@ -1,5 +1,6 @@
 package io.jetway.jobs;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -48,6 +49,25 @@ public class JobEvents {
 	 */
 	void transition(UUID id, String type, String queue, JobState state, int attempt, @Nullable String error,
 			@Nullable String meta) {
+		transition(id, type, queue, state, attempt, error, meta, null);
+	}
+
+	/**
+	 * Publishes a job's transition, also for jobs run by external workers (whose
+	 * transitions Jetway's own workers do not see).
+	 * @param id the job
+	 * @param type its type
+	 * @param queue its queue
+	 * @param state its new state
+	 * @param attempt the attempts started so far
+	 * @param error the failure, for a failed or retried attempt
+	 * @param meta the job's metadata, a JSON object, sent as the event's {@code meta}
+	 * field when there is one
+	 * @param duration how long the attempt that ended ran, sent as {@code duration_ms}
+	 * when known
+	 */
+	public void transition(UUID id, String type, String queue, JobState state, int attempt, @Nullable String error,
+			@Nullable String meta, @Nullable Duration duration) {
 		JsonText event = new JsonText().field("id", id.toString())
 			.field("type", type)
 			.field("queue", queue)
@@ -58,6 +78,9 @@ public class JobEvents {
 		}
 		if (meta != null) {
 			event.objectField("meta", meta);
+		}
+		if (duration != null) {
+			event.field("duration_ms", duration.toMillis());
 		}
 		send(this.eventSubjects.get(state), event);
 	}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,10 +24,13 @@ import org.jspecify.annotations.Nullable;
  * the handler ({@link JobContext#meta()}) and sent in the job's events and in its
  * message's {@code Jetway-Job-Meta} header; at most {@link #MAX_META_LENGTH} characters
  * as JSON. A queue's subject template takes tokens from it (docs/jobs.md, Subjects).
+ * @param id the job's id instead of a generated one (OJS's client-provided id);
+ * enqueueing a job with the id of a job that exists fails with
+ * {@link DuplicateJobException}
  */
 public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,
 		@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue,
-		@Nullable Map<String, ?> meta) {
+		@Nullable Map<String, ?> meta, @Nullable UUID id) {
 
 	public static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null, null);
 
@@ -50,6 +54,15 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 	 * that was cancelled without waiting for its run time.
 	 */
 	public static final Instant HELD = Instant.parse("9999-01-01T00:00:00Z");
+
+	/**
+	 * Options with a generated id.
+	 */
+	public JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,
+			@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue,
+			@Nullable Map<String, ?> meta) {
+		this(delay, runAt, idempotencyKey, webhookUrl, maxAttempts, queue, meta, null);
+	}
 
 	/**
 	 * Options without metadata.
@@ -120,6 +133,8 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 
 		private @Nullable Map<String, ?> meta;
 
+		private @Nullable UUID id;
+
 		public Builder delay(Duration delay) {
 			this.delay = delay;
 			return this;
@@ -159,9 +174,18 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 			return this;
 		}
 
+		/**
+		 * @param id the job's id, see {@link JobOptions#id()}
+		 * @return this builder
+		 */
+		public Builder id(UUID id) {
+			this.id = id;
+			return this;
+		}
+
 		public JobOptions build() {
 			return new JobOptions(this.delay, this.runAt, this.idempotencyKey, this.webhookUrl, this.maxAttempts,
-					this.queue, this.meta);
+					this.queue, this.meta, this.id);
 		}
 
 	}

@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     claim_seq           BIGINT,
     traceparent         VARCHAR(64),
-    meta                CHARACTER LARGE OBJECT
+    meta                CHARACTER LARGE OBJECT,
+    ojs_envelope        CHARACTER LARGE OBJECT
 );
 
 -- added after the first snapshots; the stream sequence of the message that claimed the running attempt
@@ -76,6 +77,9 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors CHARACTER LARGE OBJE
 
 -- added later; when a job of an external queue expires (OJS expires_at), null without
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE;
+
+-- added later; the fields of an OJS job envelope that Jetway does not model, a JSON object
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_envelope CHARACTER LARGE OBJECT;
 
 CREATE UNIQUE INDEX IF NOT EXISTS jetway_jobs_idempotency_idx ON jetway_jobs (idempotency_key);
 CREATE INDEX IF NOT EXISTS jetway_jobs_queue_idx ON jetway_jobs (queue, created_at);

@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     ojs_policy          TEXT,
     ojs_errors          TEXT,
     expires_at          DATETIME(6),
+    ojs_envelope        TEXT,
     UNIQUE INDEX jetway_jobs_idempotency_idx (idempotency_key),
     INDEX jetway_jobs_queue_idx (queue, created_at),
     INDEX jetway_jobs_webhook_idx (webhook_status, webhook_next_at)

@@ -89,6 +89,10 @@ ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_errors TEXT;
 -- discarded instead of served.
 ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP WITH TIME ZONE;
 
+-- The fields of an OJS job envelope that Jetway does not model (priority, unknown fields kept for
+-- forward compatibility), a JSON object; null for jobs not pushed over OJS with such fields.
+ALTER TABLE jetway_jobs ADD COLUMN IF NOT EXISTS ojs_envelope TEXT;
+
 -- No index holds status (or another column a transition changes): with the free
 -- space the fill factor leaves, state transitions are HOT updates that write no index.
 -- Partial: most jobs have no key, and an entry per job would cost every insert a second index write.

@@ -124,6 +124,9 @@ class JobMetaTests {
 			List<JsonNode> nowEvents = events(events, now, "completed");
 			assertThat(nowEvents).extracting((event) -> event.get("status").asString())
 				.containsExactly("pending", "running", "completed");
+			// only the event of an ended attempt says how long it ran
+			assertThat(nowEvents).extracting((event) -> event.has("duration_ms")).containsExactly(false, false, true);
+			assertThat(nowEvents.get(2).get("duration_ms").asLong()).isNotNegative();
 			nowEvents.forEach((event) -> assertThat(event.get("meta")).isEqualTo(json.valueToTree(META)));
 		});
 	}

@@ -57,7 +57,8 @@ public class OjsAutoConfiguration {
 	JetwayTables jetwayOjsTables() {
 		return new JetwayTables("external workers (jetway.jobs.ojs)", "jetway_job_leases", "jetway_worker_tokens",
 				"jetway_ojs_crons", "jetway_ojs_workers")
-			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors", "jetway_jobs.expires_at");
+			.withColumns("jetway_jobs.ojs_policy", "jetway_jobs.ojs_errors", "jetway_jobs.expires_at",
+					"jetway_jobs.ojs_envelope");
 	}
 
 	@Bean
@@ -103,18 +104,48 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records) {
-		return new OjsJobView(expiries, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records);
+	OjsEnvelopes ojsEnvelopes(DataSource dataSource, DatabaseType databaseType) {
+		return new OjsEnvelopes(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsJobView ojsJobView(OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records,
+			OjsEnvelopes envelopes) {
+		return new OjsJobView(expiries, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records,
+				envelopes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsTransitions ojsTransitions(JobClient jobs, JobEvents events) {
+		return new OjsTransitions(jobs, events, Clock.systemUTC());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean
+	OjsEvents ojsEvents(Connection connection, Namespace namespace, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsEvents(connection, namespace, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				properties.getEventsBufferSize(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OjsEventsController ojsEventsController(OjsEvents events, WorkerTokens tokens, OjsProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new OjsEventsController(events, tokens, properties,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view, records, expiries, properties,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsEnvelopes envelopes,
+			OjsTransitions transitions, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, records, expiries, properties, envelopes,
+				transitions, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(transactionManager
 					.getIfUnique(() -> TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))),
 				Clock.systemUTC());
@@ -124,9 +155,9 @@ public class OjsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OjsWorkers ojsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues,
 			OjsJobView view, OjsJobRecords records, OjsWorkerStates workerStates, OjsProperties properties,
-			OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper) {
+			OjsExpiries expiries, OjsTransitions transitions, ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsWorkers(jobs, jobsProperties, leases, queues, view, records, workerStates,
-				properties.getVisibilityTimeout(), expiries,
+				properties.getVisibilityTimeout(), expiries, transitions,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), Clock.systemUTC());
 	}
 

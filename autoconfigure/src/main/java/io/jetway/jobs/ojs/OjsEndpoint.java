@@ -76,6 +76,8 @@ abstract class OjsEndpoint {
 		error.put("message", ex.getMessage());
 		error.put("retryable", ex.retryable());
 		error.put("details", ex.details());
+		error.put("hint", ex.hint());
+		error.put("docs_url", ex.docsUrl());
 		error.put("request_id", requestId);
 		ResponseEntity.BodyBuilder builder = ResponseEntity.status(ex.status())
 			.contentType(OJS_JSON)

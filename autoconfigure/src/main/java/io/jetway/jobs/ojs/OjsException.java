@@ -1,12 +1,13 @@
 package io.jetway.jobs.ojs;
 
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
 /**
  * An OJS error: answered with its HTTP status and an error object in the binding's format
- * ({@code {"error": {"code", "message", "retryable", "details"}}}).
+ * ({@code {"error": {"code", "message", "retryable", "details", "hint", "docs_url"}}}).
  */
 class OjsException extends RuntimeException {
 
@@ -30,6 +31,15 @@ class OjsException extends RuntimeException {
 	static OjsException notFound(String id) {
 		return new OjsException(HttpStatus.NOT_FOUND, "not_found", "Job '" + id + "' not found.",
 				Map.of("resource_type", "job", "resource_id", id));
+	}
+
+	/**
+	 * @return 409 {@code duplicate}: a job with the client-provided id exists
+	 */
+	static OjsException duplicate(String jobId) {
+		return new OjsException(HttpStatus.CONFLICT, "duplicate",
+				"A job with id '" + jobId + "' exists already: PUSH the new job with another id, or without one",
+				Map.of("job_id", jobId, "field", "id"));
 	}
 
 	static OjsException conflict(String jobId, String state, String message) {
@@ -67,6 +77,35 @@ class OjsException extends RuntimeException {
 
 	boolean retryable() {
 		return this.status.is5xxServerError();
+	}
+
+	/**
+	 * @return what a caller getting this error usually does about it
+	 */
+	String hint() {
+		return switch (this.code) {
+			case "not_found" -> "Check the id or name; a finished job is deleted once job retention has passed.";
+			case "invalid_payload", "invalid_request" ->
+				"Fix the request as the message says; sending it again unchanged fails the same way.";
+			case "invalid_job_type" -> "Use a type an in-process handler has, or push to an external queue.";
+			case "invalid_queue" -> "Use a queue name of lowercase letters, digits, '-' and '.', starting with a "
+					+ "letter or digit, or a queue declared under jetway.jobs.queues.";
+			case "duplicate" -> "It exists already: give the new one another id or name (a job may also have none, "
+					+ "for a generated id).";
+			case "conflict" ->
+				"The job is not in a state that allows this; read it with GET /v1/jobs/{id} for its state.";
+			case "metadata_too_large" -> "Keep 'meta' small; put larger data in 'args'.";
+			case "unauthenticated" -> "Send a current worker token as Authorization: Bearer wkr_...";
+			case "permission_denied" -> "The credentials do not allow this queue or operation.";
+			default -> this.status.is5xxServerError() ? "Retry later." : "See docs/external-workers.md of Jetway.";
+		};
+	}
+
+	/**
+	 * @return the OJS error catalogue's page of the code
+	 */
+	String docsUrl() {
+		return "https://openjobspec.org/errors/" + this.code.toUpperCase(Locale.ROOT);
 	}
 
 }

@@ -30,10 +30,13 @@ class OjsJobView {
 
 	private final OjsJobRecords records;
 
-	OjsJobView(OjsExpiries expiries, JsonMapper jsonMapper, OjsJobRecords records) {
+	private final OjsEnvelopes envelopes;
+
+	OjsJobView(OjsExpiries expiries, JsonMapper jsonMapper, OjsJobRecords records, OjsEnvelopes envelopes) {
 		this.expiries = expiries;
 		this.jsonMapper = jsonMapper;
 		this.records = records;
+		this.envelopes = envelopes;
 	}
 
 	/**
@@ -98,12 +101,13 @@ class OjsJobView {
 			envelope.put("result", parse(job.result()));
 		}
 		if (job.error() != null) {
-			envelope.put("error", (error != null && error.isObject()) ? error : Map.of("message", job.error()));
+			envelope.put("error", error(job.error()));
 		}
 		if (job.progress() != null) {
 			envelope.put("progress", job.progress());
 		}
 		putAttemptHistory(envelope, job);
+		putEnvelopeFields(envelope, job);
 		return envelope;
 	}
 
@@ -124,6 +128,45 @@ class OjsJobView {
 				envelope.put("retry_delay_ms", delay);
 			}
 		}
+	}
+
+	/**
+	 * The stored error with a {@code type} (the binding's error class): the worker's own,
+	 * else its {@code code}.
+	 */
+	private Map<String, Object> error(String stored) {
+		JsonNode node = parse(stored);
+		Map<String, Object> error = new LinkedHashMap<>();
+		if (node == null || !node.isObject()) {
+			error.put("type", "error");
+			error.put("message", stored);
+			return error;
+		}
+		node.properties().forEach((field) -> error.put(field.getKey(), field.getValue()));
+		if (!node.path("type").isString()) {
+			error.put("type", node.path("code").isString() ? node.path("code").asString() : "error");
+		}
+		return error;
+	}
+
+	/**
+	 * Adds the envelope fields Jetway does not model, stored at PUSH: {@code priority}
+	 * replaces the default, a field the binding does not know never replaces one it does.
+	 */
+	private void putEnvelopeFields(Map<String, Object> envelope, JobStatus job) {
+		String stored = this.envelopes.find(job.id());
+		JsonNode fields = (stored != null) ? parse(stored) : null;
+		if (fields == null || !fields.isObject()) {
+			return;
+		}
+		fields.properties().forEach((field) -> {
+			if (field.getKey().equals("priority")) {
+				envelope.put("priority", field.getValue());
+			}
+			else {
+				envelope.putIfAbsent(field.getKey(), field.getValue());
+			}
+		});
 	}
 
 	private static void putInstant(Map<String, Object> envelope, String field, @Nullable Instant instant) {

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.jetway.jobs.DuplicateJobException;
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobOptions;
@@ -21,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,7 +37,44 @@ class OjsProducers {
 	/** The most jobs one batch PUSH may hold. */
 	static final int MAX_BATCH = 1000;
 
-	private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,254}");
+	/**
+	 * A job type: dot-separated segments of lowercase letters, digits and '_', each
+	 * starting with a letter (the core spec's pattern), and '-' as well, which the
+	 * conformance suite's own level-1 types use ({@code retry.test.max-attempts}).
+	 */
+	private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
+
+	/**
+	 * The core spec's queue name, at most 128 characters (Jetway's rules apply too, see
+	 * {@link OjsQueues#checkName}).
+	 */
+	private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9\\-.]{0,127}");
+
+	/** A client-provided job id: a UUIDv7, in lowercase. */
+	private static final Pattern ID = Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+
+	private static final int MAX_TYPE_LENGTH = 255;
+
+	/** The priorities a PUSH may give: the binding's required range. */
+	private static final int MIN_PRIORITY = -100;
+
+	private static final int MAX_PRIORITY = 100;
+
+	/**
+	 * The longest JSON of the envelope fields Jetway keeps for OJS
+	 * ({@code jetway_jobs.ojs_envelope}): priority and fields the binding does not know.
+	 */
+	static final int MAX_ENVELOPE_FIELDS_LENGTH = 16_000;
+
+	/**
+	 * Top-level envelope fields the binding defines: the rest are kept as they came
+	 * (forward compatibility); the system-managed ones a client may echo are ignored.
+	 */
+	private static final Set<String> KNOWN_FIELDS = Set.of("specversion", "id", "type", "queue", "args", "meta",
+			"options", "priority", "timeout", "scheduled_at", "expires_at", "retry", "unique", "schema", "tags",
+			"state", "attempt", "max_attempts", "created_at", "enqueued_at", "started_at", "completed_at",
+			"cancelled_at", "discarded_at", "result", "error", "errors", "progress", "lease");
 
 	private final JobClient jobs;
 
@@ -58,13 +98,19 @@ class OjsProducers {
 
 	private final TransactionTemplate transactions;
 
+	private final OjsEnvelopes envelopes;
+
+	private final OjsTransitions transitions;
+
 	OjsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, JsonMapper jsonMapper,
-			TransactionTemplate transactions, Clock clock) {
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsEnvelopes envelopes,
+			OjsTransitions transitions, JsonMapper jsonMapper, TransactionTemplate transactions, Clock clock) {
 		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.properties = properties;
+		this.envelopes = envelopes;
+		this.transitions = transitions;
 		this.handlers = handlers;
 		this.transactions = transactions;
 		this.jsonMapper = jsonMapper;
@@ -109,21 +155,22 @@ class OjsProducers {
 			for (Prepared job : prepared) {
 				ids.add(enqueueJob(job));
 			}
-			// reading the jobs writes their rows (JobClient inserts a transaction's jobs
-			// in one batch), which the expiries then update
-			List<JobStatus> jobs = ids.stream().map(this::info).toList();
-			for (int i = 0; i < prepared.size(); i++) {
-				Instant expiresAt = prepared.get(i).expiresAt();
-				if (expiresAt != null) {
-					this.expiries.set(ids.get(i), expiresAt);
+			List<JobStatus> jobs = new ArrayList<>();
+			for (int i = 0; i < ids.size(); i++) {
+				// read first: it writes the rows the client batches until then
+				jobs.add(info(ids.get(i)));
+				Prepared job = prepared.get(i);
+				if (job.envelopeFields() != null) {
+					this.envelopes.store(ids.get(i), job.envelopeFields());
+				}
+				if (job.expiresAt() != null) {
+					this.expiries.set(ids.get(i), job.expiresAt());
+				}
+				if (!job.policy().isEmpty()) {
+					this.records.storePolicy(ids.get(i), job.policy());
 				}
 			}
 			Instant now = this.clock.instant();
-			for (int i = 0; i < ids.size(); i++) {
-				if (!prepared.get(i).policy().isEmpty()) {
-					this.records.storePolicy(ids.get(i), prepared.get(i).policy());
-				}
-			}
 			return jobs.stream().map((job) -> this.view.envelope(job, now)).toList();
 		});
 		return Objects.requireNonNull(envelopes);
@@ -156,6 +203,9 @@ class OjsProducers {
 			// its handler went away since the validation
 			throw unknownType(job.context(), ex);
 		}
+		catch (DuplicateJobException ex) {
+			throw OjsException.duplicate(ex.id().toString());
+		}
 	}
 
 	/**
@@ -163,9 +213,11 @@ class OjsProducers {
 	 *
 	 * @param expiresAt when it expires (OJS {@code expires_at}), if it does
 	 * @param context the prefix of its errors (its index in a batch)
+	 * @param envelopeFields the envelope fields Jetway does not model, as a JSON object,
+	 * or {@code null}
 	 */
 	private record Prepared(String type, JsonNode args, String queue, JobOptions options, OjsJobPolicy policy,
-			@Nullable Instant expiresAt, String context) {
+			@Nullable Instant expiresAt, @Nullable String envelopeFields, String context) {
 	}
 
 	private static OjsException unknownType(String context, UnknownJobTypeException ex) {
@@ -178,9 +230,13 @@ class OjsProducers {
 			throw invalidPayload(context + "The request body must be a JSON object (a job envelope)", "body");
 		}
 		JsonNode type = envelope.path("type");
-		if (!type.isString() || !TYPE.matcher(type.asString()).matches()) {
-			throw invalidPayload(context + "The 'type' field is required: a string of letters, digits, '.', '_' and "
-					+ "'-', such as email.send", "type");
+		if (!type.isString() || type.asString().length() > MAX_TYPE_LENGTH
+				|| (!TYPE.matcher(type.asString()).matches() && this.handlers.get(type.asString()) == null)) {
+			throw invalidPayload(
+					context + "The 'type' field is required: dot-separated names of lowercase letters, "
+							+ "digits, '_' and '-', each starting with a letter, such as email.send (at most "
+							+ MAX_TYPE_LENGTH + " characters), or the type of an in-process handler; was " + type,
+					"type");
 		}
 		JsonNode args = envelope.path("args");
 		if (!args.isArray()) {
@@ -194,8 +250,8 @@ class OjsProducers {
 		if (!options.isMissingNode() && !options.isObject()) {
 			throw invalidPayload(context + "The 'options' field must be a JSON object", "options");
 		}
-		String queue = OjsQueues
-			.checkName(options.path("queue").isString() ? options.path("queue").asString() : "default");
+		String queue = queue(options.path("queue").isString() ? options.path("queue")
+				: envelope.path("queue").isString() ? envelope.path("queue") : null, context);
 		JsonNode expiry = options.path("expires_at").isMissingNode() ? envelope.path("expires_at")
 				: options.path("expires_at");
 		Instant expiresAt = null;
@@ -216,13 +272,21 @@ class OjsProducers {
 			throw unknownType(context, new UnknownJobTypeException(type.asString(), this.handlers.types()));
 		}
 		JobOptions.Builder jobOptions = JobOptions.builder().queue(queue);
+		JsonNode id = envelope.path("id");
+		if (!id.isMissingNode() && !id.isNull()) {
+			if (!id.isString() || !ID.matcher(id.asString()).matches()) {
+				throw invalidPayload(context + "The 'id' field must be a UUIDv7 in lowercase, such as "
+						+ "019461a8-1a2b-7c3d-8e4f-5a6b7c8d9e0f, was " + id + "; leave it out for a generated one",
+						"id");
+			}
+			jobOptions.id(UUID.fromString(id.asString()));
+		}
 		if (meta.isObject()) {
-			if (meta.toString().length() > JobOptions.MAX_META_LENGTH) {
-				throw new OjsException(HttpStatus.PAYLOAD_TOO_LARGE, "metadata_too_large",
-						context + "The 'meta' object is " + meta.toString().length()
-								+ " characters as JSON, more than the " + JobOptions.MAX_META_LENGTH
-								+ " allowed: it travels in a message header; put larger data in 'args'",
-						Map.of("field", "meta"));
+			try {
+				OjsException.checkMetaLength(meta);
+			}
+			catch (OjsException ex) {
+				throw new OjsException(ex.status(), ex.code(), context + ex.getMessage(), ex.details());
 			}
 			jobOptions.meta(this.jsonMapper.convertValue(meta, new TypeReference<Map<String, Object>>() {
 			}));
@@ -255,7 +319,57 @@ class OjsProducers {
 			}
 			jobOptions.runAt(at);
 		}
-		return new Prepared(type.asString(), args, queue, jobOptions.build(), policy, expiresAt, context);
+		return new Prepared(type.asString(), args, queue, jobOptions.build(), policy, expiresAt,
+				envelopeFields(envelope, options, context), context);
+	}
+
+	/**
+	 * @param name the envelope's queue, or {@code null} for {@code default}
+	 * @return the queue: Jetway's rules (a NATS subject token) and the binding's pattern,
+	 * which a queue declared under {@code jetway.jobs.queues} need not follow
+	 */
+	private String queue(@Nullable JsonNode name, String context) {
+		String queue = OjsQueues.checkName((name != null) ? name.asString() : "default");
+		if (!QUEUE.matcher(queue).matches() && !this.queues.isDeclared(queue)) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_queue", context + "Queue name '" + queue
+					+ "' is not valid: use at most 128 lowercase letters, digits and '-', starting with a letter or digit "
+					+ "(or declare the queue under jetway.jobs.queues)", Map.of("field", "queue"));
+		}
+		return queue;
+	}
+
+	/**
+	 * @return the envelope fields Jetway does not model ({@code options.priority} as
+	 * {@code priority}, and top-level fields the binding does not know) as a JSON object,
+	 * or {@code null} when there are none
+	 */
+	private @Nullable String envelopeFields(JsonNode envelope, JsonNode options, String context) {
+		ObjectNode fields = this.jsonMapper.createObjectNode();
+		JsonNode priority = options.has("priority") ? options.path("priority") : envelope.path("priority");
+		if (!priority.isMissingNode() && !priority.isNull()) {
+			if (!priority.isIntegralNumber() || !priority.canConvertToInt() || priority.intValue() < MIN_PRIORITY
+					|| priority.intValue() > MAX_PRIORITY) {
+				throw invalidPayload(context + "options.priority must be an integer from " + MIN_PRIORITY + " to "
+						+ MAX_PRIORITY + ", was " + priority, "priority");
+			}
+			fields.put("priority", priority.intValue());
+		}
+		envelope.properties()
+			.stream()
+			.filter((field) -> !KNOWN_FIELDS.contains(field.getKey()))
+			.forEach((field) -> fields.set(field.getKey(), field.getValue()));
+		if (fields.isEmpty()) {
+			return null;
+		}
+		String json = fields.toString();
+		if (json.length() > MAX_ENVELOPE_FIELDS_LENGTH) {
+			throw new OjsException(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large",
+					context + "The envelope's fields the binding does not define are " + json.length()
+							+ " characters as JSON, more than the " + MAX_ENVELOPE_FIELDS_LENGTH
+							+ " kept; leave them out",
+					Map.of("field", "envelope"));
+		}
+		return json;
 	}
 
 	/**
@@ -315,6 +429,7 @@ class OjsProducers {
 									+ "': it runs without a lease (the lease expired and the attempt is being "
 									+ "ended); try again shortly.");
 		}
+		this.transitions.published(after, null);
 		Map<String, Object> envelope = this.view.envelope(after, now);
 		envelope.put("previous_state", previous);
 		return envelope;

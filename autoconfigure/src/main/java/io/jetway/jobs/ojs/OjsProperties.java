@@ -97,6 +97,13 @@ public class OjsProperties {
 	 */
 	private boolean conformanceTestDirectivesEnabled;
 
+	/**
+	 * The most job events GET {base-path}/v1/events keeps: each instance fills its own
+	 * buffer from the lifecycle events of every instance (core NATS), from its start on,
+	 * and drops the oldest when full. Observational, not a durable log.
+	 */
+	private int eventsBufferSize = 1000;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -199,6 +206,14 @@ public class OjsProperties {
 
 	public void setConformanceTestDirectivesEnabled(boolean conformanceTestDirectivesEnabled) {
 		this.conformanceTestDirectivesEnabled = conformanceTestDirectivesEnabled;
+	}
+
+	public int getEventsBufferSize() {
+		return this.eventsBufferSize;
+	}
+
+	public void setEventsBufferSize(int eventsBufferSize) {
+		this.eventsBufferSize = eventsBufferSize;
 	}
 
 }

@@ -95,6 +95,13 @@ class OjsQueues {
 			.anyMatch((streamSubject) -> Subjects.covers(this.namespace.subject(streamSubject), subject));
 	}
 
+	/**
+	 * @return whether the queue is declared under {@code jetway.jobs.queues}
+	 */
+	boolean isDeclared(String queue) {
+		return this.jobs.getQueues().containsKey(queue);
+	}
+
 	boolean isExternal(String queue) {
 		return this.jobs.queue(queue).isExternal();
 	}

@@ -64,6 +64,8 @@ class OjsWorkers {
 
 	private final Clock clock;
 
+	private final OjsTransitions transitions;
+
 	/** Runs after each claim; tests set it to inject a failure mid-FETCH. */
 	volatile @Nullable Consumer<Lease> afterClaim;
 
@@ -73,12 +75,13 @@ class OjsWorkers {
 	 */
 	OjsWorkers(JobClient jobs, JobsProperties jobsProperties, OjsLeases leases, OjsQueues queues, OjsJobView view,
 			OjsJobRecords records, OjsWorkerStates workerStates, Duration defaultVisibility, OjsExpiries expiries,
-			JsonMapper jsonMapper, Clock clock) {
+			OjsTransitions transitions, JsonMapper jsonMapper, Clock clock) {
 		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.workerStates = workerStates;
 		this.defaultVisibility = defaultVisibility;
+		this.transitions = transitions;
 		this.jobsProperties = jobsProperties;
 		this.leases = leases;
 		this.queues = queues;
@@ -199,6 +202,7 @@ class OjsWorkers {
 				hook.accept(lease.get());
 			}
 			JobStatus job = this.jobs.status(jobId).orElseThrow();
+			this.transitions.published(job, null);
 			Map<String, Object> envelope = this.view.envelope(job, this.clock.instant());
 			envelope.put("lease",
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
@@ -253,6 +257,7 @@ class OjsWorkers {
 			throw stale(jobId, "acknowledge");
 		}
 		this.queues.ack(lease.replySubject());
+		this.transitions.published(jobId, null);
 		return Map.of("acknowledged", true, "job_id", jobId.toString(), "id", jobId.toString(), "state", "completed",
 				"completed_at", now.toString());
 	}
@@ -311,6 +316,7 @@ class OjsWorkers {
 		if (!this.leases.finish(lease, outcome, expired, now)) {
 			return Optional.empty();
 		}
+		this.transitions.published(lease.jobId(), error.toString());
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("job_id", lease.jobId().toString());
 		answer.put("id", lease.jobId().toString());
@@ -442,7 +448,7 @@ class OjsWorkers {
 		String state = this.jobs.status(jobId)
 			.map((job) -> OjsJobView.state(job, this.clock.instant()))
 			.orElse("unknown");
-		return new OjsException(HttpStatus.CONFLICT, "invalid_request",
+		return new OjsException(HttpStatus.CONFLICT, "conflict",
 				"Cannot " + operation + " job '" + jobId + "': the lease is not current (the job is '" + state
 						+ "'; its lease expired, was replaced by a later fetch, or the job ended)",
 				Map.of("job_id", jobId.toString(), "current_state", state, "expected_state", "active"));

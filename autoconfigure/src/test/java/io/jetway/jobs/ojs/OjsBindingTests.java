@@ -169,9 +169,9 @@ class OjsBindingTests {
 		assertThat(info.text("/job/meta/trace_id")).isEqualTo("t-1");
 		// completed is terminal: a second ACK and a FAIL change nothing
 		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", id, "result", Map.of("count", 3))), 409,
-				"invalid_request");
+				"conflict");
 		assertError(app.post("/ojs/v1/workers/nack", Map.of("job_id", id, "error", Map.of("message", "late"))), 409,
-				"invalid_request");
+				"conflict");
 		assertThat(app.info(id).json().at("/job/result/count").intValue()).isEqualTo(2);
 	}
 
@@ -293,11 +293,11 @@ class OjsBindingTests {
 		assertError(
 				app.post("/ojs/v1/workers/ack",
 						Map.of("job_id", lost, "lease_token", silentLease, "result", Map.of("by", "silent"))),
-				409, "invalid_request");
+				409, "conflict");
 		assertError(
 				app.post("/ojs/v1/workers/nack",
 						Map.of("job_id", lost, "lease_token", silentLease, "error", Map.of("message", "late"))),
-				409, "invalid_request");
+				409, "conflict");
 		assertThat(app
 			.post("/ojs/v1/workers/ack",
 					Map.of("job_id", lost, "lease_token", secondLease, "result", Map.of("by", "second")))
@@ -322,7 +322,7 @@ class OjsBindingTests {
 		String active = app.push("test.echo", queue).text("/job/id");
 		app.fetch(queue, 30_000);
 		assertThat(app.delete("/ojs/v1/jobs/" + active).text("/job/previous_state")).isEqualTo("active");
-		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", active)), 409, "invalid_request");
+		assertError(app.post("/ojs/v1/workers/ack", Map.of("job_id", active)), 409, "conflict");
 		assertThat(app.info(active).text("/job/state")).isEqualTo("cancelled");
 		assertError(app.delete("/ojs/v1/jobs/" + UUID.randomUUID()), 404, "not_found");
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,13 +107,18 @@ class OjsProducers {
 				ids.add(enqueueJob(job));
 			}
 			Instant now = this.clock.instant();
-			// reading the jobs writes the rows the transaction holds back
-			List<Map<String, Object>> answers = ids.stream().map((id) -> this.view.envelope(info(id), now)).toList();
+			// reading the jobs writes the rows the transaction holds back; a new job's
+			// record is its policy, without errors
+			List<Map<String, Object>> answers = new ArrayList<>();
+			Map<UUID, OjsJobPolicy> policies = new LinkedHashMap<>();
 			for (int i = 0; i < ids.size(); i++) {
-				if (!prepared.get(i).policy().isEmpty()) {
-					this.records.storePolicy(ids.get(i), prepared.get(i).policy());
+				OjsJobPolicy policy = prepared.get(i).policy();
+				answers.add(this.view.envelope(info(ids.get(i)), new OjsJobRecords.Record(policy, List.of()), now));
+				if (!policy.isEmpty()) {
+					policies.put(ids.get(i), policy);
 				}
 			}
+			this.records.storePolicies(policies);
 			return answers;
 		});
 		return Objects.requireNonNull(envelopes);

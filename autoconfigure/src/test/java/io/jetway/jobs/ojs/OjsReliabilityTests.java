@@ -422,6 +422,32 @@ class OjsReliabilityTests {
 		new JdbcTemplate(database.dataSource()).update("DELETE FROM jetway_ojs_workers WHERE worker_id = 'w-rel'");
 	}
 
+	@Test
+	void anExpiredLeaseThatCannotEndKeepsNoOtherExpiredLeaseFromEnding() {
+		String queue = queue();
+		String stuck = push(queue, Map.of("visibility_timeout_ms", 1000));
+		fetchJob(queue, stuck);
+		String other = push(queue, Map.of("visibility_timeout_ms", 1500));
+		fetchJob(queue, other);
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		// the end of the first lease to expire fails in the database
+		jdbc.execute("CREATE FUNCTION jetway_test_refuse() RETURNS trigger AS $$ BEGIN "
+				+ "RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql");
+		jdbc.execute("CREATE TRIGGER jetway_test_refuse BEFORE UPDATE ON jetway_jobs FOR EACH ROW WHEN (OLD.id = '"
+				+ stuck + "' AND NEW.status <> 'running') EXECUTE FUNCTION jetway_test_refuse()");
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(app.info(other).text("/job/state")));
+			assertThat(app.info(stuck).text("/job/state")).isEqualTo("active");
+		}
+		finally {
+			jdbc.execute("DROP TRIGGER jetway_test_refuse ON jetway_jobs");
+			jdbc.execute("DROP FUNCTION jetway_test_refuse()");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(app.info(stuck).text("/job/state")));
+		app.delete("/ojs/v1/jobs/" + stuck);
+		app.delete("/ojs/v1/jobs/" + other);
+	}
+
 	private static Instant leaseExpiresAt(String id) {
 		return new JdbcTemplate(database.dataSource())
 			.queryForObject("SELECT expires_at FROM jetway_job_leases WHERE job_id = ?::uuid", OffsetDateTime.class, id)

@@ -59,8 +59,8 @@ CREATE TABLE IF NOT EXISTS jetway_jobs (
     claim_seq           BIGINT,
     traceparent         VARCHAR(64),
     meta                TEXT,
-    ojs_policy          TEXT,
-    ojs_errors          TEXT,
+    ojs_policy          MEDIUMTEXT,
+    ojs_errors          MEDIUMTEXT,
     expires_at          DATETIME(6),
     ojs_envelope        TEXT,
     UNIQUE INDEX jetway_jobs_idempotency_idx (idempotency_key),
@@ -126,9 +126,9 @@ CREATE TABLE IF NOT EXISTS jetway_ojs_crons (
 ) ENGINE = InnoDB;
 
 -- The state each external worker is asked to be in (OJS heartbeats answer it: running, quiet,
--- terminate); a worker not here is running.
+-- terminate); a worker not here is running. Worker ids compare by case (utf8mb4_bin).
 CREATE TABLE IF NOT EXISTS jetway_ojs_workers (
-    worker_id    VARCHAR(255) NOT NULL PRIMARY KEY,
+    worker_id    VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
     state        VARCHAR(16)  NOT NULL,
     last_beat_at DATETIME(6) NOT NULL
 ) ENGINE = InnoDB;

@@ -83,10 +83,11 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsJobRecords ojsJobRecords(DataSource dataSource, DatabaseType databaseType,
+	OjsJobRecords ojsJobRecords(DataSource dataSource, DatabaseType databaseType, OjsProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
 		return new OjsJobRecords(new JdbcTemplate(dataSource), databaseType,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				properties.isConformanceTestDirectivesEnabled());
 	}
 
 	@Bean
@@ -164,7 +165,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsLeaseSweeper ojsLeaseSweeper(OjsLeases leases, OjsWorkers workers, OjsProperties properties) {
-		return new OjsLeaseSweeper(leases, workers, properties.getLeaseSweepInterval(), Clock.systemUTC());
+		return new OjsLeaseSweeper(leases, workers, properties.getLeaseSweepInterval(),
+				properties.getWorkerStateRetention(), Clock.systemUTC());
 	}
 
 	@Bean
@@ -187,9 +189,10 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events,
-			OjsJobRecords records) {
-		return new OjsProgress(jobs, leases, queues, events, records, Clock.systemUTC());
+	OjsProgress ojsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events, OjsJobRecords records,
+			OjsProperties properties) {
+		return new OjsProgress(jobs, leases, queues, events, records, properties.getVisibilityTimeout(),
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -132,12 +132,21 @@ class OjsController extends OjsEndpoint {
 		if (count < 1 || count > 1000) {
 			throw OjsException.invalid("The 'count' field must be from 1 to 1000, was " + count);
 		}
+		String workerId = workerId(request);
+		return ok(Map.of("jobs", this.workers.fetch(names, count, workerId, requestedVisibility(request), worker)));
+	}
+
+	/**
+	 * @return the request's {@code worker_id}, or {@code null} without one
+	 * @throws OjsException 400 when it is longer than the column that stores it
+	 */
+	private static @Nullable String workerId(JsonNode request) {
 		String workerId = request.path("worker_id").isString() ? request.path("worker_id").asString() : null;
 		if (workerId != null && workerId.length() > MAX_WORKER_ID_LENGTH) {
 			throw OjsException.invalid("The 'worker_id' field must be at most " + MAX_WORKER_ID_LENGTH
 					+ " characters, was " + workerId.length());
 		}
-		return ok(Map.of("jobs", this.workers.fetch(names, count, workerId, requestedVisibility(request), worker)));
+		return workerId;
 	}
 
 	@PostMapping("/v1/workers/ack")
@@ -160,8 +169,13 @@ class OjsController extends OjsEndpoint {
 					"The 'error' field is required: an object with at least 'message' (and 'code', 'retryable')",
 					Map.of("field", "error"));
 		}
+		JsonNode requeue = request.path("requeue");
+		if (!requeue.isMissingNode() && !requeue.isNull() && !requeue.isBoolean()) {
+			throw new OjsException(HttpStatus.BAD_REQUEST, "invalid_request",
+					"The 'requeue' field must be true or false, was " + requeue, Map.of("field", "requeue"));
+		}
 		return ok(this.workers.fail(jobId(request.path("job_id").asString("")), leaseToken(request), error,
-				request.path("requeue").booleanValue(false), worker));
+				requeue.booleanValue(false), worker));
 	}
 
 	@PostMapping("/v1/workers/heartbeat")
@@ -177,10 +191,10 @@ class OjsController extends OjsEndpoint {
 		if (request.path("job_id").isString()) {
 			beats.put(jobId(request.path("job_id").asString()), leaseToken(request));
 		}
-		List<String> extended = this.workers.heartbeat(beats, requestedVisibility(request), worker);
-		String workerId = request.path("worker_id").isString() ? request.path("worker_id").asString() : null;
-		return ok(Map.of("state", this.workers.workerState(workerId, beats.keySet()), "jobs_extended", extended,
-				"server_time", Instant.now().toString()));
+		OjsWorkers.Heartbeat heartbeat = this.workers.heartbeat(beats, requestedVisibility(request), workerId(request),
+				worker);
+		return ok(Map.of("state", heartbeat.state(), "jobs_extended", heartbeat.extended(), "server_time",
+				Instant.now().toString()));
 	}
 
 	/**
@@ -198,6 +212,22 @@ class OjsController extends OjsEndpoint {
 		}
 		String state = this.workers.askWorker(workerId, parse(body).path("state").asString(""));
 		return ok(Map.of("worker_id", workerId, "state", state));
+	}
+
+	/**
+	 * Forgets the state a worker was asked to be in ({@code terminate} included): its
+	 * next heartbeat answers {@code running}.
+	 */
+	@DeleteMapping("/v1/admin/workers/{workerId}")
+	ResponseEntity<Object> forgetWorker(@PathVariable String workerId,
+			@RequestHeader(name = ADMIN_KEY_HEADER, required = false) @Nullable String adminKey) {
+		checkAdmin(adminKey);
+		if (!this.workers.forgetWorker(workerId)) {
+			throw new OjsException(HttpStatus.NOT_FOUND, "not_found",
+					"Worker '" + workerId + "' has no stored state (it is running).",
+					Map.of("resource_type", "worker", "resource_id", workerId));
+		}
+		return ok(Map.of("worker_id", workerId, "state", "running", "forgotten", true));
 	}
 
 	@GetMapping("/v1/dead-letter")

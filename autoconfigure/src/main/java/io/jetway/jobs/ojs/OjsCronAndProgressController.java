@@ -84,7 +84,7 @@ class OjsCronAndProgressController extends OjsEndpoint {
 	ResponseEntity<Object> reportProgress(@PathVariable String id, @RequestBody(required = false) @Nullable String body,
 			@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
 		var request = parse(body);
-		return ok(this.progress.report(jobId(id), request, leaseToken(request), visibility(request),
+		return ok(this.progress.report(jobId(id), request, leaseToken(request), requestedVisibility(request),
 				worker(authorization)));
 	}
 
@@ -98,7 +98,7 @@ class OjsCronAndProgressController extends OjsEndpoint {
 					Map.of("field", "job_id"));
 		}
 		return ok(this.progress.report(jobId(request.path("job_id").asString()), request, leaseToken(request),
-				visibility(request), worker(authorization)));
+				requestedVisibility(request), worker(authorization)));
 	}
 
 	@GetMapping("/v1/jobs/{id}/progress")

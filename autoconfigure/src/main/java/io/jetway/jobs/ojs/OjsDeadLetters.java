@@ -2,6 +2,7 @@ package io.jetway.jobs.ojs;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,15 +64,20 @@ class OjsDeadLetters {
 						+ "letters of external queues only (jetway.jobs.queues." + queue + ".external=true)");
 			}
 		}
-		List<JobStatus> failed = this.jobs.list(queue, JobState.FAILED, offset / limit, limit);
+		List<JobStatus> page = this.jobs.list(queue, JobState.FAILED, offset / limit, limit);
+		List<JobStatus> failed = page.stream().filter((job) -> this.queues.isExternal(job.queue())).toList();
+		// the page's OJS records, in one query
+		Map<UUID, OjsJobRecords.Record> records = this.records.findAll(failed.stream().map(JobStatus::id).toList());
 		Instant now = this.clock.instant();
-		return Map.of("jobs",
-				failed.stream()
-					.filter((job) -> this.queues.isExternal(job.queue()) && isDeadLetter(job.id()))
-					.map((job) -> this.view.envelope(job, now))
-					.toList(),
-				"pagination",
-				Map.of("limit", limit, "offset", (offset / limit) * limit, "has_more", failed.size() == limit));
+		List<Map<String, Object>> deadLetters = new ArrayList<>();
+		for (JobStatus job : failed) {
+			OjsJobRecords.Record record = records.getOrDefault(job.id(), OjsJobRecords.Record.NONE);
+			if (isDeadLetter(record.policy())) {
+				deadLetters.add(this.view.envelope(job, record, now));
+			}
+		}
+		return Map.of("jobs", deadLetters, "pagination",
+				Map.of("limit", limit, "offset", (offset / limit) * limit, "has_more", page.size() == limit));
 	}
 
 	/**
@@ -115,7 +121,11 @@ class OjsDeadLetters {
 	 * {@code on_exhaustion: discard} (a job without a policy is kept as one)
 	 */
 	private boolean isDeadLetter(UUID id) {
-		OjsRetryPolicy retry = this.records.find(id).policy().retry();
+		return isDeadLetter(this.records.findPolicies(List.of(id)).getOrDefault(id, OjsJobPolicy.NONE));
+	}
+
+	private static boolean isDeadLetter(OjsJobPolicy policy) {
+		OjsRetryPolicy retry = policy.retry();
 		return retry == null || retry.deadLetter();
 	}
 

@@ -70,6 +70,16 @@ record OjsJobPolicy(@Nullable OjsRetryPolicy retry, @Nullable Duration timeout, 
 	}
 
 	/**
+	 * @param requested the visibility timeout a call names, or {@code null}
+	 * @param defaultVisibility {@code jetway.jobs.ojs.visibility-timeout}
+	 * @return how long a lease of the job runs: the call's, else the job's own, else the
+	 * default
+	 */
+	Duration visibility(@Nullable Duration requested, Duration defaultVisibility) {
+		return (requested != null) ? requested : (this.visibility != null) ? this.visibility : defaultVisibility;
+	}
+
+	/**
 	 * @return the lease's deadline: {@code until}, or sooner when the attempt's timeout
 	 * ends before
 	 */

@@ -1,9 +1,16 @@
 package io.jetway.jobs.ojs;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,34 +41,91 @@ class OjsJobRecords {
 	/** An entry's details are dropped when their JSON is longer. */
 	static final int MAX_DETAILS_LENGTH = 4000;
 
+	/** The longest {@code code} or {@code type} kept in an entry, in characters. */
+	static final int MAX_CODE_LENGTH = 255;
+
+	/**
+	 * The most UTF-8 bytes of a stored history: the oldest entries are dropped beyond, so
+	 * that it fits even a MySQL {@code TEXT} column (65,535 bytes).
+	 */
+	static final int MAX_ERRORS_BYTES = 60_000;
+
+	/** The most job ids one {@code IN} list names. */
+	private static final int MAX_IDS_PER_QUERY = 500;
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
 
 	private final JsonMapper jsonMapper;
 
-	OjsJobRecords(JdbcTemplate jdbc, DatabaseType databaseType, JsonMapper jsonMapper) {
+	private final boolean testDirectives;
+
+	/**
+	 * @param testDirectives whether stored test directives apply
+	 * ({@code jetway.jobs.ojs.conformance-test-directives-enabled}): a directive stored
+	 * while they were on is ignored once they are off
+	 */
+	OjsJobRecords(JdbcTemplate jdbc, DatabaseType databaseType, JsonMapper jsonMapper, boolean testDirectives) {
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
 		this.jsonMapper = jsonMapper;
+		this.testDirectives = testDirectives;
 	}
 
-	/** Stores a job's policy, in the caller's transaction (the PUSH's). */
-	void storePolicy(UUID jobId, OjsJobPolicy policy) {
-		this.jdbc.update("UPDATE jetway_jobs SET ojs_policy = ? WHERE id = ?", (statement) -> {
-			statement.setString(1, this.jsonMapper.writeValueAsString(policy.toMap()));
-			this.databaseType.setUuid(statement, 2, jobId);
-		});
+	/**
+	 * Stores the jobs' policies in one batch, in the caller's transaction (the PUSH's).
+	 */
+	void storePolicies(Map<UUID, OjsJobPolicy> policies) {
+		if (policies.isEmpty()) {
+			return;
+		}
+		List<Map.Entry<UUID, OjsJobPolicy>> entries = List.copyOf(policies.entrySet());
+		this.jdbc.batchUpdate("UPDATE jetway_jobs SET ojs_policy = ? WHERE id = ?", entries, entries.size(),
+				(statement, entry) -> {
+					statement.setString(1, this.jsonMapper.writeValueAsString(entry.getValue().toMap()));
+					this.databaseType.setUuid(statement, 2, entry.getKey());
+				});
 	}
 
 	/**
 	 * @return the job's policy and error history; empty ones for a job without (or gone)
 	 */
 	Record find(UUID jobId) {
-		List<Record> records = this.jdbc.query("SELECT ojs_policy, ojs_errors FROM jetway_jobs WHERE id = ?",
-				(statement) -> this.databaseType.setUuid(statement, 1, jobId),
-				(rows, row) -> new Record(policy(rows.getString(1)), errors(rows.getString(2))));
-		return records.isEmpty() ? new Record(OjsJobPolicy.NONE, List.of()) : records.get(0);
+		return findAll(List.of(jobId)).getOrDefault(jobId, Record.NONE);
+	}
+
+	/**
+	 * @return the policy and error history of each job that has a row, in one query (per
+	 * {@value #MAX_IDS_PER_QUERY} jobs)
+	 */
+	Map<UUID, Record> findAll(Collection<UUID> jobIds) {
+		return query("ojs_policy, ojs_errors", jobIds,
+				(rows) -> new Record(policy(rows.getString(2)), errors(rows.getString(3))));
+	}
+
+	/**
+	 * @return the policy of each job that has a row, without its error history
+	 */
+	Map<UUID, OjsJobPolicy> findPolicies(Collection<UUID> jobIds) {
+		return query("ojs_policy", jobIds, (rows) -> policy(rows.getString(2)));
+	}
+
+	private <T> Map<UUID, T> query(String columns, Collection<UUID> jobIds, RowReader<T> reader) {
+		List<UUID> ids = List.copyOf(new LinkedHashSet<>(jobIds));
+		Map<UUID, T> found = new HashMap<>();
+		for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
+			List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY));
+			this.jdbc.query("SELECT id, " + columns + " FROM jetway_jobs WHERE id IN ("
+					+ String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", (statement) -> {
+						for (int i = 0; i < chunk.size(); i++) {
+							this.databaseType.setUuid(statement, i + 1, chunk.get(i));
+						}
+					}, (rows) -> {
+						found.put(this.databaseType.getUuid(rows, "id"), reader.read(rows));
+					});
+		}
+		return found;
 	}
 
 	/**
@@ -89,20 +153,36 @@ class OjsJobRecords {
 		entry.put("occurred_at", occurredAt.toString());
 		List<Object> entries = new ArrayList<>(history);
 		entries.add(entry);
-		return this.jsonMapper
-			.writeValueAsString(entries.subList(Math.max(0, entries.size() - MAX_ERRORS), entries.size()));
+		List<Object> kept = entries.subList(Math.max(0, entries.size() - MAX_ERRORS), entries.size());
+		String json = this.jsonMapper.writeValueAsString(kept);
+		// the oldest entries go first; the newest alone always fits
+		while (kept.size() > 1 && json.getBytes(StandardCharsets.UTF_8).length > MAX_ERRORS_BYTES) {
+			kept = kept.subList(1, kept.size());
+			json = this.jsonMapper.writeValueAsString(kept);
+		}
+		return json;
 	}
 
 	private static void putString(Map<String, Object> entry, String field, JsonNode value) {
 		if (value.isString()) {
-			entry.put(field, value.asString());
+			String text = value.asString();
+			entry.put(field, (text.length() > MAX_CODE_LENGTH) ? text.substring(0, MAX_CODE_LENGTH) : text);
 		}
 	}
 
 	private OjsJobPolicy policy(@Nullable String json) {
 		JsonNode node = parse(json);
-		return (node != null && node.isObject()) ? OjsJobPolicy.parse(node, "", Duration.ofMillis(Long.MAX_VALUE), true)
-				: OjsJobPolicy.NONE;
+		if (node == null || !node.isObject()) {
+			return OjsJobPolicy.NONE;
+		}
+		try {
+			return OjsJobPolicy.parse(node, "", Duration.ofMillis(Long.MAX_VALUE), this.testDirectives);
+		}
+		catch (OjsException ex) {
+			// stored before a limit was added (such as an interval over 365 days): the
+			// queue's settings apply rather than every call on the job failing
+			return OjsJobPolicy.NONE;
+		}
 	}
 
 	private List<JsonNode> errors(@Nullable String json) {
@@ -134,6 +214,9 @@ class OjsJobRecords {
 	 */
 	record Record(OjsJobPolicy policy, List<JsonNode> errors) {
 
+		/** The record of a job without policy or errors (or gone). */
+		static final Record NONE = new Record(OjsJobPolicy.NONE, List.of());
+
 		/**
 		 * @return the delay the last failed attempt's retry was given: from its error to
 		 * the run time that error scheduled, while that retry is the job's next or
@@ -155,6 +238,13 @@ class OjsJobRecords {
 				return null;
 			}
 		}
+
+	}
+
+	@FunctionalInterface
+	private interface RowReader<T> {
+
+		T read(ResultSet rows) throws SQLException;
 
 	}
 

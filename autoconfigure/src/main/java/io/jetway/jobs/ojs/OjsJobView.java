@@ -64,6 +64,14 @@ class OjsJobView {
 	}
 
 	Map<String, Object> envelope(JobStatus job, Instant now) {
+		return envelope(job, this.records.find(job.id()), now);
+	}
+
+	/**
+	 * @param record the job's OJS record, read by the caller (with those of the other
+	 * jobs it answers)
+	 */
+	Map<String, Object> envelope(JobStatus job, OjsJobRecords.Record record, Instant now) {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("specversion", "1.0");
 		envelope.put("id", job.id().toString());
@@ -106,7 +114,7 @@ class OjsJobView {
 		if (job.progress() != null) {
 			envelope.put("progress", job.progress());
 		}
-		putAttemptHistory(envelope, job);
+		putAttemptHistory(envelope, job, record);
 		putEnvelopeFields(envelope, job);
 		return envelope;
 	}
@@ -115,8 +123,7 @@ class OjsJobView {
 	 * The errors of the job's failed attempts and, while its next attempt is due or runs,
 	 * the delay its retry was given ({@code retry_delay_ms}).
 	 */
-	private void putAttemptHistory(Map<String, Object> envelope, JobStatus job) {
-		OjsJobRecords.Record record = this.records.find(job.id());
+	private void putAttemptHistory(Map<String, Object> envelope, JobStatus job, OjsJobRecords.Record record) {
 		if (record.errors().isEmpty()) {
 			return;
 		}

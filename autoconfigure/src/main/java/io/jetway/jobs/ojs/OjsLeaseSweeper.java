@@ -3,6 +3,7 @@ package io.jetway.jobs.ojs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,30 +28,73 @@ class OjsLeaseSweeper implements SmartLifecycle {
 
 	private final Duration interval;
 
+	/** How often the states of silent workers are forgotten, at most. */
+	private static final Duration FORGET_INTERVAL = Duration.ofMinutes(1);
+
 	private final Clock clock;
+
+	private final Duration workerStateRetention;
 
 	private @Nullable ScheduledExecutorService executor;
 
-	OjsLeaseSweeper(OjsLeases leases, OjsWorkers workers, Duration interval, Clock clock) {
+	private Instant nextForget = Instant.MIN;
+
+	/**
+	 * @param workerStateRetention {@code jetway.jobs.ojs.worker-state-retention}
+	 */
+	OjsLeaseSweeper(OjsLeases leases, OjsWorkers workers, Duration interval, Duration workerStateRetention,
+			Clock clock) {
 		this.leases = leases;
 		this.workers = workers;
 		this.interval = interval;
+		this.workerStateRetention = workerStateRetention;
 		this.clock = clock;
 	}
 
 	void sweep() {
+		Instant now = this.clock.instant();
+		List<OjsLeases.Lease> expired;
 		try {
-			Instant now = this.clock.instant();
-			for (OjsLeases.Lease lease : this.leases.expired(now, 100)) {
+			expired = this.leases.expired(now, 100);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Sweeping expired leases of external workers failed; trying again in {}: {}", this.interval,
+					ex.getMessage());
+			return;
+		}
+		for (OjsLeases.Lease lease : expired) {
+			// one lease that cannot end must not keep the others from ending
+			try {
 				if (this.workers.expire(lease, now)) {
 					logger.info("Lease of attempt {} of job {} expired (worker {})", lease.attempt(), lease.jobId(),
 							lease.workerId());
 				}
 			}
+			catch (RuntimeException ex) {
+				logger.warn("Ending the expired lease of attempt {} of job {} failed; trying again in {}: {}",
+						lease.attempt(), lease.jobId(), this.interval, ex.getMessage());
+			}
+		}
+		if (!now.isBefore(this.nextForget)) {
+			this.nextForget = now.plus(FORGET_INTERVAL);
+			forgetSilentWorkers(now);
+		}
+	}
+
+	/**
+	 * Forgets the states of workers silent for longer than
+	 * {@code jetway.jobs.ojs.worker-state-retention}.
+	 */
+	void forgetSilentWorkers(Instant now) {
+		try {
+			int forgotten = this.workers.forgetWorkersSilentSince(now.minus(this.workerStateRetention));
+			if (forgotten > 0) {
+				logger.info("Forgot the states of {} external workers silent for more than {}", forgotten,
+						this.workerStateRetention);
+			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Sweeping expired leases of external workers failed; trying again in {}: {}", this.interval,
-					ex.getMessage());
+			logger.warn("Forgetting the states of silent external workers failed: {}", ex.getMessage());
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -155,23 +156,28 @@ class OjsProducers {
 			for (Prepared job : prepared) {
 				ids.add(enqueueJob(job));
 			}
-			List<JobStatus> jobs = new ArrayList<>();
+			Instant now = this.clock.instant();
+			// reading a job writes the rows the transaction holds back, which its
+			// envelope fields and expiry then update; a new job's record is its
+			// policy, without errors
+			List<Map<String, Object>> answers = new ArrayList<>();
+			Map<UUID, OjsJobPolicy> policies = new LinkedHashMap<>();
 			for (int i = 0; i < ids.size(); i++) {
-				// read first: it writes the rows the client batches until then
-				jobs.add(info(ids.get(i)));
 				Prepared job = prepared.get(i);
+				JobStatus pushed = info(ids.get(i));
 				if (job.envelopeFields() != null) {
 					this.envelopes.store(ids.get(i), job.envelopeFields());
 				}
 				if (job.expiresAt() != null) {
 					this.expiries.set(ids.get(i), job.expiresAt());
 				}
+				answers.add(this.view.envelope(pushed, new OjsJobRecords.Record(job.policy(), List.of()), now));
 				if (!job.policy().isEmpty()) {
-					this.records.storePolicy(ids.get(i), job.policy());
+					policies.put(ids.get(i), job.policy());
 				}
 			}
-			Instant now = this.clock.instant();
-			return jobs.stream().map((job) -> this.view.envelope(job, now)).toList();
+			this.records.storePolicies(policies);
+			return answers;
 		});
 		return Objects.requireNonNull(envelopes);
 	}

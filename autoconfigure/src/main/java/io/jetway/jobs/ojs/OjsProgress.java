@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,9 +44,16 @@ class OjsProgress {
 	/** A job's execution timeout caps how far a report extends its lease. */
 	private final OjsJobRecords records;
 
+	private final Duration defaultVisibility;
+
+	/**
+	 * @param defaultVisibility the lease a report extends to when neither it nor the job
+	 * names one ({@code jetway.jobs.ojs.visibility-timeout})
+	 */
 	OjsProgress(JobClient jobs, OjsLeases leases, OjsQueues queues, JobEvents events, OjsJobRecords records,
-			Clock clock) {
+			Duration defaultVisibility, Clock clock) {
 		this.records = records;
+		this.defaultVisibility = defaultVisibility;
 		this.jobs = jobs;
 		this.leases = leases;
 		this.queues = queues;
@@ -59,8 +67,10 @@ class OjsProgress {
 	 * changes nothing and answers {@code updated: false} (the extension's fire-and-forget
 	 * rule: no error).
 	 * @param request {@code progress} (0 to 1, clamped), {@code message}, {@code data}
+	 * @param visibility the report's {@code visibility_timeout_ms}, or {@code null} for
+	 * the job's own or the default
 	 */
-	Map<String, Object> report(UUID jobId, JsonNode request, @Nullable String leaseToken, Duration visibility,
+	Map<String, Object> report(UUID jobId, JsonNode request, @Nullable String leaseToken, @Nullable Duration visibility,
 			WorkerToken worker) {
 		JobStatus job = this.jobs.status(jobId).orElseThrow(() -> OjsException.notFound(jobId.toString()));
 		worker.checkAllows(job.queue());
@@ -80,8 +90,8 @@ class OjsProgress {
 		Instant now = this.clock.instant();
 		Optional<Lease> lease = this.leases.find(jobId)
 			.filter((found) -> leaseToken == null || leaseToken.equals(found.token()));
-		boolean updated = lease.isPresent() && this.leases.progress(lease.get(), fraction, text,
-				this.records.find(jobId).policy().capped(now.plus(visibility), job.startedAt()), now);
+		boolean updated = lease.isPresent()
+				&& this.leases.progress(lease.get(), fraction, text, deadline(jobId, visibility, now, job), now);
 		JobStatus after = this.jobs.status(jobId).orElse(job);
 		if (updated) {
 			this.queues.inProgress(lease.get().replySubject());
@@ -91,6 +101,15 @@ class OjsProgress {
 		Map<String, Object> answer = describe(after, now);
 		answer.put("updated", updated);
 		return answer;
+	}
+
+	/**
+	 * @return how far a report extends the lease: as a heartbeat does, never past the
+	 * attempt's execution timeout
+	 */
+	private Instant deadline(UUID jobId, @Nullable Duration visibility, Instant now, JobStatus job) {
+		OjsJobPolicy policy = this.records.findPolicies(List.of(jobId)).getOrDefault(jobId, OjsJobPolicy.NONE);
+		return policy.capped(now.plus(policy.visibility(visibility, this.defaultVisibility)), job.startedAt());
 	}
 
 	/**

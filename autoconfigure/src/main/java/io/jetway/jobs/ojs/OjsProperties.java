@@ -53,6 +53,12 @@ public class OjsProperties {
 	private Duration leaseSweepInterval = Duration.ofSeconds(1);
 
 	/**
+	 * How long the state a worker was asked to be in (quiet, terminate) is kept after its
+	 * last heartbeat or request; then the worker is running again.
+	 */
+	private Duration workerStateRetention = Duration.ofDays(7);
+
+	/**
 	 * Whether the worker endpoints (fetch, ack, nack, heartbeat) require a worker token
 	 * (Authorization: Bearer wkr_...). Turn off only for conformance runs or on a network
 	 * of trusted workers.
@@ -158,6 +164,14 @@ public class OjsProperties {
 
 	public void setLeaseSweepInterval(Duration leaseSweepInterval) {
 		this.leaseSweepInterval = leaseSweepInterval;
+	}
+
+	public Duration getWorkerStateRetention() {
+		return this.workerStateRetention;
+	}
+
+	public void setWorkerStateRetention(Duration workerStateRetention) {
+		this.workerStateRetention = workerStateRetention;
 	}
 
 	public boolean isRequireWorkerToken() {

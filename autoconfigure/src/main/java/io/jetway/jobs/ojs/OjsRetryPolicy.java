@@ -34,6 +34,20 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 
 	private static final List<String> STRATEGIES = List.of("exponential", "linear", "constant", "polynomial");
 
+	/**
+	 * The longest interval a policy may name: longer ones overflow the arithmetic of
+	 * delays and the databases' date ranges.
+	 */
+	static final Duration MAX_INTERVAL = Duration.ofDays(365);
+
+	/** The most {@code non_retryable_errors} a policy may name. */
+	static final int MAX_NON_RETRYABLE_ERRORS = 100;
+
+	/** The longest entry of {@code non_retryable_errors}, in characters. */
+	static final int MAX_ERROR_TYPE_LENGTH = 255;
+
+	private static final Duration DEFAULT_MAX_INTERVAL = Duration.ofMinutes(5);
+
 	/** The fields that make a policy; {@code max_attempts} alone is none. */
 	private static final List<String> FIELDS = List.of("initial_interval", "backoff_coefficient", "max_interval",
 			"jitter", "backoff_strategy", "non_retryable_errors", "on_exhaustion");
@@ -50,9 +64,9 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 			return null;
 		}
 		Duration initial = duration(retry, "initial_interval", Duration.ofSeconds(1), context);
-		if (initial.isZero()) {
-			throw invalid(context, "initial_interval",
-					"must be longer than zero, was '" + retry.path("initial_interval").asString() + "'");
+		if (initial.compareTo(Duration.ofMillis(1)) < 0) {
+			throw invalid(context, "initial_interval", "must be at least 1 millisecond (PT0.001S), was '"
+					+ retry.path("initial_interval").asString() + "'");
 		}
 		JsonNode coefficient = retry.path("backoff_coefficient");
 		if (!coefficient.isMissingNode() && (!coefficient.isNumber() || coefficient.doubleValue() < 1.0
@@ -60,7 +74,9 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 			throw invalid(context, "backoff_coefficient",
 					"must be a number of 1.0 or more (a smaller one would shorten the delays), was " + coefficient);
 		}
-		Duration max = duration(retry, "max_interval", Duration.ofMinutes(5), context);
+		// without max_interval, the default cap (PT5M) rises to a longer initial_interval
+		Duration max = duration(retry, "max_interval",
+				(initial.compareTo(DEFAULT_MAX_INTERVAL) > 0) ? initial : DEFAULT_MAX_INTERVAL, context);
 		if (max.compareTo(initial) < 0) {
 			throw invalid(context, "max_interval", "must not be shorter than initial_interval, was "
 					+ retry.path("max_interval").asString() + " (initial_interval " + initial + ")");
@@ -77,13 +93,17 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 		List<String> nonRetryable = new ArrayList<>();
 		JsonNode errors = retry.path("non_retryable_errors");
 		if (!errors.isMissingNode()) {
-			if (!errors.isArray()) {
-				throw invalid(context, "non_retryable_errors", "must be an array of error types, was " + errors);
+			if (!errors.isArray() || errors.size() > MAX_NON_RETRYABLE_ERRORS) {
+				throw invalid(context, "non_retryable_errors",
+						"must be an array of at most " + MAX_NON_RETRYABLE_ERRORS + " error types, was "
+								+ (errors.isArray() ? "an array of " + errors.size() : errors.toString()));
 			}
 			for (JsonNode error : errors) {
-				if (!error.isString() || error.asString().isEmpty()) {
+				if (!error.isString() || error.asString().isEmpty()
+						|| error.asString().length() > MAX_ERROR_TYPE_LENGTH) {
 					throw invalid(context, "non_retryable_errors",
-							"must hold error types (non-empty strings), held " + error);
+							"must hold error types (non-empty strings of at most " + MAX_ERROR_TYPE_LENGTH
+									+ " characters), held " + abbreviated(error.toString()));
 				}
 				nonRetryable.add(error.asString());
 			}
@@ -151,7 +171,7 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 		return false;
 	}
 
-	/** As stored with the job (and shown in its envelope's {@code options.retry}). */
+	/** As stored with the job ({@code jetway_jobs.ojs_policy}). */
 	Map<String, Object> toMap() {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("initial_interval", this.initialInterval.toString());
@@ -174,11 +194,18 @@ record OjsRetryPolicy(Duration initialInterval, double coefficient, Duration max
 			if (duration.isNegative()) {
 				throw invalid(context, field, "must not be negative, was " + value);
 			}
+			if (duration.compareTo(MAX_INTERVAL) > 0) {
+				throw invalid(context, field, "must be at most P" + MAX_INTERVAL.toDays() + "D, was " + value);
+			}
 			return duration;
 		}
 		catch (DateTimeParseException ex) {
 			throw invalid(context, field, "must be an ISO 8601 duration such as PT1S, PT0.5S or PT5M, was " + value);
 		}
+	}
+
+	private static String abbreviated(String text) {
+		return (text.length() > 60) ? text.substring(0, 60) + "..." : text;
 	}
 
 	private static OjsException invalid(String context, String field, String problem) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -121,7 +122,12 @@ class OjsWorkers {
 					if (messages.isEmpty()) {
 						break;
 					}
-					for (Message message : messages) {
+					List<@Nullable UUID> jobIds = messages.stream().map(this::jobId).toList();
+					// the OJS records of the pulled jobs, in one query
+					Map<UUID, OjsJobRecords.Record> records = this.records
+						.findAll(jobIds.stream().filter(Objects::nonNull).toList());
+					for (int i = 0; i < messages.size(); i++) {
+						Message message = messages.get(i);
 						// a pause while this FETCH pulled: the messages not claimed yet
 						// go
 						// back, their jobs' attempts unspent
@@ -130,7 +136,8 @@ class OjsWorkers {
 							this.queues.redeliverAfter(message.getReplyTo(), Duration.ZERO);
 						}
 						else {
-							claim(message, workerId, visibility, claimed).ifPresent(fetched::add);
+							claim(message, jobIds.get(i), records, workerId, visibility, claimed)
+								.ifPresent(fetched::add);
 						}
 					}
 					if (messages.size() < wanted && !fetched.isEmpty()) {
@@ -181,18 +188,19 @@ class OjsWorkers {
 		}
 	}
 
-	private Optional<Map<String, Object>> claim(Message message, @Nullable String workerId,
-			@Nullable Duration visibility, List<Lease> claimed) {
+	private Optional<Map<String, Object>> claim(Message message, @Nullable UUID jobId,
+			Map<UUID, OjsJobRecords.Record> records, @Nullable String workerId, @Nullable Duration visibility,
+			List<Lease> claimed) {
 		String replySubject = message.getReplyTo();
-		UUID jobId = jobId(message);
 		if (jobId == null) {
 			logger.warn("Acknowledging a message on {} that names no job", message.getSubject());
 			this.queues.ack(replySubject);
 			return Optional.empty();
 		}
 		Instant now = this.clock.instant();
-		OjsJobPolicy policy = this.records.find(jobId).policy();
-		Instant expiresAt = policy.capped(now.plus(visibilityOf(visibility, policy)), now);
+		OjsJobRecords.Record record = records.getOrDefault(jobId, OjsJobRecords.Record.NONE);
+		OjsJobPolicy policy = record.policy();
+		Instant expiresAt = policy.capped(now.plus(policy.visibility(visibility, this.defaultVisibility)), now);
 		Optional<Lease> lease = this.leases.claim(jobId, message.metaData().streamSequence(), replySubject, workerId,
 				expiresAt, now);
 		if (lease.isPresent()) {
@@ -203,7 +211,7 @@ class OjsWorkers {
 			}
 			JobStatus job = this.jobs.status(jobId).orElseThrow();
 			this.transitions.published(job, null);
-			Map<String, Object> envelope = this.view.envelope(job, this.clock.instant());
+			Map<String, Object> envelope = this.view.envelope(job, record, this.clock.instant());
 			envelope.put("lease",
 					Map.of("token", lease.get().token(), "expires_at", lease.get().expiresAt().toString()));
 			return Optional.of(envelope);
@@ -274,7 +282,8 @@ class OjsWorkers {
 			return requeue(lease);
 		}
 		boolean retryable = !error.path("retryable").isBoolean() || error.path("retryable").booleanValue();
-		return failAttempt(lease, error, retryable, false, this.clock.instant())
+		return failAttempt(lease, this.jobs.status(jobId).orElse(null), this.records.find(jobId), error, retryable,
+				false, this.clock.instant())
 			.orElseThrow(() -> stale(jobId, "fail"));
 	}
 
@@ -294,13 +303,11 @@ class OjsWorkers {
 	 * lease expired: the visibility timeout was the wait), discarded otherwise. The error
 	 * joins the job's error history.
 	 */
-	private Optional<Map<String, Object>> failAttempt(Lease lease, JsonNode error, boolean retryable, boolean expired,
-			Instant now) {
-		JobStatus job = this.jobs.status(lease.jobId()).orElse(null);
+	private Optional<Map<String, Object>> failAttempt(Lease lease, @Nullable JobStatus job, OjsJobRecords.Record record,
+			JsonNode error, boolean retryable, boolean expired, Instant now) {
 		if (job == null) {
 			return Optional.empty();
 		}
-		OjsJobRecords.Record record = this.records.find(lease.jobId());
 		OjsRetryPolicy policy = record.policy().retry();
 		boolean retry = retryable && lease.attempt() < job.maxAttempts()
 				&& (policy == null || !policy.isNonRetryable(errorType(error)));
@@ -358,7 +365,8 @@ class OjsWorkers {
 	 */
 	boolean expire(Lease lease, Instant now) {
 		JobStatus job = this.jobs.status(lease.jobId()).orElse(null);
-		Duration timeout = this.records.find(lease.jobId()).policy().timeout();
+		OjsJobRecords.Record record = this.records.find(lease.jobId());
+		Duration timeout = record.policy().timeout();
 		boolean timedOut = timeout != null && job != null && job.startedAt() != null
 				&& !lease.expiresAt().isBefore(job.startedAt().plus(timeout));
 		Map<String, Object> error = timedOut
@@ -368,20 +376,26 @@ class OjsWorkers {
 						"retryable", true)
 				: Map.of("code", "handler_timeout", "message", "the lease of attempt " + lease.attempt()
 						+ " expired at " + lease.expiresAt() + " without ACK, FAIL or heartbeat", "retryable", true);
-		return failAttempt(lease, this.jsonMapper.valueToTree(error), true, true, now).isPresent();
+		return failAttempt(lease, job, record, this.jsonMapper.valueToTree(error), true, true, now).isPresent();
 	}
 
 	/**
 	 * BEAT: extends the live leases of the jobs; a job given with a lease token only when
 	 * that token is still its lease's, one given without it whatever its current lease. A
 	 * lease is extended by the BEAT's visibility timeout, else the job's own, else the
-	 * default, and never past the attempt's execution timeout.
+	 * default, and never past the attempt's execution timeout. The policies of the jobs
+	 * are read in one query.
 	 * @param beats job ids and the lease token of each, or {@code null}
 	 * @param visibility the BEAT's {@code visibility_timeout_ms}, or {@code null}
+	 * @param workerId the BEAT's {@code worker_id}, or {@code null}
+	 * @return the extended jobs and the state the worker is asked to be in
 	 */
-	List<String> heartbeat(Map<UUID, @Nullable String> beats, @Nullable Duration visibility, WorkerToken worker) {
+	Heartbeat heartbeat(Map<UUID, @Nullable String> beats, @Nullable Duration visibility, @Nullable String workerId,
+			WorkerToken worker) {
 		Instant now = this.clock.instant();
+		Map<UUID, OjsJobPolicy> policies = beats.isEmpty() ? Map.of() : this.records.findPolicies(beats.keySet());
 		List<String> extended = new ArrayList<>();
+		List<String> directives = new ArrayList<>();
 		for (Map.Entry<UUID, @Nullable String> beat : beats.entrySet()) {
 			UUID jobId = beat.getKey();
 			Optional<Lease> lease = this.leases.find(jobId);
@@ -390,32 +404,33 @@ class OjsWorkers {
 			}
 			Optional<JobStatus> job = this.jobs.status(jobId);
 			job.ifPresent((status) -> worker.checkAllows(status.queue()));
-			OjsJobPolicy policy = this.records.find(jobId).policy();
-			Instant until = policy.capped(now.plus(visibilityOf(visibility, policy)),
+			OjsJobPolicy policy = policies.getOrDefault(jobId, OjsJobPolicy.NONE);
+			Instant until = policy.capped(now.plus(policy.visibility(visibility, this.defaultVisibility)),
 					job.map(JobStatus::startedAt).orElse(null));
 			if (this.leases.extend(lease.get(), until, now)) {
 				this.queues.inProgress(lease.get().replySubject());
 				extended.add(jobId.toString());
+				if (policy.testDirective() != null
+						&& (lease.get().workerId() == null || lease.get().workerId().equals(workerId))) {
+					directives.add(policy.testDirective());
+				}
 			}
 		}
-		return extended;
+		return new Heartbeat(extended, workerState(workerId, directives, now));
 	}
 
 	/**
-	 * Records a worker's heartbeat; with test directives on, a beaten job's
-	 * {@code options.metadata.test_directive} first asks the worker to change state.
+	 * Records a worker's heartbeat; with test directives on, the
+	 * {@code options.metadata.test_directive} of a job whose lease it holds first asks
+	 * the worker to change state.
 	 * @return the state the worker is asked to be in
 	 */
-	String workerState(@Nullable String workerId, Iterable<UUID> jobIds) {
+	private String workerState(@Nullable String workerId, List<String> directives, Instant now) {
 		if (workerId == null) {
 			return "running";
 		}
-		Instant now = this.clock.instant();
-		for (UUID jobId : jobIds) {
-			String directive = this.records.find(jobId).policy().testDirective();
-			if (directive != null) {
-				this.workerStates.ask(workerId, directive, now);
-			}
+		for (String directive : directives) {
+			this.workerStates.ask(workerId, directive, now);
 		}
 		return this.workerStates.beat(workerId, now);
 	}
@@ -428,9 +443,20 @@ class OjsWorkers {
 		return this.workerStates.ask(workerId, state, this.clock.instant());
 	}
 
-	private Duration visibilityOf(@Nullable Duration requested, OjsJobPolicy policy) {
-		return (requested != null) ? requested
-				: (policy.visibility() != null) ? policy.visibility() : this.defaultVisibility;
+	/**
+	 * Forgets the states of workers silent since before {@code silentSince}.
+	 * @return how many were forgotten
+	 */
+	int forgetWorkersSilentSince(Instant silentSince) {
+		return this.workerStates.forgetSilentSince(silentSince);
+	}
+
+	/**
+	 * Forgets what a worker was asked to be in (a {@code terminate} included).
+	 * @return whether a state was stored
+	 */
+	boolean forgetWorker(String workerId) {
+		return this.workerStates.forget(workerId);
 	}
 
 	private Lease currentLease(UUID jobId, @Nullable String leaseToken, WorkerToken worker, String operation) {
@@ -452,6 +478,15 @@ class OjsWorkers {
 				"Cannot " + operation + " job '" + jobId + "': the lease is not current (the job is '" + state
 						+ "'; its lease expired, was replaced by a later fetch, or the job ended)",
 				Map.of("job_id", jobId.toString(), "current_state", state, "expected_state", "active"));
+	}
+
+	/**
+	 * A heartbeat's answer.
+	 *
+	 * @param extended the ids of the jobs whose leases it extended
+	 * @param state the state the worker is asked to be in
+	 */
+	record Heartbeat(List<String> extended, String state) {
 	}
 
 	private @Nullable UUID jobId(Message message) {

@@ -2,6 +2,7 @@ package io.jetway.jobs.ojs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static io.jetway.jobs.ojs.OjsBindingTests.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -222,11 +225,11 @@ class OjsReliabilityTests {
 	@Test
 	void anAttemptEndsAtItsTimeoutWhateverItsHeartbeatsAndProgressReports() {
 		String queue = queue();
-		String id = push(queue, Map.of("timeout_ms", 1500, "retry", Map.of("max_attempts", 2)));
+		String id = push(queue, Map.of("timeout_ms", 3000, "retry", Map.of("max_attempts", 2)));
 		Response fetched = fetchJob(queue, id);
 		Instant started = Instant.parse(fetched.text("/jobs/0/started_at"));
 		// started_at is stored in microseconds
-		assertThat(Instant.parse(fetched.text("/jobs/0/lease/expires_at"))).isBefore(started.plusMillis(1501));
+		assertThat(Instant.parse(fetched.text("/jobs/0/lease/expires_at"))).isBefore(started.plusMillis(3001));
 		Response beat = app.post("/ojs/v1/workers/heartbeat",
 				Map.of("worker_id", "w-rel", "active_jobs", List.of(id), "visibility_timeout_ms", 60_000));
 		assertThat(beat.json().at("/jobs_extended").toString()).contains(id);
@@ -302,9 +305,159 @@ class OjsReliabilityTests {
 		// the conformance suite's directive, with conformance-test-directives-enabled
 		String quiet = push(queue, Map.of("metadata", Map.of("test_directive", "quiet")));
 		fetchJob(queue, quiet);
-		assertThat(app.post("/ojs/v1/workers/heartbeat", Map.of("worker_id", "w-quiet", "active_jobs", List.of(quiet)))
+		assertThat(app.post("/ojs/v1/workers/heartbeat", Map.of("worker_id", "w-rel", "active_jobs", List.of(quiet)))
 			.text("/state")).isEqualTo("quiet");
 		app.post("/ojs/v1/workers/ack", Map.of("job_id", quiet));
+		new JdbcTemplate(database.dataSource()).update("DELETE FROM jetway_ojs_workers WHERE worker_id = 'w-rel'");
+	}
+
+	@Test
+	void aRetryIntervalAboveTheLimitIsRefusedWith422() {
+		Response refused = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue(), "retry", Map.of("initial_interval", "PT1S", "max_interval", "P3000000D"))));
+		assertError(refused, 422, "validation_error");
+		assertThat(refused.text("/error/message")).contains("max_interval");
+	}
+
+	@Test
+	void aHeartbeatsWorkerIdOfMoreThan255CharactersIsRefusedWith400AndNoLeaseIsExtended() {
+		String queue = queue();
+		String id = push(queue, Map.of());
+		Response fetched = fetchJob(queue, id);
+		Response refused = app.post("/ojs/v1/workers/heartbeat",
+				Map.of("worker_id", "w".repeat(256), "active_jobs", List.of(id), "visibility_timeout_ms", 600_000));
+		assertError(refused, 400, "invalid_request");
+		assertThat(refused.text("/error/message")).contains("worker_id").contains("255");
+		// the FETCH's lease of 30 s, not extended to 600 s
+		assertThat(leaseExpiresAt(id)).isBefore(Instant.parse(fetched.text("/jobs/0/lease/expires_at")).plusSeconds(1));
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id));
+	}
+
+	@Test
+	void aFailWhoseRequeueIsNotABooleanIsRefusedWith400() {
+		String queue = queue();
+		String id = push(queue, Map.of());
+		fetchJob(queue, id);
+		Response refused = app.post("/ojs/v1/workers/nack",
+				Map.of("job_id", id, "error", error("stop"), "requeue", "yes"));
+		assertError(refused, 400, "invalid_request");
+		assertThat(refused.text("/error/message")).contains("requeue");
+		assertThat(app.info(id).text("/job/state")).isEqualTo("active");
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id));
+	}
+
+	@Test
+	void aProgressReportKeepsTheJobsOwnVisibilityTimeout() {
+		String queue = queue();
+		String id = push(queue, Map.of("visibility_timeout_ms", 600_000));
+		// this attempt's lease is short; a report extends it by the job's own timeout
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> app
+				.post("/ojs/v1/workers/fetch",
+						Map.of("queues", List.of(queue), "worker_id", "w-rel", "visibility_timeout_ms", 5_000))
+				.json()
+				.at("/jobs")
+				.size() == 1);
+		Instant reported = Instant.now();
+		Response progress = app.post("/ojs/v1/workers/progress", Map.of("job_id", id, "progress", 0.5));
+		assertThat(progress.json().at("/updated").booleanValue()).as(progress.body()).isTrue();
+		assertThat(leaseExpiresAt(id)).isAfter(reported.plusSeconds(500));
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id));
+	}
+
+	@Test
+	void aHeartbeatStoresNoStateForAWorkerThatWasAskedNothingAndAnAdminCanForgetAWorkersState() {
+		String queue = queue();
+		String id = push(queue, Map.of());
+		fetchJob(queue, id);
+		Map<String, Object> beat = Map.of("worker_id", "w-forget", "active_jobs", List.of(id));
+		assertThat(app.post("/ojs/v1/workers/heartbeat", beat).text("/state")).isEqualTo("running");
+		assertThat(storedWorkerStates("w-forget")).isZero();
+		app.header("X-Jetway-Admin-Key", ADMIN_KEY);
+		try {
+			app.post("/ojs/v1/admin/workers/w-forget/state", Map.of("state", "terminate"));
+			assertThat(app.post("/ojs/v1/workers/heartbeat", beat).text("/state")).isEqualTo("terminate");
+			Response forgotten = app.delete("/ojs/v1/admin/workers/w-forget");
+			assertThat(forgotten.status()).as(forgotten.body()).isEqualTo(200);
+			assertThat(app.post("/ojs/v1/workers/heartbeat", beat).text("/state")).isEqualTo("running");
+			assertError(app.delete("/ojs/v1/admin/workers/w-forget"), 404, "not_found");
+		}
+		finally {
+			app.header("X-Jetway-Admin-Key", null);
+		}
+		assertError(app.delete("/ojs/v1/admin/workers/w-forget"), 401, "unauthenticated");
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", id));
+	}
+
+	@Test
+	void theStateOfAWorkerSilentForLongerThanTheRetentionIsForgotten() {
+		app.header("X-Jetway-Admin-Key", ADMIN_KEY);
+		try {
+			app.post("/ojs/v1/admin/workers/w-silent/state", Map.of("state", "quiet"));
+			app.post("/ojs/v1/admin/workers/w-recent/state", Map.of("state", "quiet"));
+		}
+		finally {
+			app.header("X-Jetway-Admin-Key", null);
+		}
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		jdbc.update("UPDATE jetway_ojs_workers SET last_beat_at = ? WHERE worker_id = 'w-silent'",
+				java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(8))));
+		app.context().getBean(OjsLeaseSweeper.class).forgetSilentWorkers(Instant.now());
+		assertThat(storedWorkerStates("w-silent")).isZero();
+		assertThat(storedWorkerStates("w-recent")).isOne();
+	}
+
+	@Test
+	void aTestDirectiveAppliesToTheWorkerHoldingTheJobsLeaseOnly() {
+		String queue = queue();
+		String quiet = push(queue, Map.of("metadata", Map.of("test_directive", "quiet")));
+		fetchJob(queue, quiet);
+		assertThat(
+				app.post("/ojs/v1/workers/heartbeat", Map.of("worker_id", "w-bystander", "active_jobs", List.of(quiet)))
+					.text("/state"))
+			.isEqualTo("running");
+		assertThat(app.post("/ojs/v1/workers/heartbeat", Map.of("worker_id", "w-rel", "active_jobs", List.of(quiet)))
+			.text("/state")).isEqualTo("quiet");
+		app.post("/ojs/v1/workers/ack", Map.of("job_id", quiet));
+		new JdbcTemplate(database.dataSource()).update("DELETE FROM jetway_ojs_workers WHERE worker_id = 'w-rel'");
+	}
+
+	@Test
+	void anExpiredLeaseThatCannotEndKeepsNoOtherExpiredLeaseFromEnding() {
+		String queue = queue();
+		String stuck = push(queue, Map.of("visibility_timeout_ms", 1000));
+		fetchJob(queue, stuck);
+		String other = push(queue, Map.of("visibility_timeout_ms", 1500));
+		fetchJob(queue, other);
+		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+		// the end of the first lease to expire fails in the database
+		jdbc.execute("CREATE FUNCTION jetway_test_refuse() RETURNS trigger AS $$ BEGIN "
+				+ "RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql");
+		jdbc.execute("CREATE TRIGGER jetway_test_refuse BEFORE UPDATE ON jetway_jobs FOR EACH ROW WHEN (OLD.id = '"
+				+ stuck + "' AND NEW.status <> 'running') EXECUTE FUNCTION jetway_test_refuse()");
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(app.info(other).text("/job/state")));
+			assertThat(app.info(stuck).text("/job/state")).isEqualTo("active");
+		}
+		finally {
+			jdbc.execute("DROP TRIGGER jetway_test_refuse ON jetway_jobs");
+			jdbc.execute("DROP FUNCTION jetway_test_refuse()");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(app.info(stuck).text("/job/state")));
+		app.delete("/ojs/v1/jobs/" + stuck);
+		app.delete("/ojs/v1/jobs/" + other);
+	}
+
+	private static Instant leaseExpiresAt(String id) {
+		return new JdbcTemplate(database.dataSource())
+			.queryForObject("SELECT expires_at FROM jetway_job_leases WHERE job_id = ?::uuid", OffsetDateTime.class, id)
+			.toInstant();
+	}
+
+	private static int storedWorkerStates(String workerId) {
+		Integer count = new JdbcTemplate(database.dataSource())
+			.queryForObject("SELECT COUNT(*) FROM jetway_ojs_workers WHERE worker_id = ?", Integer.class, workerId);
+		return (count != null) ? count : 0;
 	}
 
 }

@@ -85,4 +85,45 @@ class OjsRetryPolicyTests {
 			.withMessageContaining("initial_interval");
 	}
 
+	@Test
+	void anIntervalAboveTheLimitOrBelowAMillisecondIsRefusedWith422() {
+		for (String interval : List.of("PT9999999999999999S", "P3000000D", "P366D")) {
+			assertThatExceptionOfType(OjsException.class)
+				.isThrownBy(() -> parse(Map.of("initial_interval", "PT1S", "max_interval", interval)))
+				.withMessageContaining("max_interval")
+				.withMessageContaining("P365D")
+				.satisfies((ex) -> assertThat(ex.status().value()).isEqualTo(422));
+			assertThatExceptionOfType(OjsException.class).isThrownBy(() -> parse(Map.of("initial_interval", interval)))
+				.withMessageContaining("initial_interval")
+				.satisfies((ex) -> assertThat(ex.status().value()).isEqualTo(422));
+		}
+		assertThatExceptionOfType(OjsException.class).isThrownBy(() -> parse(Map.of("initial_interval", "PT0.0001S")))
+			.withMessageContaining("initial_interval")
+			.withMessageContaining("1 millisecond");
+		// the longest allowed interval, exponential over many attempts: capped, no
+		// overflow
+		OjsRetryPolicy longest = parse(Map.of("initial_interval", "P365D", "max_interval", "P365D", "jitter", false));
+		assertThat(longest.delayAfter(1_000, new Random())).isEqualTo(Duration.ofDays(365));
+	}
+
+	@Test
+	void anInitialIntervalAboveTheDefaultMaxIntervalRaisesTheMaxInterval() {
+		OjsRetryPolicy policy = parse(Map.of("initial_interval", "PT10M", "jitter", false));
+		assertThat(policy.maxInterval()).isEqualTo(Duration.ofMinutes(10));
+		assertThat(policy.delayAfter(3, new Random())).isEqualTo(Duration.ofMinutes(10));
+		assertThat(parse(Map.of("initial_interval", "PT1S")).maxInterval()).isEqualTo(Duration.ofMinutes(5));
+	}
+
+	@Test
+	void tooManyOrTooLongNonRetryableErrorsAreRefused() {
+		List<String> many = java.util.stream.IntStream.range(0, 101).mapToObj((i) -> "error." + i).toList();
+		assertThatExceptionOfType(OjsException.class).isThrownBy(() -> parse(Map.of("non_retryable_errors", many)))
+			.withMessageContaining("non_retryable_errors")
+			.withMessageContaining("at most 100");
+		assertThatExceptionOfType(OjsException.class)
+			.isThrownBy(() -> parse(Map.of("non_retryable_errors", List.of("x".repeat(256)))))
+			.withMessageContaining("255");
+		assertThat(parse(Map.of("non_retryable_errors", many.subList(0, 100))).nonRetryableErrors()).hasSize(100);
+	}
+
 }

@@ -37,7 +37,7 @@ class OjsSchemaTests {
 					.contains("jetway_jobs.ojs_errors (external workers (jetway.jobs.ojs))"));
 		}
 		finally {
-			jdbc.execute("ALTER TABLE jetway_jobs ADD COLUMN ojs_errors TEXT");
+			jdbc.execute("ALTER TABLE jetway_jobs ADD COLUMN ojs_errors MEDIUMTEXT");
 			OjsTestApplication.reset(database, nats.url());
 		}
 	}

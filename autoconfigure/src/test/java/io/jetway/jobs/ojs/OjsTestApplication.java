@@ -62,6 +62,16 @@ final class OjsTestApplication implements AutoCloseable {
 	 * @param properties more properties, which win over these
 	 */
 	static OjsTestApplication start(TestDatabaseInstance database, String natsUrl, String... properties) {
+		return start(App.class, database, natsUrl, properties);
+	}
+
+	/**
+	 * @param configuration the application's configuration, which enables
+	 * auto-configuration
+	 * @param properties more properties, which win over these
+	 */
+	static OjsTestApplication start(Class<?> configuration, TestDatabaseInstance database, String natsUrl,
+			String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + database.url(),
 				"spring.datasource.username=" + database.username(),
 				"spring.datasource.password=" + database.password(), "jetway.nats.servers=" + natsUrl,
@@ -73,7 +83,7 @@ final class OjsTestApplication implements AutoCloseable {
 				"jetway.jobs.ojs.require-worker-token=false", "jetway.jobs.ojs.allow-unauthenticated-producers=true",
 				"jetway.listener.shutdown-timeout=5s", "jetway.health.jobs.max-dispatch-recovery-held-back=1h"));
 		all.addAll(List.of(properties));
-		return new OjsTestApplication(new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
+		return new OjsTestApplication(new SpringApplicationBuilder(configuration).web(WebApplicationType.SERVLET)
 			.properties(all.toArray(String[]::new))
 			.run());
 	}

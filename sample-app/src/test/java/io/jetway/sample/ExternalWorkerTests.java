@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * External workers on the sample app as it is configured (application.yml): the Python
@@ -119,6 +120,15 @@ class ExternalWorkerTests {
 		assertThat(withTenantKey.body().at("/error/code").asString()).isEqualTo("unauthenticated");
 		assertThat(this.api.post("/ojs%2Fv1/jobs", null, push).status()).isEqualTo(401);
 		assertThat(this.api.post("/ojs/v1/workers/../jobs", null, push).status()).isEqualTo(401);
+		// reaches the filter as written (Tomcat passes encoded slashes through), unlike
+		// '/../'
+		assertThat(this.api.post("/ojs/v1/workers%2F..%2Fjobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/ojs/v1/workers/%2E%2E/jobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/OJS/v1/jobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/ojs/v1/jobs;x=1", null, push).status()).isEqualTo(401);
+		assertThat(this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/x%2F..%2F..%2Fqueues/progress", null, "{}", null)
+			.status()).isEqualTo(401);
+		assertThat(admin(HttpMethod.POST, "/ojs/v1/jobs", "", push).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.POST, "/ojs/v1/jobs", "not-the-admin-key", push).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.GET, "/ojs/v1/queues", null, null).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.POST, "/ojs/v1/admin/worker-tokens", null,
@@ -135,6 +145,29 @@ class ExternalWorkerTests {
 		Response fetchedWithTenantKey = this.api.post("/ojs/v1/workers/fetch", ACME_DEV,
 				"{\"queues\":[\"thumbnails\"]}");
 		assertThat(fetchedWithTenantKey.status()).as(fetchedWithTenantKey.toString()).isEqualTo(401);
+	}
+
+	@Test
+	void aWorkerReportsProgressWithItsWorkerTokenAlone() {
+		Response minted = admin(HttpMethod.POST, "/ojs/v1/admin/worker-tokens", ADMIN_KEY,
+				"{\"name\":\"progress-worker\",\"queues\":[\"thumbnails\"]}");
+		assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+		Response pushed = admin(HttpMethod.POST, "/ojs/v1/jobs", ADMIN_KEY,
+				"{\"type\":\"render_thumbnail\",\"args\":[1],\"options\":{\"queue\":\"thumbnails\"}}");
+		assertThat(pushed.status()).as(pushed.toString()).isEqualTo(201);
+		String id = pushed.body().at("/job/id").asString();
+		String token = minted.text("token");
+		await().until(() -> this.api.post("/ojs/v1/workers/fetch", token, "{\"queues\":[\"thumbnails\"],\"count\":1}"),
+				(fetched) -> id.equals(fetched.body().at("/jobs/0/id").asString()));
+		String progress = "{\"progress\":0.5,\"message\":\"half way\"}";
+		assertThat(this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/" + id + "/progress", null, progress, null).status())
+			.isEqualTo(401);
+		Response reported = this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/" + id + "/progress", token, progress,
+				null);
+		assertThat(reported.status()).as(reported.toString()).isEqualTo(200);
+		assertThat(admin(HttpMethod.GET, "/ojs/v1/jobs/" + id + "/progress", null, null).status()).isEqualTo(401);
+		Response acked = this.api.post("/ojs/v1/workers/ack", token, "{\"job_id\":\"" + id + "\",\"result\":{}}");
+		assertThat(acked.status()).as(acked.toString()).isEqualTo(200);
 	}
 
 	private Response admin(HttpMethod method, String path, @Nullable String adminKey, @Nullable String body) {

@@ -2,10 +2,15 @@ package io.jetway.sample;
 
 import java.util.stream.Stream;
 
+import io.jetway.sample.api.OjsProducerKeyFilter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +22,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * worker tokens for the calls it lets through, and a job type sent to an external queue
  * must have no in-process handler.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ExternalWorkerStartupTests {
 
 	@Test
@@ -47,6 +53,17 @@ class ExternalWorkerStartupTests {
 	void aTypeWithAnInProcessHandlerListedForAnExternalQueueFailsStartup() {
 		assertStartupFails("sample.api.external-queues.thumbnails lists job type 'echo', which an in-process "
 				+ "@JobHandler runs", "sample.api.external-queues.thumbnails=render_thumbnail,echo");
+	}
+
+	@Test
+	void theConformanceProfileStartsWithoutTheFilterAndWarns(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class,
+				SampleTestInfrastructure.class)
+			.web(WebApplicationType.SERVLET)
+			.run("--server.port=0", "--spring.profiles.active=ojs-conformance")) {
+			assertThat(context.getBeansOfType(OjsProducerKeyFilter.class)).isEmpty();
+			assertThat(output.getOut()).containsPattern("WARN.*jetway.jobs.ojs.allow-unauthenticated-producers=true");
+		}
 	}
 
 	private static void assertStartupFails(String message, String... properties) {

@@ -26,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(OutputCaptureExtension.class)
 class OjsProducerAuthenticationTests {
 
+	/** Adds {@link Guard} to the application's sources. */
+	private static final String GUARD = "spring.main.sources=" + Guard.class.getName();
+
 	@RegisterExtension
 	static final NatsServerExtension nats = new NatsServerExtension();
 
@@ -124,9 +127,6 @@ class OjsProducerAuthenticationTests {
 			OjsTestApplication.reset(database, nats.url());
 		}
 	}
-
-	/** Adds {@link Guard} to the application's sources. */
-	private static final String GUARD = "spring.main.sources=" + Guard.class.getName();
 
 	@Configuration(proxyBeanMethods = false)
 	static class Guard {

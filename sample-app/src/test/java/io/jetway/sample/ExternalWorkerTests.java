@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * External workers on the sample app as it is configured (application.yml): the Python
@@ -72,15 +73,14 @@ class ExternalWorkerTests {
 		builder.environment()
 			.putAll(Map.of("OJS_URL", "http://127.0.0.1:" + this.port + "/ojs/v1", "OJS_TOKEN", minted.text("token"),
 					"OJS_MAX_JOBS", String.valueOf(JOBS)));
+		List<String> ids = new ArrayList<>();
+		if (workerStartsOnABacklog()) {
+			enqueueThumbnails(ids);
+		}
 		Process python = builder.start();
 		try {
-			List<String> ids = new ArrayList<>();
-			for (int i = 0; i < JOBS; i++) {
-				Response enqueued = this.api.post("/jobs/v1/enqueue", ACME_DEV,
-						"{\"type\":\"render_thumbnail\",\"payload\":{\"image\":\"photos/" + i + ".jpg\",\"size\":" + i
-								+ "}}");
-				assertThat(enqueued.status()).as(enqueued.toString()).isEqualTo(201);
-				ids.add(enqueued.text("id"));
+			if (!workerStartsOnABacklog()) {
+				enqueueThumbnails(ids);
 			}
 			boolean exited = python.waitFor(5, TimeUnit.MINUTES);
 			String log = Files.readString(directory.resolve("worker.log"));
@@ -110,6 +110,24 @@ class ExternalWorkerTests {
 		}
 	}
 
+	/**
+	 * @return whether all jobs are enqueued before the worker starts (its first FETCHes
+	 * then find a full queue), rather than while it runs
+	 */
+	boolean workerStartsOnABacklog() {
+		return false;
+	}
+
+	private void enqueueThumbnails(List<String> ids) {
+		for (int i = 0; i < JOBS; i++) {
+			Response enqueued = this.api.post("/jobs/v1/enqueue", ACME_DEV,
+					"{\"type\":\"render_thumbnail\",\"payload\":{\"image\":\"photos/" + i + ".jpg\",\"size\":" + i
+							+ "}}");
+			assertThat(enqueued.status()).as(enqueued.toString()).isEqualTo(201);
+			ids.add(enqueued.text("id"));
+		}
+	}
+
 	@Test
 	void theProducerEndpointsNeedTheAdminKeyAndTheWorkerEndpointsAWorkerToken() {
 		String push = "{\"type\":\"echo\",\"args\":[1]}";
@@ -119,6 +137,15 @@ class ExternalWorkerTests {
 		assertThat(withTenantKey.body().at("/error/code").asString()).isEqualTo("unauthenticated");
 		assertThat(this.api.post("/ojs%2Fv1/jobs", null, push).status()).isEqualTo(401);
 		assertThat(this.api.post("/ojs/v1/workers/../jobs", null, push).status()).isEqualTo(401);
+		// reaches the filter as written (Tomcat passes encoded slashes through), unlike
+		// '/../'
+		assertThat(this.api.post("/ojs/v1/workers%2F..%2Fjobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/ojs/v1/workers/%2E%2E/jobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/OJS/v1/jobs", null, push).status()).isEqualTo(401);
+		assertThat(this.api.post("/ojs/v1/jobs;x=1", null, push).status()).isEqualTo(401);
+		assertThat(this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/x%2F..%2F..%2Fqueues/progress", null, "{}", null)
+			.status()).isEqualTo(401);
+		assertThat(admin(HttpMethod.POST, "/ojs/v1/jobs", "", push).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.POST, "/ojs/v1/jobs", "not-the-admin-key", push).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.GET, "/ojs/v1/queues", null, null).status()).isEqualTo(401);
 		assertThat(admin(HttpMethod.POST, "/ojs/v1/admin/worker-tokens", null,
@@ -135,6 +162,29 @@ class ExternalWorkerTests {
 		Response fetchedWithTenantKey = this.api.post("/ojs/v1/workers/fetch", ACME_DEV,
 				"{\"queues\":[\"thumbnails\"]}");
 		assertThat(fetchedWithTenantKey.status()).as(fetchedWithTenantKey.toString()).isEqualTo(401);
+	}
+
+	@Test
+	void aWorkerReportsProgressWithItsWorkerTokenAlone() {
+		Response minted = admin(HttpMethod.POST, "/ojs/v1/admin/worker-tokens", ADMIN_KEY,
+				"{\"name\":\"progress-worker\",\"queues\":[\"thumbnails\"]}");
+		assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+		Response pushed = admin(HttpMethod.POST, "/ojs/v1/jobs", ADMIN_KEY,
+				"{\"type\":\"render_thumbnail\",\"args\":[1],\"options\":{\"queue\":\"thumbnails\"}}");
+		assertThat(pushed.status()).as(pushed.toString()).isEqualTo(201);
+		String id = pushed.body().at("/job/id").asString();
+		String token = minted.text("token");
+		await().until(() -> this.api.post("/ojs/v1/workers/fetch", token, "{\"queues\":[\"thumbnails\"],\"count\":1}"),
+				(fetched) -> id.equals(fetched.body().at("/jobs/0/id").asString()));
+		String progress = "{\"progress\":0.5,\"message\":\"half way\"}";
+		assertThat(this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/" + id + "/progress", null, progress, null).status())
+			.isEqualTo(401);
+		Response reported = this.api.exchange(HttpMethod.PUT, "/ojs/v1/jobs/" + id + "/progress", token, progress,
+				null);
+		assertThat(reported.status()).as(reported.toString()).isEqualTo(200);
+		assertThat(admin(HttpMethod.GET, "/ojs/v1/jobs/" + id + "/progress", null, null).status()).isEqualTo(401);
+		Response acked = this.api.post("/ojs/v1/workers/ack", token, "{\"job_id\":\"" + id + "\",\"result\":{}}");
+		assertThat(acked.status()).as(acked.toString()).isEqualTo(200);
 	}
 
 	private Response admin(HttpMethod method, String path, @Nullable String adminKey, @Nullable String body) {

@@ -18,6 +18,7 @@ import io.jetway.topology.Namespace;
 import io.nats.client.Connection;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,9 +48,11 @@ import org.springframework.web.servlet.DispatcherServlet;
 @EnableConfigurationProperties(OjsProperties.class)
 public class OjsAutoConfiguration {
 
-	OjsAutoConfiguration(OjsProperties properties, ResourceLoader resourceLoader) {
+	OjsAutoConfiguration(OjsProperties properties, ResourceLoader resourceLoader, ListableBeanFactory beanFactory) {
+		OjsBasePath.check(properties.getBasePath());
 		OjsProducerAccess.check(properties,
-				ClassUtils.isPresent(OjsProducerAccess.SECURITY_CLASS, resourceLoader.getClassLoader()));
+				ClassUtils.isPresent(OjsProducerAccess.SECURITY_CLASS, resourceLoader.getClassLoader()),
+				beanFactory.getBeanNamesForType(OjsProducerGuard.class, true, false).length > 0);
 	}
 
 	@Bean

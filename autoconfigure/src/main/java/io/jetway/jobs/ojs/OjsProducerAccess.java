@@ -7,17 +7,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer endpoints (PUSH, INFO, CANCEL, queues, dead letters) authenticate nobody
  * themselves: they rely on Spring Security. Without it on the class path, OJS starts only
- * when {@code jetway.jobs.ojs.producers-protected-by-application=true} says that the
- * application protects them itself (a servlet filter of its own), or when
- * {@code jetway.jobs.ojs.allow-unauthenticated-producers=true} says so, and warns.
+ * when the application provides an {@link OjsProducerGuard} bean (its own protection), or
+ * when {@code jetway.jobs.ojs.allow-unauthenticated-producers=true} allows open producer
+ * endpoints, which warns whenever it is set.
  */
 final class OjsProducerAccess {
 
 	static final String SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
 
 	static final String PROPERTY = "jetway.jobs.ojs.allow-unauthenticated-producers";
-
-	static final String PROTECTED_BY_APPLICATION = "jetway.jobs.ojs.producers-protected-by-application";
 
 	private static final Logger logger = LoggerFactory.getLogger(OjsProducerAccess.class);
 
@@ -29,17 +27,17 @@ final class OjsProducerAccess {
 	 * are.
 	 * @param properties the OJS settings
 	 * @param securityPresent whether Spring Security (web) is on the class path
+	 * @param guardPresent whether the application provides an {@link OjsProducerGuard}
 	 */
-	static void check(OjsProperties properties, boolean securityPresent) {
+	static void check(OjsProperties properties, boolean securityPresent, boolean guardPresent) {
 		if (securityPresent) {
 			return;
 		}
-		if (properties.isProducersProtectedByApplication()) {
-			logger.info("OJS producer endpoints under {}/v1 are protected by the application ({}=true), not by Jetway",
-					properties.getBasePath(), PROTECTED_BY_APPLICATION);
-			return;
+		if (guardPresent) {
+			logger.info("OJS producer endpoints under {}/v1 are protected by the application (an {} bean), not by "
+					+ "Jetway", properties.getBasePath(), OjsProducerGuard.class.getSimpleName());
 		}
-		if (!properties.isAllowUnauthenticatedProducers()) {
+		else if (!properties.isAllowUnauthenticatedProducers()) {
 			throw new JetwayConfigurationException(
 					"The OJS producer endpoints (push, info, cancel, queues, dead letters under "
 							+ properties.getBasePath()
@@ -47,15 +45,16 @@ final class OjsProducerAccess {
 					PROPERTY,
 					"Add Spring Security and protect " + properties.getBasePath() + "/v1/** (except "
 							+ properties.getBasePath() + "/v1/workers/**, which worker tokens guard); or protect them "
-							+ "with a filter of the application's own and set " + PROTECTED_BY_APPLICATION
-							+ "=true; or set " + PROPERTY + "=true for conformance runs and tests on a trusted "
-							+ "network only.",
+							+ "with a filter of the application's own and declare it with a bean of type "
+							+ OjsProducerGuard.class.getName() + "; or set " + PROPERTY
+							+ "=true for conformance runs and tests on a trusted network only.",
 					null);
 		}
-		logger.warn(
-				"OJS producer endpoints under {}/v1 are served WITHOUT authentication ({}=true): anyone who can reach "
-						+ "them can push, inspect and cancel jobs; use this for conformance runs and tests only",
-				properties.getBasePath(), PROPERTY);
+		if (properties.isAllowUnauthenticatedProducers()) {
+			logger.warn("OJS producer endpoints under {}/v1 may be served WITHOUT authentication ({}=true): anyone "
+					+ "who can reach them can push, inspect and cancel jobs; use this for conformance runs and tests "
+					+ "only", properties.getBasePath(), PROPERTY);
+		}
 	}
 
 }

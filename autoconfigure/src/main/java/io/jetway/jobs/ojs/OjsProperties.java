@@ -19,7 +19,8 @@ public class OjsProperties {
 
 	/**
 	 * Path under which the endpoints are served: the manifest at {base-path}/manifest,
-	 * the rest under {base-path}/v1.
+	 * the rest under {base-path}/v1. Starts with '/', without a trailing '/', '//', '.'
+	 * or '..' segments; not '/' alone.
 	 */
 	private String basePath = "/ojs";
 
@@ -78,14 +79,6 @@ public class OjsProperties {
 	 * the endpoints could push jobs for in-process handlers and cancel jobs.
 	 */
 	private boolean allowUnauthenticatedProducers;
-
-	/**
-	 * Whether the application protects the producer endpoints (every path under
-	 * {base-path}/v1 except {base-path}/v1/workers/**) itself, with a servlet filter of
-	 * its own, so that OJS starts without Spring Security on the class path. Jetway does
-	 * not check the application's protection.
-	 */
-	private boolean producersProtectedByApplication;
 
 	/**
 	 * Whether POST {base-path}/v1/admin/reset deletes every job, lease and job message
@@ -196,14 +189,6 @@ public class OjsProperties {
 
 	public void setAllowUnauthenticatedProducers(boolean allowUnauthenticatedProducers) {
 		this.allowUnauthenticatedProducers = allowUnauthenticatedProducers;
-	}
-
-	public boolean isProducersProtectedByApplication() {
-		return this.producersProtectedByApplication;
-	}
-
-	public void setProducersProtectedByApplication(boolean producersProtectedByApplication) {
-		this.producersProtectedByApplication = producersProtectedByApplication;
 	}
 
 	public boolean isConformanceResetEnabled() {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,11 +20,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The producer endpoints (PUSH, INFO, CANCEL, queues, dead letters) have no
  * authentication of their own: without Spring Security on the class path, OJS starts only
- * when the user says so explicitly: either that the application protects them itself, or
- * that they may be open, which warns.
+ * when the application declares its own protection with an {@link OjsProducerGuard} bean,
+ * or when they may be open, which always warns.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OjsProducerAuthenticationTests {
+
+	/** Adds {@link Guard} to the application's sources. */
+	private static final String GUARD = "spring.main.sources=" + Guard.class.getName();
 
 	@RegisterExtension
 	static final NatsServerExtension nats = new NatsServerExtension();
@@ -39,7 +44,8 @@ class OjsProducerAuthenticationTests {
 				.start(database, nats.url(), "jetway.jobs.ojs.allow-unauthenticated-producers=false")
 				.close()).hasRootCauseInstanceOf(JetwayConfigurationException.class)
 				.rootCause()
-				.hasMessageContaining("jetway.jobs.ojs.allow-unauthenticated-producers");
+				.hasMessageContaining("jetway.jobs.ojs.allow-unauthenticated-producers")
+				.hasMessageContaining(OjsProducerGuard.class.getName());
 		}
 		finally {
 			OjsTestApplication.reset(database, nats.url());
@@ -60,19 +66,77 @@ class OjsProducerAuthenticationTests {
 	}
 
 	@Test
-	void anApplicationThatProtectsTheProducerEndpointsItselfStartsWithoutSpringSecurityAndWithoutWarning(
-			CapturedOutput output) throws Exception {
+	void anApplicationThatDeclaresAnOjsProducerGuardStartsWithoutSpringSecurityAndWithoutWarning(CapturedOutput output)
+			throws Exception {
 		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
 		OjsTestApplication.reset(database, nats.url());
 		try (OjsTestApplication app = OjsTestApplication.start(database, nats.url(),
-				"jetway.jobs.ojs.allow-unauthenticated-producers=false",
-				"jetway.jobs.ojs.producers-protected-by-application=true")) {
+				"jetway.jobs.ojs.allow-unauthenticated-producers=false", GUARD)) {
 			assertThat(output.getOut()).doesNotContainPattern("WARN.*jetway.jobs.ojs.allow-unauthenticated-producers")
-				.containsPattern("INFO.*jetway.jobs.ojs.producers-protected-by-application=true");
+				.containsPattern("INFO.*protected by the application \\(an OjsProducerGuard bean\\)");
 		}
 		finally {
 			OjsTestApplication.reset(database, nats.url());
 		}
+	}
+
+	@Test
+	void theRemovedPropertyNoLongerStandsInForAGuard() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		OjsTestApplication.reset(database, nats.url());
+		try {
+			assertThatThrownBy(() -> OjsTestApplication
+				.start(database, nats.url(), "jetway.jobs.ojs.allow-unauthenticated-producers=false",
+						"jetway.jobs.ojs.producers-protected-by-application=true")
+				.close()).rootCause()
+				.isInstanceOf(JetwayConfigurationException.class)
+				.hasMessageContaining(OjsProducerGuard.class.getName())
+				.hasMessageContaining("jetway.jobs.ojs.allow-unauthenticated-producers=true");
+		}
+		finally {
+			OjsTestApplication.reset(database, nats.url());
+		}
+	}
+
+	@Test
+	void allowingUnauthenticatedProducersWarnsEvenWithAGuard(CapturedOutput output) throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		OjsTestApplication.reset(database, nats.url());
+		try (OjsTestApplication app = OjsTestApplication.start(database, nats.url(),
+				"jetway.jobs.ojs.allow-unauthenticated-producers=true", GUARD)) {
+			assertThat(output.getOut()).containsPattern("WARN.*jetway.jobs.ojs.allow-unauthenticated-producers=true");
+		}
+		finally {
+			OjsTestApplication.reset(database, nats.url());
+		}
+	}
+
+	@Test
+	void aBasePathThatSpringMvcWouldNormaliseFailsStartupNamingTheProperty() throws Exception {
+		TestDatabaseInstance database = databases.get(TestDatabase.POSTGRESQL);
+		OjsTestApplication.reset(database, nats.url());
+		try {
+			assertThatThrownBy(
+					() -> OjsTestApplication.start(database, nats.url(), "jetway.jobs.ojs.base-path=/ojs/").close())
+				.rootCause()
+				.isInstanceOf(JetwayConfigurationException.class)
+				.hasMessageContaining("'/ojs/'")
+				.hasMessageContaining("jetway.jobs.ojs.base-path");
+		}
+		finally {
+			OjsTestApplication.reset(database, nats.url());
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Guard {
+
+		@Bean
+		OjsProducerGuard applicationsOwnProducerFilter() {
+			return new OjsProducerGuard() {
+			};
+		}
+
 	}
 
 }

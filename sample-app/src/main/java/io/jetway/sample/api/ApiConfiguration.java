@@ -1,5 +1,6 @@
 package io.jetway.sample.api;
 
+import io.jetway.jobs.JobHandlers;
 import io.jetway.jobs.JobsProperties;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import tools.jackson.databind.json.JsonMapper;
@@ -8,6 +9,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -29,14 +31,19 @@ class ApiConfiguration {
 	}
 
 	@Bean
-	ExternalJobTypes externalJobTypes(ApiKeysProperties properties, JobsProperties jobs) {
-		return new ExternalJobTypes(properties, jobs);
+	ExternalJobTypes externalJobTypes(ApiKeysProperties properties, JobsProperties jobs, JobHandlers handlers) {
+		return new ExternalJobTypes(properties, jobs, handlers::types);
 	}
 
 	@Bean
-	FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, JsonMapper jsonMapper) {
+	ApiPaths apiPaths(DispatcherServletPath dispatcherServletPath) {
+		return new ApiPaths(dispatcherServletPath);
+	}
+
+	@Bean
+	FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, ApiPaths paths, JsonMapper jsonMapper) {
 		FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
-				new ApiKeyFilter(keys, jsonMapper));
+				new ApiKeyFilter(keys, paths, jsonMapper));
 		// every path: the filter decides (ApiPaths), so an encoded slash cannot escape it
 		registration.addUrlPatterns("/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
@@ -44,9 +51,10 @@ class ApiConfiguration {
 	}
 
 	@Bean
-	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(ApiKeysProperties properties, JsonMapper jsonMapper) {
+	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(ApiKeysProperties properties, ApiPaths paths,
+			JsonMapper jsonMapper) {
 		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(
-				new RequestSizeFilter(properties.getMaxRequestSize().toBytes(), jsonMapper));
+				new RequestSizeFilter(properties.getMaxRequestSize().toBytes(), paths, jsonMapper));
 		// every path: the filter decides (ApiPaths), so an encoded slash cannot escape it
 		registration.addUrlPatterns("/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);

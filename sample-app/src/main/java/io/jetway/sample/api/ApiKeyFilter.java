@@ -26,17 +26,20 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
 	private final ApiKeys keys;
 
+	private final ApiPaths paths;
+
 	private final JsonErrorWriter errors;
 
-	public ApiKeyFilter(ApiKeys keys, JsonMapper jsonMapper) {
+	public ApiKeyFilter(ApiKeys keys, ApiPaths paths, JsonMapper jsonMapper) {
 		this.keys = keys;
+		this.paths = paths;
 		this.errors = new JsonErrorWriter(jsonMapper);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (!ApiPaths.isApi(request)) {
+		if (!this.paths.isApi(request)) {
 			chain.doFilter(request, response);
 			return;
 		}

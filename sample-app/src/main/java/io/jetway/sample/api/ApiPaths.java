@@ -2,8 +2,11 @@ package io.jetway.sample.api;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 
 /**
  * Which requests belong to the events, jobs and orders API. Decided on the request's path
@@ -11,18 +14,25 @@ import jakarta.servlet.http.HttpServletRequest;
  * ({@code /events%2Fv1/publish}), which no pattern such as {@code /events/*} matches, so
  * the API's filters are mapped to every path and ask here. The path is compared with
  * {@code %2F} decoded, repeated slashes merged and case ignored, so no spelling of an API
- * path escapes the filters.
+ * path escapes the filters; and with the DispatcherServlet's path
+ * ({@code spring.mvc.servlet.path}) in front, as requests spell it.
  */
 final class ApiPaths {
 
-	private static final List<String> PREFIXES = List.of("/events", "/jobs", "/orders");
+	private final List<String> prefixes;
 
-	private ApiPaths() {
+	/**
+	 * @param dispatcherServletPath where Spring MVC serves the API
+	 */
+	ApiPaths(DispatcherServletPath dispatcherServletPath) {
+		this.prefixes = Stream.of("/events", "/jobs", "/orders")
+			.map((prefix) -> normalize(dispatcherServletPath.getRelativePath(prefix)))
+			.toList();
 	}
 
-	static boolean isApi(HttpServletRequest request) {
+	boolean isApi(HttpServletRequest request) {
 		String normalized = normalizedPath(request);
-		for (String prefix : PREFIXES) {
+		for (String prefix : this.prefixes) {
 			if (normalized.startsWith(prefix)) {
 				return true;
 			}

@@ -30,17 +30,20 @@ class RequestSizeFilter extends OncePerRequestFilter {
 
 	private final long maxBytes;
 
+	private final ApiPaths paths;
+
 	private final JsonErrorWriter errors;
 
-	RequestSizeFilter(long maxBytes, JsonMapper jsonMapper) {
+	RequestSizeFilter(long maxBytes, ApiPaths paths, JsonMapper jsonMapper) {
 		this.maxBytes = maxBytes;
+		this.paths = paths;
 		this.errors = new JsonErrorWriter(jsonMapper);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (!ApiPaths.isApi(request)) {
+		if (!this.paths.isApi(request)) {
 			chain.doFilter(request, response);
 			return;
 		}

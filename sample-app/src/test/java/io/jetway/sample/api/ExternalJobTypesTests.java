@@ -1,6 +1,7 @@
 package io.jetway.sample.api;
 
 import java.util.List;
+import java.util.Set;
 
 import io.jetway.jobs.JobsProperties;
 import io.jetway.jobs.JobsProperties.QueueProperties;
@@ -22,7 +23,7 @@ class ExternalJobTypesTests {
 	void aListedTypeGoesToItsExternalQueueAndAnyOtherToItsHandlersQueue() {
 		external("thumbnails");
 		this.properties.getExternalQueues().put("thumbnails", List.of("render_thumbnail"));
-		ExternalJobTypes types = new ExternalJobTypes(this.properties, this.jobs);
+		ExternalJobTypes types = new ExternalJobTypes(this.properties, this.jobs, () -> Set.of("send_email"));
 		assertThat(types.queue("render_thumbnail")).isEqualTo("thumbnails");
 		assertThat(types.queue("send_email")).isNull();
 	}
@@ -30,7 +31,8 @@ class ExternalJobTypesTests {
 	@Test
 	void aQueueThatIsNotExternalIsRefusedNamingThePropertyToSet() {
 		this.properties.getExternalQueues().put("thumbnails", List.of("render_thumbnail"));
-		assertThatIllegalStateException().isThrownBy(() -> new ExternalJobTypes(this.properties, this.jobs))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ExternalJobTypes(this.properties, this.jobs, () -> Set.of("send_email")))
 			.withMessage("sample.api.external-queues.thumbnails names queue 'thumbnails', which is not external: "
 					+ "set jetway.jobs.queues.thumbnails.external=true");
 	}
@@ -41,9 +43,20 @@ class ExternalJobTypesTests {
 		external("previews");
 		this.properties.getExternalQueues().put("thumbnails", List.of("render_thumbnail"));
 		this.properties.getExternalQueues().put("previews", List.of("render_thumbnail"));
-		assertThatIllegalStateException().isThrownBy(() -> new ExternalJobTypes(this.properties, this.jobs))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new ExternalJobTypes(this.properties, this.jobs, () -> Set.of("send_email")))
 			.withMessage("sample.api.external-queues.previews lists job type 'render_thumbnail', which "
 					+ "sample.api.external-queues.thumbnails lists as well: name one queue");
+	}
+
+	@Test
+	void aTypeThatAnInProcessHandlerRunsIsRefused() {
+		external("thumbnails");
+		this.properties.getExternalQueues().put("thumbnails", List.of("render_thumbnail", "send_email"));
+		ExternalJobTypes types = new ExternalJobTypes(this.properties, this.jobs, () -> Set.of("send_email"));
+		assertThatIllegalStateException().isThrownBy(types::afterSingletonsInstantiated)
+			.withMessage("sample.api.external-queues.thumbnails lists job type 'send_email', which an in-process "
+					+ "@JobHandler runs: remove it from the list (or the handler)");
 	}
 
 	private void external(String queue) {

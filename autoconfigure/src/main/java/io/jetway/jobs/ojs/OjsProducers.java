@@ -407,7 +407,9 @@ class OjsProducers {
 	 */
 	Map<String, Object> infoEnvelope(UUID id) {
 		Instant now = this.clock.instant();
-		this.expiries.discardIfExpired(id, now);
+		if (this.expiries.discardIfExpired(id, now)) {
+			this.transitions.discarded(id);
+		}
 		return this.view.envelope(info(id), now);
 	}
 

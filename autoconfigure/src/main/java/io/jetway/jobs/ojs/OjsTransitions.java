@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.jetway.jobs.JobClient;
 import io.jetway.jobs.JobEvents;
@@ -42,8 +43,21 @@ class OjsTransitions {
 	 * @param error the failure of a failed or retried attempt, as JSON
 	 */
 	void published(UUID jobId, @Nullable String error) {
+		publishedAsRead(jobId, (job) -> published(job, error));
+	}
+
+	/**
+	 * Publishes the state of a job discarded without an attempt (its {@code expires_at}
+	 * passed before a worker fetched it), with the error stored with it; as
+	 * {@link #published(UUID, String)}, a failure to read it loses the event only.
+	 */
+	void discarded(UUID jobId) {
+		publishedAsRead(jobId, (job) -> published(job, job.error()));
+	}
+
+	private void publishedAsRead(UUID jobId, Consumer<JobStatus> publish) {
 		try {
-			this.jobs.status(jobId).ifPresent((job) -> published(job, error));
+			this.jobs.status(jobId).ifPresent(publish);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("No event for job {}: its state could not be read ({})", jobId, ex.toString());

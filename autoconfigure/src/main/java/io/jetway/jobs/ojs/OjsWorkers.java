@@ -217,7 +217,9 @@ class OjsWorkers {
 			return Optional.of(envelope);
 		}
 		// an expired job is never claimed: discarded, its message is acknowledged below
-		this.expiries.discardIfExpired(jobId, now);
+		if (this.expiries.discardIfExpired(jobId, now)) {
+			this.transitions.discarded(jobId);
+		}
 		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}

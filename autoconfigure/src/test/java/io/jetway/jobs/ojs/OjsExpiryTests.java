@@ -80,6 +80,7 @@ class OjsExpiryTests {
 		assertThat(info.text("/job/discarded_at")).isNotEmpty();
 		assertThat(info.text("/job/error/code")).isEqualTo("expired");
 		assertThat(info.text("/job/expires_at")).isEqualTo(pushed.text("/job/expires_at"));
+		awaitDiscardedEvent(queue, id);
 		// its message was acknowledged: a job pushed later is the next one served
 		String next = app.push("test.echo", queue).text("/job/id");
 		assertThat(app.awaitFetch(queue).text("/jobs/0/id")).isEqualTo(next);
@@ -96,6 +97,7 @@ class OjsExpiryTests {
 		Response info = app.info(id);
 		assertThat(info.text("/job/state")).isEqualTo("discarded");
 		assertThat(status(id)).isEqualTo(JobState.FAILED);
+		awaitDiscardedEvent(queue, id);
 		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
 	}
 
@@ -173,6 +175,18 @@ class OjsExpiryTests {
 	private static void awaitExpiry(Response pushed) {
 		Instant expiresAt = Instant.parse(pushed.text("/job/expires_at"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiresAt));
+	}
+
+	/**
+	 * Waits for the job.discarded event of the expired job (GET /ojs/v1/events), as every
+	 * other OJS transition publishes one.
+	 */
+	private static void awaitDiscardedEvent(String queue, String id) {
+		String events = "/ojs/v1/events?types=job.discarded&queues=" + queue;
+		await().atMost(Duration.ofSeconds(5)).until(() -> app.get(events).json().at("/events").size() == 1);
+		Response discarded = app.get(events);
+		assertThat(discarded.text("/events/0/subject")).isEqualTo(id);
+		assertThat(discarded.text("/events/0/data/error/code")).isEqualTo("expired");
 	}
 
 	private static JobState status(String id) {

@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -115,24 +114,35 @@ class JobRetentionRepository {
 	 */
 	private List<Instant> deleteInTransaction(String queue, Instant from, Cutoffs cutoffs, int limit) {
 		List<Instant> deleted = this.transactions.execute((status) -> {
-			List<Deletable> rows = this.jdbc.query("SELECT id, created_at FROM jetway_jobs WHERE " + DELETABLE
-					+ " ORDER BY created_at LIMIT ? " + this.databaseType.forUpdateSkipLocked(), (statement) -> {
+			List<Deletable> rows = this.jdbc.query(
+					"SELECT id, created_at FROM jetway_jobs" + listingIndex() + " WHERE " + DELETABLE
+							+ " ORDER BY created_at LIMIT ? " + this.databaseType.forUpdateSkipLocked(),
+					(statement) -> {
 						bindDeletable(statement, queue, from, cutoffs);
 						statement.setInt(9, limit);
 					}, (result, rowNum) -> new Deletable(this.databaseType.getUuid(result, "id"), createdAt(result)));
 			if (rows.isEmpty()) {
 				return List.<Instant>of();
 			}
-			String placeholders = String.join(", ", Collections.nCopies(rows.size(), "?"));
-			this.jdbc.update("DELETE FROM jetway_jobs WHERE id IN (" + placeholders + ")", (statement) -> {
-				int index = 1;
-				for (Deletable row : rows) {
-					this.databaseType.setUuid(statement, index++, row.id());
-				}
-			});
+			// one statement per id: MariaDB reads past the ids of an IN list and waited
+			// for (and deadlocked with) the rows of another instance's batch next to them
+			this.jdbc.batchUpdate("DELETE FROM jetway_jobs WHERE id = ?", rows, rows.size(),
+					(statement, row) -> this.databaseType.setUuid(statement, 1, row.id()));
 			return rows.stream().map(Deletable::createdAt).toList();
 		});
 		return (deleted != null) ? deleted : List.of();
+	}
+
+	/**
+	 * MySQL/MariaDB: names the listing index, so that a batch reads the range
+	 * {@code (queue, from)} to {@code (queue, createdBefore)} of it. Left to itself,
+	 * MariaDB read the queue from its first job, with {@code created_at} checked as a
+	 * pushed index condition, and kept every row it passed over locked until the batch
+	 * committed, at READ COMMITTED too. Another instance's batch skipped those rows and
+	 * its walk went on past them: they stayed until the next run.
+	 */
+	private String listingIndex() {
+		return (this.databaseType == DatabaseType.MYSQL) ? " FORCE INDEX (jetway_jobs_queue_idx)" : "";
 	}
 
 	private void bindDeletable(PreparedStatement statement, String queue, Instant from, Cutoffs cutoffs)

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -37,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +156,45 @@ class JobRetentionTests {
 			}
 			finally {
 				threads.shutdownNow();
+			}
+		});
+	}
+
+	/**
+	 * A batch locks only the jobs it deletes. One that starts further along the walk
+	 * leaves the older jobs to the other instance's batch running meanwhile, which
+	 * neither skips them nor waits. On MariaDB the held batch kept the jobs it passed
+	 * over locked (it read the queue from its start, {@code created_at} checked as a
+	 * pushed index condition): the other batch skipped them and its walk went on past
+	 * them, so neither instance deleted them in that run. And the other batch's
+	 * {@code DELETE ... IN} waited for rows of the held batch (it read past its ids).
+	 */
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = { "POSTGRESQL", "MARIADB" })
+	void aBatchLeavesTheJobsBeforeItsStartToAnotherInstancesBatch(TestDatabase type) throws Exception {
+		contextRunner(type).run((context) -> {
+			Rows rows = new Rows(context);
+			rows.insertOldCompleted(60);
+			JobRetentionRepository repository = rows.repository();
+			Cutoffs cutoffs = Cutoffs.at(NOW, context.getBean(JobsProperties.class).getRetention());
+			TransactionTemplate batchHeldOpen = new TransactionTemplate(
+					new DataSourceTransactionManager(rows.dataSource));
+			batchHeldOpen.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+			ExecutorService otherInstance = Executors.newSingleThreadExecutor();
+			try {
+				List<Instant> deletedMeanwhile = batchHeldOpen.execute((status) -> {
+					assertThat(repository.delete("q", Rows.oldCompletedCreatedAt(40), cutoffs, 10))
+						.containsExactlyInAnyOrderElementsOf(Rows.oldCompletedCreatedAt(40, 50));
+					return CompletableFuture
+						.supplyAsync(() -> repository.delete("q", Instant.EPOCH, cutoffs, 10), otherInstance)
+						.orTimeout(10, TimeUnit.SECONDS)
+						.join();
+				});
+				assertThat(deletedMeanwhile).containsExactlyInAnyOrderElementsOf(Rows.oldCompletedCreatedAt(0, 10));
+				assertThat(rows.count()).isEqualTo(40);
+			}
+			finally {
+				otherInstance.shutdownNow();
 			}
 		});
 	}
@@ -277,10 +318,25 @@ class JobRetentionTests {
 		void insertOldCompleted(int count) {
 			List<Row> jobs = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
-				jobs.add(new Row(UUID.randomUUID(), "old", "q", "completed", hoursAgo(5).plusMillis(i), hoursAgo(2),
+				jobs.add(new Row(UUID.randomUUID(), "old", "q", "completed", oldCompletedCreatedAt(i), hoursAgo(2),
 						null, null));
 			}
 			this.jdbc.batchUpdate(INSERT, jobs, 500, this::bind);
+		}
+
+		/**
+		 * @return when the {@code index}th job of {@link #insertOldCompleted} was created
+		 */
+		static Instant oldCompletedCreatedAt(int index) {
+			return hoursAgo(5).plusMillis(index);
+		}
+
+		/**
+		 * @return when the jobs of {@link #insertOldCompleted} from {@code from}
+		 * (inclusive) to {@code to} (exclusive) were created
+		 */
+		static List<Instant> oldCompletedCreatedAt(int from, int to) {
+			return IntStream.range(from, to).mapToObj(Rows::oldCompletedCreatedAt).toList();
 		}
 
 		private void bind(PreparedStatement statement, Row row) throws SQLException {

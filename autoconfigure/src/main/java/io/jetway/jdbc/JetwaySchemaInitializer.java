@@ -1,5 +1,8 @@
 package io.jetway.jdbc;
 
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +21,8 @@ import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.EncodedResource;
+import org.springframework.jdbc.datasource.init.CannotReadScriptException;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.datasource.init.ScriptStatementFailedException;
 import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
@@ -38,7 +43,9 @@ import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
  * {@code jetway_jobs}, which the script's {@code ALTER TABLE} holds): the database then
  * aborts one of them as a deadlock's loser. The script waits at most
  * {@link #TABLE_LOCK_WAIT} for a table lock, and a run that loses a deadlock or times out
- * runs again after a short random pause, up to {@link #ATTEMPTS} times.
+ * runs again after a short random pause, up to {@link #ATTEMPTS} times. On PostgreSQL the
+ * script runs only when it would change something ({@link PostgresSchemaCheck}), so that
+ * the start of an instance on a current schema locks no table.
  */
 public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
@@ -133,6 +140,21 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 		}
 	}
 
+	private static String text(Scripts scripts) {
+		Charset encoding = scripts.getEncoding();
+		StringBuilder text = new StringBuilder();
+		for (Resource resource : scripts) {
+			try {
+				text.append(resource.getContentAsString((encoding != null) ? encoding : StandardCharsets.UTF_8))
+					.append('\n');
+			}
+			catch (IOException ex) {
+				throw new CannotReadScriptException(new EncodedResource(resource), ex);
+			}
+		}
+		return text.toString();
+	}
+
 	private static String describe(ScriptStatementFailedException failure) {
 		return failure.getMessage() + " (" + failure.getMostSpecificCause().getMessage() + ")";
 	}
@@ -144,7 +166,9 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 			execute(connection, "SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
 			execute(connection, "SELECT pg_advisory_xact_lock(" + POSTGRESQL_LOCK_KEY + ")");
 			execute(connection, "SET LOCAL lock_timeout = '" + TABLE_LOCK_WAIT.toMillis() + "ms'");
-			populator(scripts).populate(connection);
+			if (PostgresSchemaCheck.wouldChange(connection, text(scripts))) {
+				populator(scripts).populate(connection);
+			}
 			connection.commit();
 		}
 		catch (SQLException | RuntimeException ex) {

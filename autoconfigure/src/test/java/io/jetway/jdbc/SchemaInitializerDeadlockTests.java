@@ -35,12 +35,16 @@ import static org.awaitility.Awaitility.await;
  */
 class SchemaInitializerDeadlockTests {
 
+	/** What a rolling upgrade to a version with a new column meets. */
+	private static final String A_COLUMN_TO_ADD = "ALTER TABLE jetway_jobs DROP COLUMN ojs_envelope";
+
 	@Test
 	void anInitializerThatLosesADeadlockRunsAgainAndCompletes() throws Exception {
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
 			DataSource dataSource = database.dataSource();
 			assertThat(initializer(dataSource).initializeDatabase()).isTrue();
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			jdbc.execute(A_COLUMN_TO_ADD);
 			try (Connection sweep = DriverManager.getConnection(database.url(), database.username(),
 					database.password())) {
 				sweep.setAutoCommit(false);
@@ -60,7 +64,7 @@ class SchemaInitializerDeadlockTests {
 				sweep.rollback();
 				assertThat(secondInstance.get(60, TimeUnit.SECONDS)).isTrue();
 			}
-			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_job_leases", Integer.class)).isZero();
+			assertThat(jdbc.queryForObject("SELECT COUNT(ojs_envelope) FROM jetway_jobs", Integer.class)).isZero();
 		}
 	}
 
@@ -69,6 +73,7 @@ class SchemaInitializerDeadlockTests {
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
 			DataSource dataSource = database.dataSource();
 			assertThat(initializer(dataSource).initializeDatabase()).isTrue();
+			new JdbcTemplate(dataSource).execute(A_COLUMN_TO_ADD);
 			try (Connection enqueue = DriverManager.getConnection(database.url(), database.username(),
 					database.password())) {
 				enqueue.setAutoCommit(false);
@@ -84,6 +89,27 @@ class SchemaInitializerDeadlockTests {
 					.hasMessageContaining("lock timeout")
 					.hasMessageContaining("jetway.jdbc.initialize-schema=never");
 				enqueue.rollback();
+			}
+		}
+	}
+
+	@Test
+	void anInitializerOnACurrentSchemaLocksNoTable() throws Exception {
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			DataSource dataSource = database.dataSource();
+			assertThat(initializer(dataSource).initializeDatabase()).isTrue();
+			try (Connection running = DriverManager.getConnection(database.url(), database.username(),
+					database.password())) {
+				running.setAutoCommit(false);
+				execute(running, "LOCK TABLE jetway_jobs IN ROW EXCLUSIVE MODE");
+				execute(running, "LOCK TABLE jetway_job_leases IN ROW EXCLUSIVE MODE");
+				execute(running, "LOCK TABLE jetway_inbox IN ROW EXCLUSIVE MODE");
+				CompletableFuture<Boolean> start = CompletableFuture
+					.supplyAsync(() -> initializer(dataSource).initializeDatabase());
+				// shorter than one table lock wait: the script did not wait for a lock
+				assertThat(start.get(JetwaySchemaInitializer.TABLE_LOCK_WAIT.toMillis() / 2, TimeUnit.MILLISECONDS))
+					.isTrue();
+				running.rollback();
 			}
 		}
 	}

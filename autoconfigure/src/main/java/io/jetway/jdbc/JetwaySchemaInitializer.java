@@ -1,19 +1,30 @@
 package io.jetway.jdbc;
 
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
+
+import io.jetway.support.TransientSqlFailures;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.EncodedResource;
+import org.springframework.jdbc.datasource.init.CannotReadScriptException;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.jdbc.datasource.init.ScriptStatementFailedException;
 import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
 
 /**
@@ -26,10 +37,31 @@ import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
  * advisory lock (released by the commit, so it cannot leak, even behind a pooler in
  * transaction mode); on MySQL and MariaDB, whose DDL commits on its own, under a named
  * lock of the connection that runs them. Either wait is bounded by {@link #LOCK_WAIT}.
+ * <p>
+ * A running instance's transactions can lock Jetway's tables in another order than the
+ * script (the OJS lease sweep holds {@code jetway_job_leases} and reads
+ * {@code jetway_jobs}, which the script's {@code ALTER TABLE} holds): the database then
+ * aborts one of them as a deadlock's loser. The script waits at most
+ * {@link #TABLE_LOCK_WAIT} for a table lock, and a run that loses a deadlock or times out
+ * runs again after a short random pause, up to {@link #ATTEMPTS} times. On PostgreSQL the
+ * script runs only when it would change something ({@link PostgresSchemaCheck}), so that
+ * the start of an instance on a current schema locks no table.
  */
 public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
 	static final Duration LOCK_WAIT = Duration.ofMinutes(5);
+
+	/**
+	 * How long a statement of the script waits for a table lock. Short, because the
+	 * sessions of running instances queue behind a waiting {@code ALTER TABLE}; a script
+	 * that times out runs again, like one that loses a deadlock.
+	 */
+	static final Duration TABLE_LOCK_WAIT = Duration.ofSeconds(5);
+
+	/** Runs of the script before a deadlock or lock timeout fails the startup. */
+	static final int ATTEMPTS = 5;
+
+	private static final Log logger = LogFactory.getLog(JetwaySchemaInitializer.class);
 
 	/** Identifies Jetway's schema lock among other advisory locks ("jetway" in ASCII). */
 	private static final long POSTGRESQL_LOCK_KEY = 0x6a6574776179L;
@@ -57,6 +89,28 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 			super.runScripts(scripts);
 			return;
 		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				runScriptsOnce(scripts);
+				return;
+			}
+			catch (ScriptStatementFailedException ex) {
+				if (!TransientSqlFailures.isTransient(ex)) {
+					throw ex;
+				}
+				if (attempt == ATTEMPTS) {
+					throw new UncategorizedScriptException("Jetway's schema script (jetway.jdbc.initialize-schema) "
+							+ "lost a lock conflict with other sessions " + ATTEMPTS + " times (deadlock or lock "
+							+ "timeout): " + describe(ex) + ". Start the instance again once the database is "
+							+ "quieter, or run " + this.databaseType.schemaLocation() + " by hand (docs/operations.md, "
+							+ "Schema changes at startup) and set jetway.jdbc.initialize-schema=never.", ex);
+				}
+				pauseBeforeAttempt(attempt, ex);
+			}
+		}
+	}
+
+	private void runScriptsOnce(Scripts scripts) {
 		try (Connection connection = getDataSource().getConnection()) {
 			if (this.databaseType == DatabaseType.POSTGRESQL) {
 				runInLockedTransaction(connection, scripts);
@@ -73,14 +127,48 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 		}
 	}
 
+	private static void pauseBeforeAttempt(int failedAttempt, ScriptStatementFailedException failure) {
+		long pause = ThreadLocalRandom.current().nextLong(100, 500L * failedAttempt + 1);
+		logger.warn("Jetway's schema script lost a lock conflict with another session (attempt " + failedAttempt
+				+ " of " + ATTEMPTS + "), running it again in " + pause + " ms: " + describe(failure));
+		try {
+			Thread.sleep(pause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UncategorizedScriptException("Interrupted before running Jetway's schema script again", ex);
+		}
+	}
+
+	private static String text(Scripts scripts) {
+		Charset encoding = scripts.getEncoding();
+		StringBuilder text = new StringBuilder();
+		for (Resource resource : scripts) {
+			try {
+				text.append(resource.getContentAsString((encoding != null) ? encoding : StandardCharsets.UTF_8))
+					.append('\n');
+			}
+			catch (IOException ex) {
+				throw new CannotReadScriptException(new EncodedResource(resource), ex);
+			}
+		}
+		return text.toString();
+	}
+
+	private static String describe(ScriptStatementFailedException failure) {
+		return failure.getMessage() + " (" + failure.getMostSpecificCause().getMessage() + ")";
+	}
+
 	private void runInLockedTransaction(Connection connection, Scripts scripts) throws SQLException {
 		boolean autoCommit = connection.getAutoCommit();
 		connection.setAutoCommit(false);
 		try {
 			execute(connection, "SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
 			execute(connection, "SELECT pg_advisory_xact_lock(" + POSTGRESQL_LOCK_KEY + ")");
-			execute(connection, "SET LOCAL lock_timeout = DEFAULT");
-			populator(scripts).populate(connection);
+			execute(connection, "SET LOCAL lock_timeout = '" + TABLE_LOCK_WAIT.toMillis() + "ms'");
+			if (PostgresSchemaCheck.wouldChange(connection, text(scripts))) {
+				populator(scripts).populate(connection);
+			}
 			connection.commit();
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -100,10 +188,13 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 				throw new SQLException("the lock '" + MYSQL_LOCK_NAME + "' was held by another session");
 			}
 		}
+		long lockWait = queryForLong(connection, "SELECT @@SESSION.lock_wait_timeout");
 		try {
+			execute(connection, "SET SESSION lock_wait_timeout = " + TABLE_LOCK_WAIT.toSeconds());
 			populator(scripts).populate(connection);
 		}
 		finally {
+			execute(connection, "SET SESSION lock_wait_timeout = " + lockWait);
 			execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
 		}
 	}
@@ -121,6 +212,13 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 		}
 		customize(populator);
 		return populator;
+	}
+
+	private static long queryForLong(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return result.getLong(1);
+		}
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {

@@ -1,7 +1,5 @@
 package io.jetway.jobs;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -17,14 +14,11 @@ import io.jetway.jobs.JobHandBacks.HandedBack;
 import io.jetway.jobs.JobRepository.AttemptOutcome;
 import io.jetway.support.Backoff;
 import io.jetway.support.ConnectivityFailures;
+import io.jetway.support.TransientSqlFailures;
 import io.nats.client.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.dao.ConcurrencyFailureException;
-import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Records the outcomes of job attempts. Outcomes arriving within a few milliseconds share
@@ -53,15 +47,6 @@ public class JobCompletions {
 	private static final int MAX_BATCH = 500;
 
 	private static final int MAX_TRANSIENT_FAILURES = 10;
-
-	/**
-	 * Serialization failure, deadlock (PostgreSQL), lock not available (PostgreSQL's lock
-	 * timeout), lock timeout (H2).
-	 */
-	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("40001", "40P01", "55P03", "HYT00");
-
-	/** Lock wait timeout, deadlock. */
-	private static final Set<Integer> TRANSIENT_MARIADB_ERRORS = Set.of(1205, 1213);
 
 	private final JobRepository repository;
 
@@ -308,22 +293,7 @@ public class JobCompletions {
 	 * lock timeout, a serialization failure.
 	 */
 	static boolean isTransient(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof TransientDataAccessException || cause instanceof PessimisticLockingFailureException
-					|| cause instanceof ConcurrencyFailureException || cause instanceof SQLTransientException) {
-				return true;
-			}
-			// drivers whose exceptions Spring leaves uncategorized (PostgreSQL's lock
-			// timeout, 55P03)
-			if (cause instanceof SQLException sql && (TRANSIENT_SQL_STATES.contains(sql.getSQLState())
-					|| TRANSIENT_MARIADB_ERRORS.contains(sql.getErrorCode()))) {
-				return true;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return false;
+		return TransientSqlFailures.isTransient(failure);
 	}
 
 	/**

@@ -217,7 +217,7 @@ class OjsWorkers {
 			return Optional.of(envelope);
 		}
 		// an expired job is never claimed: discarded, its message is acknowledged below
-		this.expiries.discardIfExpired(jobId, now);
+		this.expiries.discardIfExpired(jobId, record, now);
 		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}

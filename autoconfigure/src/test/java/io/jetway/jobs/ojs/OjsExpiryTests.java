@@ -80,6 +80,7 @@ class OjsExpiryTests {
 		assertThat(info.text("/job/discarded_at")).isNotEmpty();
 		assertThat(info.text("/job/error/code")).isEqualTo("expired");
 		assertThat(info.text("/job/expires_at")).isEqualTo(pushed.text("/job/expires_at"));
+		awaitDiscardedEvent(queue, id);
 		// its message was acknowledged: a job pushed later is the next one served
 		String next = app.push("test.echo", queue).text("/job/id");
 		assertThat(app.awaitFetch(queue).text("/jobs/0/id")).isEqualTo(next);
@@ -96,6 +97,7 @@ class OjsExpiryTests {
 		Response info = app.info(id);
 		assertThat(info.text("/job/state")).isEqualTo("discarded");
 		assertThat(status(id)).isEqualTo(JobState.FAILED);
+		awaitDiscardedEvent(queue, id);
 		assertThat(app.fetch(queue, 30_000).json().at("/jobs").size()).isZero();
 	}
 
@@ -164,6 +166,26 @@ class OjsExpiryTests {
 		assertThat(inProcess.text("/error/message")).contains(IN_PROCESS_QUEUE).contains("external");
 	}
 
+	@Test
+	void aTimeBeyondTheInstantRangeIsRefusedNamingItsField() {
+		Response expiry = pushExpiring(queue(), "+P1000000000000D");
+		assertError(expiry, 400, "invalid_payload");
+		assertThat(expiry.text("/error/details/field")).isEqualTo("expires_at");
+		Response scheduled = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue()), "scheduled_at", "+P1000000000000D"));
+		assertError(scheduled, 400, "invalid_payload");
+		assertThat(scheduled.text("/error/details/field")).isEqualTo("scheduled_at");
+	}
+
+	@Test
+	void aTopLevelUniquePolicyIsRefusedAsUnsupported() {
+		Response unique = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue()), "unique", Map.of("keys", List.of("type"))));
+		assertError(unique, 422, "unsupported");
+		assertThat(unique.text("/error/details/field")).isEqualTo("unique");
+		assertThat(unique.text("/error/message")).contains("unique");
+	}
+
 	private static Response pushExpiring(String queue, String expiresAt) {
 		return app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of("expiring"), "options",
 				Map.of("queue", queue, "expires_at", expiresAt)));
@@ -173,6 +195,17 @@ class OjsExpiryTests {
 	private static void awaitExpiry(Response pushed) {
 		Instant expiresAt = Instant.parse(pushed.text("/job/expires_at"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiresAt));
+	}
+
+	/**
+	 * Waits for the job's one {@code job.discarded} event, with the expiry's error code.
+	 */
+	private static void awaitDiscardedEvent(String queue, String id) {
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(
+					app.get("/ojs/v1/events?types=job.discarded&queues=" + queue).json().at("/events").valueStream())
+				.singleElement()
+				.satisfies((event) -> assertThat(event.path("subject").asString()).isEqualTo(id)));
 	}
 
 	private static JobState status(String id) {

@@ -95,9 +95,10 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsExpiries ojsExpiries(DataSource dataSource, DatabaseType databaseType, ObjectProvider<JsonMapper> jsonMapper) {
+	OjsExpiries ojsExpiries(DataSource dataSource, DatabaseType databaseType, ObjectProvider<JsonMapper> jsonMapper,
+			OjsTransitions transitions) {
 		return new OjsExpiries(new JdbcTemplate(dataSource), databaseType,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), transitions);
 	}
 
 	@Bean
@@ -108,16 +109,8 @@ public class OjsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OjsEnvelopes ojsEnvelopes(DataSource dataSource, DatabaseType databaseType) {
-		return new OjsEnvelopes(new JdbcTemplate(dataSource), databaseType);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	OjsJobView ojsJobView(OjsExpiries expiries, ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records,
-			OjsEnvelopes envelopes) {
-		return new OjsJobView(expiries, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records,
-				envelopes);
+	OjsJobView ojsJobView(ObjectProvider<JsonMapper> jsonMapper, OjsJobRecords records) {
+		return new OjsJobView(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), records);
 	}
 
 	@Bean
@@ -145,11 +138,11 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsProducers ojsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsEnvelopes envelopes,
-			OjsTransitions transitions, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
-		return new OjsProducers(jobs, handlers, queues, leases, view, records, expiries, properties, envelopes,
-				transitions, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsTransitions transitions,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
+		return new OjsProducers(jobs, handlers, queues, leases, view, records, expiries, properties, transitions,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				new TransactionTemplate(transactionManager
 					.getIfUnique(() -> TransactionCommitListener.addTo(new DataSourceTransactionManager(dataSource)))),
 				Clock.systemUTC());
@@ -175,8 +168,8 @@ public class OjsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OjsDeadLetters ojsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view,
-			OjsJobRecords records, OjsExpiries expiries) {
-		return new OjsDeadLetters(jobs, leases, queues, view, records, expiries, Clock.systemUTC());
+			OjsJobRecords records) {
+		return new OjsDeadLetters(jobs, leases, queues, view, records, Clock.systemUTC());
 	}
 
 	@Bean

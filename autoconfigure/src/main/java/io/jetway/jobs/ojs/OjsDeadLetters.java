@@ -34,13 +34,10 @@ class OjsDeadLetters {
 
 	private final OjsJobRecords records;
 
-	private final OjsExpiries expiries;
-
 	private final Clock clock;
 
 	OjsDeadLetters(JobClient jobs, OjsLeases leases, OjsQueues queues, OjsJobView view, OjsJobRecords records,
-			OjsExpiries expiries, Clock clock) {
-		this.expiries = expiries;
+			Clock clock) {
 		this.jobs = jobs;
 		this.records = records;
 		this.leases = leases;
@@ -87,10 +84,11 @@ class OjsDeadLetters {
 	Map<String, Object> retry(UUID id) {
 		checkExternal(id);
 		Instant now = this.clock.instant();
-		this.expiries.find(id).filter((expiresAt) -> !expiresAt.isAfter(now)).ifPresent((expiresAt) -> {
+		OjsJobRecords.Record record = this.records.find(id);
+		if (record.expired(now)) {
 			throw OjsException.conflict(id.toString(), "discarded", "Dead letter job '" + id + "' expired at "
-					+ expiresAt + " (expires_at): a retry would be discarded again; push a new job instead");
-		});
+					+ record.expiresAt() + " (expires_at): a retry would be discarded again; push a new job instead");
+		}
 		if (!this.jobs.retry(id)) {
 			throw notFound(id);
 		}

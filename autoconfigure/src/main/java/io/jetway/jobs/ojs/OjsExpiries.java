@@ -2,7 +2,6 @@ package io.jetway.jobs.ojs;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
@@ -11,10 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * OJS job expiry ({@code expires_at}), in {@code jetway_jobs.expires_at}: a job of an
- * external queue whose expiry passed before a worker fetched it is discarded instead of
- * served. FETCH never claims an expired job ({@link OjsLeases#claim}); this class
- * discards it, by a conditional update that only a job still waiting for a worker passes.
+ * OJS job expiry ({@code expires_at}), in {@code jetway_jobs.expires_at} (stored and read
+ * with the job's other OJS data by {@link OjsJobRecords}): a job of an external queue
+ * whose expiry passed before a worker fetched it is discarded instead of served. FETCH
+ * never claims an expired job ({@link OjsLeases#claim}); this class discards it, by a
+ * conditional update that only a job still waiting for a worker passes.
  */
 class OjsExpiries {
 
@@ -27,39 +27,30 @@ class OjsExpiries {
 
 	private final JsonMapper jsonMapper;
 
-	OjsExpiries(JdbcTemplate jdbc, DatabaseType databaseType, JsonMapper jsonMapper) {
+	private final OjsTransitions transitions;
+
+	OjsExpiries(JdbcTemplate jdbc, DatabaseType databaseType, JsonMapper jsonMapper, OjsTransitions transitions) {
 		this.jdbc = jdbc;
 		this.databaseType = databaseType;
 		this.jsonMapper = jsonMapper;
-	}
-
-	/** Stores a job's expiry; called in the transaction that enqueues it. */
-	void set(UUID jobId, Instant expiresAt) {
-		this.jdbc.update("UPDATE jetway_jobs SET expires_at = ? WHERE id = ?", (statement) -> {
-			this.databaseType.setInstant(statement, 1, expiresAt);
-			this.databaseType.setUuid(statement, 2, jobId);
-		});
-	}
-
-	Optional<Instant> find(UUID jobId) {
-		return this.jdbc
-			.query("SELECT expires_at FROM jetway_jobs WHERE id = ?",
-					(statement) -> this.databaseType.setUuid(statement, 1, jobId),
-					(rows, index) -> Optional.ofNullable(this.databaseType.getInstant(rows, "expires_at")))
-			.stream()
-			.findFirst()
-			.flatMap((expiresAt) -> expiresAt);
+		this.transitions = transitions;
 	}
 
 	/**
 	 * Discards the job if its expiry passed while it waited for a worker (pending,
-	 * scheduled or waiting for a retry); a running or ended job is left as it is.
+	 * scheduled or waiting for a retry), and publishes its {@code discarded} event; a
+	 * running or ended job is left as it is. A job without expiry, or not expired, costs
+	 * no statement.
+	 * @param record the job's record, read by the caller
 	 * @return whether it was discarded
 	 */
-	boolean discardIfExpired(UUID jobId, Instant now) {
+	boolean discardIfExpired(UUID jobId, OjsJobRecords.Record record, Instant now) {
+		if (!record.expired(now)) {
+			return false;
+		}
 		String error = this.jsonMapper.writeValueAsString(Map.of("code", EXPIRED, "type", EXPIRED, "message",
 				"The job expired (expires_at) before a worker fetched it", "retryable", false));
-		return this.jdbc.update(
+		boolean discarded = this.jdbc.update(
 				"UPDATE jetway_jobs SET status = 'failed', error = ?, completed_at = ?, "
 						+ "updated_at = ? WHERE id = ? AND status IN ('pending', 'scheduled') AND expires_at <= ?",
 				(statement) -> {
@@ -69,6 +60,10 @@ class OjsExpiries {
 					this.databaseType.setUuid(statement, 4, jobId);
 					this.databaseType.setInstant(statement, 5, now);
 				}) == 1;
+		if (discarded) {
+			this.transitions.published(jobId, error);
+		}
+		return discarded;
 	}
 
 }

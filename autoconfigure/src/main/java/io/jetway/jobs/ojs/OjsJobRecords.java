@@ -28,7 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * What OJS keeps with a job beyond Jetway's columns: its policy
  * ({@code jetway_jobs.ojs_policy}) and the errors of its failed attempts
  * ({@code jetway_jobs.ojs_errors}, the envelope's {@code errors}, the newest
- * {@link #MAX_ERRORS}), both JSON.
+ * {@link #MAX_ERRORS}), both JSON, its expiry ({@code jetway_jobs.expires_at}) and the
+ * envelope fields Jetway does not model ({@code jetway_jobs.ojs_envelope}, JSON): read
+ * together, in one query for all the jobs a call answers.
  */
 class OjsJobRecords {
 
@@ -74,34 +76,43 @@ class OjsJobRecords {
 	}
 
 	/**
-	 * Stores the jobs' policies in one batch, in the caller's transaction (the PUSH's).
+	 * Stores the records of new jobs (policy, envelope fields and expiry) in one batch,
+	 * in the caller's transaction (the PUSH's); a record without any is not written.
 	 */
-	void storePolicies(Map<UUID, OjsJobPolicy> policies) {
-		if (policies.isEmpty()) {
+	void storeNew(Map<UUID, Record> records) {
+		List<Map.Entry<UUID, Record>> entries = records.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getValue().hasNothingToStore())
+			.toList();
+		if (entries.isEmpty()) {
 			return;
 		}
-		List<Map.Entry<UUID, OjsJobPolicy>> entries = List.copyOf(policies.entrySet());
-		this.jdbc.batchUpdate("UPDATE jetway_jobs SET ojs_policy = ? WHERE id = ?", entries, entries.size(),
-				(statement, entry) -> {
-					statement.setString(1, this.jsonMapper.writeValueAsString(entry.getValue().toMap()));
-					this.databaseType.setUuid(statement, 2, entry.getKey());
+		this.jdbc.batchUpdate("UPDATE jetway_jobs SET ojs_policy = ?, ojs_envelope = ?, expires_at = ? WHERE id = ?",
+				entries, entries.size(), (statement, entry) -> {
+					Record record = entry.getValue();
+					statement.setString(1, record.policy().isEmpty() ? null
+							: this.jsonMapper.writeValueAsString(record.policy().toMap()));
+					statement.setString(2, record.envelopeFields());
+					this.databaseType.setInstant(statement, 3, record.expiresAt());
+					this.databaseType.setUuid(statement, 4, entry.getKey());
 				});
 	}
 
 	/**
-	 * @return the job's policy and error history; empty ones for a job without (or gone)
+	 * @return the job's record; {@link Record#NONE} for a job without (or gone)
 	 */
 	Record find(UUID jobId) {
 		return findAll(List.of(jobId)).getOrDefault(jobId, Record.NONE);
 	}
 
 	/**
-	 * @return the policy and error history of each job that has a row, in one query (per
+	 * @return the record of each job that has a row, in one query (per
 	 * {@value #MAX_IDS_PER_QUERY} jobs)
 	 */
 	Map<UUID, Record> findAll(Collection<UUID> jobIds) {
-		return query("ojs_policy, ojs_errors", jobIds,
-				(rows) -> new Record(policy(rows.getString(2)), errors(rows.getString(3))));
+		return query("ojs_policy, ojs_errors, expires_at, ojs_envelope", jobIds,
+				(rows) -> new Record(policy(rows.getString(2)), errors(rows.getString(3)),
+						this.databaseType.getInstant(rows, "expires_at"), rows.getString(5)));
 	}
 
 	/**
@@ -211,11 +222,32 @@ class OjsJobRecords {
 	 *
 	 * @param policy its policy ({@link OjsJobPolicy#NONE} without)
 	 * @param errors the errors of its failed attempts, oldest first
+	 * @param expiresAt when it expires (OJS {@code expires_at}), if it does
+	 * @param envelopeFields the envelope fields Jetway does not model ({@code priority}
+	 * and fields the binding does not know) as a JSON object, or {@code null}
 	 */
-	record Record(OjsJobPolicy policy, List<JsonNode> errors) {
+	record Record(OjsJobPolicy policy, List<JsonNode> errors, @Nullable Instant expiresAt,
+			@Nullable String envelopeFields) {
 
-		/** The record of a job without policy or errors (or gone). */
-		static final Record NONE = new Record(OjsJobPolicy.NONE, List.of());
+		/**
+		 * The record of a job without policy, errors, expiry or envelope fields (or
+		 * gone).
+		 */
+		static final Record NONE = new Record(OjsJobPolicy.NONE, List.of(), null, null);
+
+		/**
+		 * @return whether the job's expiry passed
+		 */
+		boolean expired(Instant now) {
+			return this.expiresAt != null && !this.expiresAt.isAfter(now);
+		}
+
+		/**
+		 * @return whether a new job's record holds nothing to store
+		 */
+		private boolean hasNothingToStore() {
+			return this.policy.isEmpty() && this.expiresAt == null && this.envelopeFields == null;
+		}
 
 		/**
 		 * @return the delay the last failed attempt's retry was given: from its error to

@@ -24,19 +24,13 @@ class OjsJobView {
 	 */
 	static final Instant STAGED = JobOptions.HELD;
 
-	private final OjsExpiries expiries;
-
 	private final JsonMapper jsonMapper;
 
 	private final OjsJobRecords records;
 
-	private final OjsEnvelopes envelopes;
-
-	OjsJobView(OjsExpiries expiries, JsonMapper jsonMapper, OjsJobRecords records, OjsEnvelopes envelopes) {
-		this.expiries = expiries;
+	OjsJobView(JsonMapper jsonMapper, OjsJobRecords records) {
 		this.jsonMapper = jsonMapper;
 		this.records = records;
-		this.envelopes = envelopes;
 	}
 
 	/**
@@ -91,7 +85,7 @@ class OjsJobView {
 		if (!isStaged(job) && (job.status() == JobState.SCHEDULED || job.runAt().isAfter(job.createdAt()))) {
 			envelope.put("scheduled_at", job.runAt().toString());
 		}
-		Instant expiresAt = this.expiries.find(job.id()).orElse(null);
+		Instant expiresAt = record.expiresAt();
 		putInstant(envelope, "expires_at", expiresAt);
 		putInstant(envelope, "started_at", job.startedAt());
 		JsonNode error = (job.error() != null) ? parse(job.error()) : null;
@@ -115,7 +109,7 @@ class OjsJobView {
 			envelope.put("progress", job.progress());
 		}
 		putAttemptHistory(envelope, job, record);
-		putEnvelopeFields(envelope, job);
+		putEnvelopeFields(envelope, record);
 		return envelope;
 	}
 
@@ -160,8 +154,8 @@ class OjsJobView {
 	 * Adds the envelope fields Jetway does not model, stored at PUSH: {@code priority}
 	 * replaces the default, a field the binding does not know never replaces one it does.
 	 */
-	private void putEnvelopeFields(Map<String, Object> envelope, JobStatus job) {
-		String stored = this.envelopes.find(job.id());
+	private void putEnvelopeFields(Map<String, Object> envelope, OjsJobRecords.Record record) {
+		String stored = record.envelopeFields();
 		JsonNode fields = (stored != null) ? parse(stored) : null;
 		if (fields == null || !fields.isObject()) {
 			return;

@@ -1,9 +1,10 @@
 package io.jetway.jobs.ojs;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,18 +100,15 @@ class OjsProducers {
 
 	private final TransactionTemplate transactions;
 
-	private final OjsEnvelopes envelopes;
-
 	private final OjsTransitions transitions;
 
 	OjsProducers(JobClient jobs, JobHandlers handlers, OjsQueues queues, OjsLeases leases, OjsJobView view,
-			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsEnvelopes envelopes,
-			OjsTransitions transitions, JsonMapper jsonMapper, TransactionTemplate transactions, Clock clock) {
+			OjsJobRecords records, OjsExpiries expiries, OjsProperties properties, OjsTransitions transitions,
+			JsonMapper jsonMapper, TransactionTemplate transactions, Clock clock) {
 		this.expiries = expiries;
 		this.jobs = jobs;
 		this.records = records;
 		this.properties = properties;
-		this.envelopes = envelopes;
 		this.transitions = transitions;
 		this.handlers = handlers;
 		this.transactions = transactions;
@@ -157,26 +155,18 @@ class OjsProducers {
 				ids.add(enqueueJob(job));
 			}
 			Instant now = this.clock.instant();
-			// reading a job writes the rows the transaction holds back, which its
-			// envelope fields and expiry then update; a new job's record is its
-			// policy, without errors
+			// reading a job writes the rows the transaction holds back, which their
+			// records then update, in one batch; a new job's record has no errors
 			List<Map<String, Object>> answers = new ArrayList<>();
-			Map<UUID, OjsJobPolicy> policies = new LinkedHashMap<>();
+			Map<UUID, OjsJobRecords.Record> records = new LinkedHashMap<>();
 			for (int i = 0; i < ids.size(); i++) {
 				Prepared job = prepared.get(i);
-				JobStatus pushed = info(ids.get(i));
-				if (job.envelopeFields() != null) {
-					this.envelopes.store(ids.get(i), job.envelopeFields());
-				}
-				if (job.expiresAt() != null) {
-					this.expiries.set(ids.get(i), job.expiresAt());
-				}
-				answers.add(this.view.envelope(pushed, new OjsJobRecords.Record(job.policy(), List.of()), now));
-				if (!job.policy().isEmpty()) {
-					policies.put(ids.get(i), job.policy());
-				}
+				OjsJobRecords.Record record = new OjsJobRecords.Record(job.policy(), List.of(), job.expiresAt(),
+						job.envelopeFields());
+				answers.add(this.view.envelope(info(ids.get(i)), record, now));
+				records.put(ids.get(i), record);
 			}
-			this.records.storePolicies(policies);
+			this.records.storeNew(records);
 			return answers;
 		});
 		return Objects.requireNonNull(envelopes);
@@ -244,6 +234,12 @@ class OjsProducers {
 							+ MAX_TYPE_LENGTH + " characters), or the type of an in-process handler; was " + type,
 					"type");
 		}
+		if (envelope.has("unique")) {
+			throw new OjsException(HttpStatus.UNPROCESSABLE_CONTENT, "unsupported", context
+					+ "The 'unique' field (unique jobs) is not supported: Jetway keeps no uniqueness policy; leave it "
+					+ "out, and give the job a client id ('id') to refuse a second push of it",
+					Map.of("field", "unique"));
+		}
 		JsonNode args = envelope.path("args");
 		if (!args.isArray()) {
 			throw invalidPayload(context + "The 'args' field must be a JSON array", "args");
@@ -267,7 +263,9 @@ class OjsProducers {
 						+ queue + "' is run by in-process handlers: leave expires_at out, or name an external queue "
 						+ "in options.queue", "expires_at");
 			}
-			expiresAt = instant(expiry, "expires_at", "expires_at", context);
+			// as stored (PostgreSQL and MySQL keep microseconds): PUSH answers what INFO
+			// shows later
+			expiresAt = instant(expiry, "expires_at", "expires_at", context).truncatedTo(ChronoUnit.MICROS);
 			if (!expiresAt.isBefore(OjsJobView.STAGED)) {
 				throw invalidPayload(context + "expires_at must be before " + OjsJobView.STAGED + ", was " + expiry,
 						"expires_at");
@@ -390,8 +388,8 @@ class OjsProducers {
 						: Instant.parse(value.asString());
 			}
 		}
-		catch (DateTimeParseException | ArithmeticException ex) {
-			// answered below
+		catch (DateTimeException | ArithmeticException ex) {
+			// answered below (beyond the range of an Instant too)
 		}
 		throw invalidPayload(context + name + " must be an RFC 3339 timestamp (or +<ISO 8601 duration> from now, "
 				+ "such as +PT5S), was " + value, field);
@@ -407,10 +405,9 @@ class OjsProducers {
 	 */
 	Map<String, Object> infoEnvelope(UUID id) {
 		Instant now = this.clock.instant();
-		if (this.expiries.discardIfExpired(id, now)) {
-			this.transitions.discarded(id);
-		}
-		return this.view.envelope(info(id), now);
+		OjsJobRecords.Record record = this.records.find(id);
+		this.expiries.discardIfExpired(id, record, now);
+		return this.view.envelope(info(id), record, now);
 	}
 
 	/**

@@ -46,15 +46,6 @@ class OjsTransitions {
 		publishedAsRead(jobId, (job) -> published(job, error));
 	}
 
-	/**
-	 * Publishes the state of a job discarded without an attempt (its {@code expires_at}
-	 * passed before a worker fetched it), with the error stored with it; as
-	 * {@link #published(UUID, String)}, a failure to read it loses the event only.
-	 */
-	void discarded(UUID jobId) {
-		publishedAsRead(jobId, (job) -> published(job, job.error()));
-	}
-
 	private void publishedAsRead(UUID jobId, Consumer<JobStatus> publish) {
 		try {
 			this.jobs.status(jobId).ifPresent(publish);

@@ -217,9 +217,7 @@ class OjsWorkers {
 			return Optional.of(envelope);
 		}
 		// an expired job is never claimed: discarded, its message is acknowledged below
-		if (this.expiries.discardIfExpired(jobId, now)) {
-			this.transitions.discarded(jobId);
-		}
+		this.expiries.discardIfExpired(jobId, record, now);
 		settleUnclaimed(jobId, message.metaData().streamSequence(), replySubject, now);
 		return Optional.empty();
 	}

@@ -166,6 +166,26 @@ class OjsExpiryTests {
 		assertThat(inProcess.text("/error/message")).contains(IN_PROCESS_QUEUE).contains("external");
 	}
 
+	@Test
+	void aTimeBeyondTheInstantRangeIsRefusedNamingItsField() {
+		Response expiry = pushExpiring(queue(), "+P1000000000000D");
+		assertError(expiry, 400, "invalid_payload");
+		assertThat(expiry.text("/error/details/field")).isEqualTo("expires_at");
+		Response scheduled = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue()), "scheduled_at", "+P1000000000000D"));
+		assertError(scheduled, 400, "invalid_payload");
+		assertThat(scheduled.text("/error/details/field")).isEqualTo("scheduled_at");
+	}
+
+	@Test
+	void aTopLevelUniquePolicyIsRefusedAsUnsupported() {
+		Response unique = app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of(), "options",
+				Map.of("queue", queue()), "unique", Map.of("keys", List.of("type"))));
+		assertError(unique, 422, "unsupported");
+		assertThat(unique.text("/error/details/field")).isEqualTo("unique");
+		assertThat(unique.text("/error/message")).contains("unique");
+	}
+
 	private static Response pushExpiring(String queue, String expiresAt) {
 		return app.post("/ojs/v1/jobs", Map.of("type", "test.echo", "args", List.of("expiring"), "options",
 				Map.of("queue", queue, "expires_at", expiresAt)));
@@ -178,15 +198,17 @@ class OjsExpiryTests {
 	}
 
 	/**
-	 * Waits for the job.discarded event of the expired job (GET /ojs/v1/events), as every
-	 * other OJS transition publishes one.
+	 * Waits for the job's one {@code job.discarded} event, with the expiry's error code.
 	 */
 	private static void awaitDiscardedEvent(String queue, String id) {
-		String events = "/ojs/v1/events?types=job.discarded&queues=" + queue;
-		await().atMost(Duration.ofSeconds(5)).until(() -> app.get(events).json().at("/events").size() == 1);
-		Response discarded = app.get(events);
-		assertThat(discarded.text("/events/0/subject")).isEqualTo(id);
-		assertThat(discarded.text("/events/0/data/error/code")).isEqualTo("expired");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(
+					app.get("/ojs/v1/events?types=job.discarded&queues=" + queue).json().at("/events").valueStream())
+				.singleElement()
+				.satisfies((event) -> {
+					assertThat(event.path("subject").asString()).isEqualTo(id);
+					assertThat(event.at("/data/error/code").asString()).isEqualTo("expired");
+				}));
 	}
 
 	private static JobState status(String id) {

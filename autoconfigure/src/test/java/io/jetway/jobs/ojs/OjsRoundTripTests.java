@@ -6,9 +6,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -32,10 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The statements OJS sends for its records ({@code jetway_jobs.ojs_policy} and
- * {@code ojs_errors}): one per FETCH, heartbeat, dead letter page and batch PUSH,
- * whatever their number of jobs. Counted by a data source that records every statement
- * prepared.
+ * The statements OJS sends for its records ({@code jetway_jobs.ojs_policy},
+ * {@code ojs_errors}, {@code expires_at} and {@code ojs_envelope}): one per FETCH,
+ * heartbeat, dead letter page, INFO and batch PUSH, whatever their number of jobs.
+ * Counted by a data source that records every statement prepared.
  */
 class OjsRoundTripTests {
 
@@ -65,19 +67,32 @@ class OjsRoundTripTests {
 		OjsTestApplication.reset(database, nats.url());
 	}
 
+	/**
+	 * A statement that reads or writes a job's OJS record: selects one of its columns
+	 * from jetway_jobs, or sets one.
+	 */
+	private static final Pattern RECORD_STATEMENT = Pattern
+		.compile("(?is)(SELECT\\b((?!\\bFROM\\b).)*\\b" + "(ojs_policy|ojs_errors|expires_at|ojs_envelope)\\b"
+				+ ".*\\bFROM\\s+jetway_jobs\\b.*)|(UPDATE\\s+jetway_jobs\\s+SET\\b((?!\\bWHERE\\b).)*\\b"
+				+ "(ojs_policy|ojs_errors|expires_at|ojs_envelope)\\b.*)");
+
 	/** The statements on OJS's records that running the call prepared. */
 	private static List<String> recordStatements(Runnable call) {
+		return statements(call).stream().filter((sql) -> RECORD_STATEMENT.matcher(sql).matches()).toList();
+	}
+
+	/** The statements that running the call prepared. */
+	private static List<String> statements(Runnable call) {
 		statements.clear();
 		call.run();
-		List<String> prepared = new ArrayList<>(statements);
-		return prepared.stream().filter((sql) -> sql.contains("ojs_policy") || sql.contains("ojs_errors")).toList();
+		return new ArrayList<>(statements);
 	}
 
 	private static List<String> pushBatch(String queue, int count, Map<String, Object> retry) {
 		List<Map<String, Object>> jobs = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			jobs.add(Map.of("type", "test.fail_always", "args", List.of(i), "options",
-					Map.of("queue", queue, "retry", retry)));
+					Map.of("queue", queue, "retry", retry, "priority", i, "expires_at", "+PT1H"), "x-trace", "t" + i));
 		}
 		Response pushed = app.post("/ojs/v1/jobs/batch", Map.of("jobs", jobs));
 		assertThat(pushed.status()).as(pushed.body()).isEqualTo(201);
@@ -94,12 +109,30 @@ class OjsRoundTripTests {
 	}
 
 	@Test
-	void aBatchPushStoresItsPoliciesInOneStatement() {
+	void aBatchPushStoresItsRecordsInOneStatement() {
 		Map<String, Object> retry = Map.of("max_attempts", 1, "on_exhaustion", "dead_letter");
 		List<String>[] ids = new List[1];
 		List<String> sql = recordStatements(() -> ids[0] = pushBatch("ojs-round-trips-push", 5, retry));
 		assertThat(ids[0]).hasSize(5);
 		assertThat(sql).as("statements on OJS records").hasSize(1);
+	}
+
+	@Test
+	void anInfoReadsTheRecordOnceAndWritesNothingForAJobNotExpired() {
+		String id = pushBatch("ojs-round-trips-info", 1, Map.of("max_attempts", 1)).get(0);
+		Response[] info = new Response[1];
+		List<String> sql = statements(() -> info[0] = app.get("/ojs/v1/jobs/" + id));
+		assertThat(info[0].status()).as(info[0].body()).isEqualTo(200);
+		assertThat(info[0].json().at("/job/priority").intValue()).isZero();
+		assertThat(info[0].text("/job/x-trace")).isEqualTo("t0");
+		assertThat(info[0].text("/job/expires_at")).isNotEmpty();
+		assertThat(sql.stream().filter((statement) -> RECORD_STATEMENT.matcher(statement).matches()))
+			.as("statements on OJS records of an INFO")
+			.hasSize(1);
+		assertThat(sql.stream().filter((statement) -> statement.strip().toUpperCase(Locale.ROOT).startsWith("UPDATE")))
+			.as("updates of an INFO")
+			.isEmpty();
+		app.delete("/ojs/v1/jobs/" + id);
 	}
 
 	@Test

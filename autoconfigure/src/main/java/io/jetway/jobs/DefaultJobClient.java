@@ -2,6 +2,7 @@ package io.jetway.jobs;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -153,7 +154,9 @@ public class DefaultJobClient implements JobClient {
 		String subject = this.subjects.subject(queue, meta, type);
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();
-		Instant now = this.clock.instant();
+		// the precision every database keeps, so that the job's message id
+		// (JobMessages.messageId) is the same from the row as from this instant
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		Instant runAt = options.runAt(now);
 		boolean delayed = runAt.isAfter(now);
 		// the dispatcher takes a job after the commit, so only where the transaction can
@@ -181,7 +184,7 @@ public class DefaultJobClient implements JobClient {
 		String queue = job.queue();
 		boolean direct = job.direct();
 		UUID id = inTransaction(() -> {
-			if (options.id() != null && options.idempotencyKey() == null) {
+			if (options.id() != null) {
 				insertWithGivenId(job);
 			}
 			else if (options.idempotencyKey() == null) {
@@ -206,7 +209,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a held job has no message until runNow dispatches one
 			if (!direct && runAt.isBefore(JobOptions.HELD)) {
-				dispatch(new JobMessage(job.id(), type, queue, job.meta()), subject, job.id(), delayed ? runAt : null);
+				JobMessage message = new JobMessage(job.id(), type, queue, job.meta(), job.createdAt());
+				dispatch(message, subject, JobMessages.messageId(message), delayed ? runAt : null);
 			}
 			afterCommit(() -> {
 				this.observer.enqueued(queue, type);
@@ -285,7 +289,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a new message id: the original's may still be in the stream's duplicate
 			// window
-			JobMessage message = new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta());
+			JobMessage message = new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta(),
+					job.get().createdAt());
 			dispatch(message, this.subjects.dispatchSubject(message.queue(), message.meta()), MessageIds.next(), null);
 			return true;
 		});

@@ -8,6 +8,7 @@ import io.jetway.support.MessageIds;
 import io.jetway.test.jdbc.TestDatabase;
 import io.jetway.test.jdbc.TestDatabasesExtension;
 import io.jetway.test.nats.NatsServerExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -61,6 +64,37 @@ class JobGivenIdTests {
 			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM jetway_jobs", Integer.class)).isEqualTo(2);
 			jdbc.update("DELETE FROM jetway_jobs");
 		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void anIdGivenAgainAfterItsJobWasDeletedRunsTheNewJob(TestDatabase type) throws Exception {
+		JobMetaTests.runner(databases.get(type), nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			UUID id = MessageIds.next();
+			JobOptions once = JobOptions.builder().id(id).maxAttempts(1).build();
+			JobMetaTests.MetaHandlers.failures = 1;
+			jobs.enqueue("remember-meta", new Named("first"), once);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(jobs.status(id).orElseThrow().status()).isEqualTo(JobState.FAILED));
+			// deleted the way OJS's DELETE /dead-letter/{id} does, within the stream's
+			// duplicate window of the first job's message
+			jdbc.update("DELETE FROM jetway_jobs WHERE id = ?", id);
+
+			jobs.enqueue("remember-meta", new Named("second"), once);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(JobMetaTests.MetaHandlers.seen).containsKey("second"));
+			jdbc.update("DELETE FROM jetway_jobs");
+		});
+	}
+
+	@Test
+	void anIdAndAnIdempotencyKeyTogetherAreRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> JobOptions.builder().id(MessageIds.next()).idempotencyKey("k").build())
+			.withMessageContaining("id")
+			.withMessageContaining("idempotencyKey");
 	}
 
 }

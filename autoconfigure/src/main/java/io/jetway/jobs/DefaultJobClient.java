@@ -30,7 +30,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.Ordered;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -228,16 +227,10 @@ public class DefaultJobClient implements JobClient {
 	 */
 	private void insertWithGivenId(NewJob job) {
 		this.pendingInserts.flush();
-		// looked up first: a duplicate key would abort the caller's transaction
-		// (PostgreSQL)
-		if (this.repository.findById(job.id()).isPresent()) {
+		// one statement that leaves the caller's transaction usable on a duplicate, also
+		// one a concurrent transaction inserts
+		if (!this.repository.insert(job)) {
 			throw new DuplicateJobException(job.id(), null);
-		}
-		try {
-			this.repository.insert(job);
-		}
-		catch (DuplicateKeyException ex) {
-			throw new DuplicateJobException(job.id(), ex);
 		}
 		this.pendingInserts.inserted(job);
 	}

@@ -2,6 +2,9 @@ package io.jetway.jobs;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.jetway.jobs.JobMetaTests.Named;
 import io.jetway.support.MessageIds;
@@ -95,6 +98,42 @@ class JobGivenIdTests {
 			.isThrownBy(() -> JobOptions.builder().id(MessageIds.next()).idempotencyKey("k").build())
 			.withMessageContaining("id")
 			.withMessageContaining("idempotencyKey");
+	}
+
+	@Test
+	void aConcurrentDuplicateIsRefusedAndTheCallersPostgresqlTransactionGoesOn() throws Exception {
+		JobMetaTests.runner(databases.get(TestDatabase.POSTGRESQL), nats.url()).run((context) -> {
+			JobClient jobs = context.getBean(JobClient.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+			UUID id = MessageIds.next();
+			JobOptions later = JobOptions.builder().id(id).delay(Duration.ofHours(1)).build();
+			CountDownLatch firstInserted = new CountDownLatch(1);
+			CountDownLatch commitFirst = new CountDownLatch(1);
+			// the first job's transaction holds its row uncommitted while the second
+			// enqueues the same id, which so waits for the first's commit
+			CompletableFuture<Void> first = CompletableFuture
+				.runAsync(() -> transactions.executeWithoutResult((status) -> {
+					jobs.enqueue("remember-meta", new Named("first"), later);
+					firstInserted.countDown();
+					await().atMost(Duration.ofSeconds(10)).until(() -> commitFirst.await(0, TimeUnit.SECONDS));
+				}));
+			assertThat(firstInserted.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> transactions.execute((status) -> {
+				assertThatExceptionOfType(DuplicateJobException.class)
+					.isThrownBy(() -> jobs.enqueue("remember-meta", new Named("second"), later));
+				return jdbc.queryForObject("SELECT COUNT(*) FROM jetway_jobs WHERE id = ?", Integer.class, id);
+			}));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jdbc.queryForObject(
+						"SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO jetway_jobs%'",
+						Integer.class) == 1);
+			commitFirst.countDown();
+			first.get(10, TimeUnit.SECONDS);
+			assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+			assertThat(jobs.status(id).orElseThrow().payload()).contains("first");
+			jdbc.update("DELETE FROM jetway_jobs");
+		});
 	}
 
 }

@@ -2,6 +2,7 @@ package io.jetway.jobs;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +30,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.Ordered;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -153,7 +153,9 @@ public class DefaultJobClient implements JobClient {
 		String subject = this.subjects.subject(queue, meta, type);
 		int maxAttempts = (options.maxAttempts() != null) ? options.maxAttempts()
 				: this.properties.queue(queue).getMaxAttempts();
-		Instant now = this.clock.instant();
+		// the precision every database keeps, so that the job's message id
+		// (JobMessages.messageId) is the same from the row as from this instant
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		Instant runAt = options.runAt(now);
 		boolean delayed = runAt.isAfter(now);
 		// the dispatcher takes a job after the commit, so only where the transaction can
@@ -181,7 +183,7 @@ public class DefaultJobClient implements JobClient {
 		String queue = job.queue();
 		boolean direct = job.direct();
 		UUID id = inTransaction(() -> {
-			if (options.id() != null && options.idempotencyKey() == null) {
+			if (options.id() != null) {
 				insertWithGivenId(job);
 			}
 			else if (options.idempotencyKey() == null) {
@@ -206,7 +208,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a held job has no message until runNow dispatches one
 			if (!direct && runAt.isBefore(JobOptions.HELD)) {
-				dispatch(new JobMessage(job.id(), type, queue, job.meta()), subject, job.id(), delayed ? runAt : null);
+				JobMessage message = new JobMessage(job.id(), type, queue, job.meta(), job.createdAt());
+				dispatch(message, subject, JobMessages.messageId(message), delayed ? runAt : null);
 			}
 			afterCommit(() -> {
 				this.observer.enqueued(queue, type);
@@ -224,16 +227,10 @@ public class DefaultJobClient implements JobClient {
 	 */
 	private void insertWithGivenId(NewJob job) {
 		this.pendingInserts.flush();
-		// looked up first: a duplicate key would abort the caller's transaction
-		// (PostgreSQL)
-		if (this.repository.findById(job.id()).isPresent()) {
+		// one statement that leaves the caller's transaction usable on a duplicate, also
+		// one a concurrent transaction inserts
+		if (!this.repository.insert(job)) {
 			throw new DuplicateJobException(job.id(), null);
-		}
-		try {
-			this.repository.insert(job);
-		}
-		catch (DuplicateKeyException ex) {
-			throw new DuplicateJobException(job.id(), ex);
 		}
 		this.pendingInserts.inserted(job);
 	}
@@ -285,7 +282,8 @@ public class DefaultJobClient implements JobClient {
 			}
 			// a new message id: the original's may still be in the stream's duplicate
 			// window
-			JobMessage message = new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta());
+			JobMessage message = new JobMessage(id, job.get().type(), job.get().queue(), job.get().meta(),
+					job.get().createdAt());
 			dispatch(message, this.subjects.dispatchSubject(message.queue(), message.meta()), MessageIds.next(), null);
 			return true;
 		});

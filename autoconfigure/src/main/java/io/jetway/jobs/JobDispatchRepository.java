@@ -27,7 +27,7 @@ class JobDispatchRepository {
 	 * Pending jobs that never ran, of the transactions from a position (transaction id
 	 * and job id) up to an end, in order.
 	 */
-	static final String PENDING = "SELECT id, type, queue, meta, enqueue_xid::text AS xid FROM jetway_jobs "
+	static final String PENDING = "SELECT id, type, queue, meta, created_at, enqueue_xid::text AS xid FROM jetway_jobs "
 			+ "WHERE enqueue_xid IS NOT NULL AND (enqueue_xid, id) > (CAST(? AS xid8), ?) "
 			+ "AND enqueue_xid < CAST(? AS xid8) AND status = 'pending' AND attempts = 0 "
 			+ "ORDER BY enqueue_xid, id LIMIT ?";
@@ -106,10 +106,9 @@ class JobDispatchRepository {
 	 * {@code below}, after the given position, in transaction and id order.
 	 */
 	List<Undispatched> pending(long from, UUID afterId, long below, int limit) {
-		return this.jdbc.query(PENDING,
-				(rows, rowNum) -> new Undispatched(
-						new JobMessage(rows.getObject("id", UUID.class), rows.getString("type"),
-								rows.getString("queue"), rows.getString("meta")),
+		return this.jdbc.query(PENDING, (rows,
+				rowNum) -> new Undispatched(new JobMessage(rows.getObject("id", UUID.class), rows.getString("type"),
+						rows.getString("queue"), rows.getString("meta"), rows.getTimestamp("created_at").toInstant()),
 						Long.parseLong(rows.getString("xid"))),
 				Long.toString(from), afterId, Long.toString(below), limit);
 	}

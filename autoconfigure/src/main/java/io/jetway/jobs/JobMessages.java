@@ -1,6 +1,8 @@
 package io.jetway.jobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,8 +46,9 @@ class JobMessages {
 	/**
 	 * @param job the job
 	 * @param subject its logical subject ({@link JobSubjects})
-	 * @param messageId its {@code Nats-Msg-Id}: the job id, except for a retry of a
-	 * failed job, whose first message may still be in the stream's duplicate window
+	 * @param messageId its {@code Nats-Msg-Id}: {@link #messageId(JobMessage)}, except
+	 * for a retry of a failed job, whose first message may still be in the stream's
+	 * duplicate window
 	 * @return the job's message, before encoding
 	 */
 	static OutgoingMessage.Builder message(JobMessage job, String subject, UUID messageId) {
@@ -59,8 +62,24 @@ class JobMessages {
 		return message;
 	}
 
+	/**
+	 * The {@code Nats-Msg-Id} of a job's first message, the same wherever it is published
+	 * from (enqueue, outbox, dispatch recovery): derived from the job id and when the row
+	 * was created, so that a job that reuses the id of a deleted one (an id the caller
+	 * gave, {@link JobOptions#id()}) is not dropped as a duplicate of the deleted job's
+	 * message, which may still be in the stream's duplicate window.
+	 * @param job the job
+	 * @return its message id
+	 */
+	static UUID messageId(JobMessage job) {
+		// milliseconds: what every database keeps of created_at, read back by the
+		// recovery
+		String name = job.id() + "@" + job.createdAt().toEpochMilli();
+		return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.US_ASCII));
+	}
+
 	private static Headers headers(JobMessage job) {
-		Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, job.id().toString());
+		Headers headers = new Headers().put(JetwayHeaders.NATS_MSG_ID, messageId(job).toString());
 		if (job.meta() != null) {
 			headers.put(JetwayHeaders.JOB_META, JobMetaWriter.headerValue(job.meta()));
 		}
@@ -77,9 +96,9 @@ class JobMessages {
 	/**
 	 * Publishes the jobs' messages as one asynchronous batch and waits for every PubAck,
 	 * up to the ack timeout. These messages are Jetway's own, read only by its workers:
-	 * the body, {@code Nats-Msg-Id} = job id and the job's metadata, if any. Without the
-	 * CloudEvents headers of application messages, each costs less to write, store and
-	 * parse on every delivery.
+	 * the body, {@code Nats-Msg-Id} ({@link #messageId(JobMessage)}) and the job's
+	 * metadata, if any. Without the CloudEvents headers of application messages, each
+	 * costs less to write, store and parse on every delivery.
 	 * @param jobs the jobs
 	 * @return the outcome per job, in order
 	 */
@@ -139,8 +158,9 @@ class JobMessages {
 	 * @param queue the queue
 	 * @param meta the job's metadata, a JSON object sent in the {@code Jetway-Job-Meta}
 	 * header, if any
+	 * @param createdAt when the job's row was created, part of its message id
 	 */
-	record JobMessage(UUID id, String type, String queue, @Nullable String meta) {
+	record JobMessage(UUID id, String type, String queue, @Nullable String meta, Instant createdAt) {
 	}
 
 }

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * as JSON. A queue's subject template takes tokens from it (docs/jobs.md, Subjects).
  * @param id the job's id instead of a generated one (OJS's client-provided id);
  * enqueueing a job with the id of a job that exists fails with
- * {@link DuplicateJobException}
+ * {@link DuplicateJobException}; not together with an idempotency key (the id already
+ * makes a second enqueue of the job fail)
  */
 public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nullable String idempotencyKey,
 		@Nullable String webhookUrl, @Nullable Integer maxAttempts, @Nullable String queue,
@@ -73,6 +74,11 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, @Nul
 	}
 
 	public JobOptions {
+		if (id != null && idempotencyKey != null) {
+			throw new IllegalArgumentException("The job options give both an id (" + id + ") and an idempotencyKey ('"
+					+ idempotencyKey + "'); give one of them: with the id, enqueueing the job again fails with "
+					+ "DuplicateJobException");
+		}
 		if (meta != null) {
 			meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
 		}

@@ -163,8 +163,9 @@ public class JobRepository {
 	}
 
 	/**
-	 * Inserts a job unless its idempotency key exists; never aborts the caller's
-	 * transaction on a duplicate key.
+	 * Inserts a job unless its id or idempotency key exists; never aborts the caller's
+	 * transaction on a duplicate key (PostgreSQL: ON CONFLICT DO NOTHING; MySQL and H2
+	 * roll back only the failed statement).
 	 * @return whether the row was inserted
 	 */
 	boolean insert(NewJob job) {
@@ -172,9 +173,6 @@ public class JobRepository {
 			return this.jdbc.update(insertStatement(), (statement) -> bindNewJob(statement, job)) == 1;
 		}
 		catch (DuplicateKeyException ex) {
-			if (job.idempotencyKey() == null) {
-				throw ex;
-			}
 			return false;
 		}
 	}
@@ -209,7 +207,7 @@ public class JobRepository {
 		String values = "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 		return switch (this.databaseType) {
 			case POSTGRESQL -> "INSERT INTO jetway_jobs " + columns + ", enqueue_xid) " + values
-					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+					+ ", CASE WHEN ? THEN pg_current_xact_id() END) ON CONFLICT DO NOTHING";
 			case MYSQL, H2 -> "INSERT INTO jetway_jobs " + columns + ") " + values + ")";
 		};
 	}

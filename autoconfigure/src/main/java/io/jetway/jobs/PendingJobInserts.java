@@ -85,7 +85,7 @@ class PendingJobInserts {
 	}
 
 	private static JobMessage message(NewJob job) {
-		return new JobMessage(job.id(), job.type(), job.queue(), job.meta());
+		return new JobMessage(job.id(), job.type(), job.queue(), job.meta(), job.createdAt());
 	}
 
 	private final class Buffer extends TransactionBuffer<NewJob> {

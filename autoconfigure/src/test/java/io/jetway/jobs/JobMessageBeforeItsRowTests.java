@@ -80,7 +80,8 @@ class JobMessageBeforeItsRowTests {
 	private static void publishMessageOnly(AssertableApplicationContext context, UUID id) {
 		String subject = context.getBean(JobSubjects.class).subject("default", null, "greet");
 		JetwayPublisher publisher = context.getBean(JetwayPublisher.class);
-		publisher.publish(JobMessages.message(new JobMessage(id, "greet", "default", null), subject, id).build());
+		publisher.publish(
+				JobMessages.message(new JobMessage(id, "greet", "default", null, Instant.now()), subject, id).build());
 	}
 
 	/**

@@ -32,6 +32,17 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class OjsEvents implements AutoCloseable {
 
+	/**
+	 * The most events a buffer keeps, with {@link #MAX_ERROR_LENGTH} it bounds its size.
+	 */
+	static final int MAX_CAPACITY = 10_000;
+
+	/** The most characters an event keeps of the error's message or plain text. */
+	static final int MAX_ERROR_LENGTH = 1024;
+
+	/** The most characters an event keeps of the error's type and code. */
+	private static final int MAX_ERROR_NAME_LENGTH = 128;
+
 	private final Connection connection;
 
 	private final String subject;
@@ -50,8 +61,9 @@ class OjsEvents implements AutoCloseable {
 	 * @param capacity the most events kept ({@code jetway.jobs.ojs.events-buffer-size})
 	 */
 	OjsEvents(Connection connection, Namespace namespace, JsonMapper jsonMapper, int capacity, Clock clock) {
-		if (capacity < 1) {
-			throw new IllegalArgumentException("jetway.jobs.ojs.events-buffer-size must be 1 or more, was " + capacity);
+		if (capacity < 1 || capacity > MAX_CAPACITY) {
+			throw new IllegalArgumentException("jetway.jobs.ojs.events-buffer-size must be 1 to " + MAX_CAPACITY
+					+ ", was " + capacity + "; give a size in that range");
 		}
 		this.connection = connection;
 		this.subject = namespace.subject(JobEvents.EVENTS_PREFIX + ">");
@@ -141,8 +153,7 @@ class OjsEvents implements AutoCloseable {
 			data.put("duration_ms", jetway.path("duration_ms").asLong());
 		}
 		if (jetway.path("error").isString()) {
-			JsonNode error = parse(jetway.path("error").asString());
-			data.put("error", (error != null && error.isObject()) ? error : jetway.path("error").asString());
+			data.put("error", error(jetway.path("error").asString()));
 		}
 		if (jetway.path("meta").isObject()) {
 			data.put("meta", jetway.path("meta"));
@@ -171,6 +182,33 @@ class OjsEvents implements AutoCloseable {
 			case "cancelled" -> "job.cancelled";
 			default -> null;
 		};
+	}
+
+	/**
+	 * @param error the job's error: a worker's FAIL error as JSON, or plain text
+	 * @return what the event keeps of it: its type, code and message, cut, as the FAIL's
+	 * error may be as large as a NATS message and the buffer keeps thousands of events
+	 */
+	private Object error(String error) {
+		JsonNode parsed = parse(error);
+		if (parsed == null || !parsed.isObject()) {
+			return cut(error, MAX_ERROR_LENGTH);
+		}
+		Map<String, Object> kept = new LinkedHashMap<>();
+		keep(parsed, "type", MAX_ERROR_NAME_LENGTH, kept);
+		keep(parsed, "code", MAX_ERROR_NAME_LENGTH, kept);
+		keep(parsed, "message", MAX_ERROR_LENGTH, kept);
+		return kept;
+	}
+
+	private static void keep(JsonNode error, String field, int maxLength, Map<String, Object> kept) {
+		if (error.path(field).isString()) {
+			kept.put(field, cut(error.path(field).asString(), maxLength));
+		}
+	}
+
+	private static String cut(String text, int maxLength) {
+		return (text.length() <= maxLength) ? text : text.substring(0, maxLength);
 	}
 
 	private @Nullable JsonNode parse(String json) {

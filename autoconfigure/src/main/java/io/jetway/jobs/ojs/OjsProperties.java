@@ -99,7 +99,8 @@ public class OjsProperties {
 	/**
 	 * The most job events GET {base-path}/v1/events keeps: each instance fills its own
 	 * buffer from the lifecycle events of every instance (core NATS), from its start on,
-	 * and drops the oldest when full. Observational, not a durable log.
+	 * and drops the oldest when full. Observational, not a durable log. 1 to 10,000; an
+	 * event keeps at most about 1 KB of a job's error.
 	 */
 	private int eventsBufferSize = 1000;
 

@@ -68,6 +68,34 @@ class OjsEventsTests {
 			.withMessageContaining("jetway.jobs.ojs.events-buffer-size");
 	}
 
+	@Test
+	void aBufferOfMoreThanTenThousandEventsIsRefusedNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new OjsEvents(null, new Namespace(null, null), json, 10_001, Clock.systemUTC()))
+			.withMessageContaining("jetway.jobs.ojs.events-buffer-size")
+			.withMessageContaining("10001");
+	}
+
+	@Test
+	void anEventKeepsOnlyTheErrorsTypeCodeAndMessageCutTo1024Characters() {
+		OjsEvents events = new OjsEvents(null, new Namespace(null, null), json, 1, Clock.systemUTC());
+		String big = "x".repeat(100_000);
+		Map<String, Object> error = Map.of("type", "Boom", "code", "E1", "message", big, "backtrace", List.of(big, big),
+				"details", Map.of("dump", big));
+		Map<String, Object> event = events
+			.toOjs(json.writeValueAsBytes(Map.of("id", "019539a4-0000-7000-8000-000000000001", "type", "t", "queue",
+					"q", "status", "failed", "attempts", 1, "error", json.writeValueAsString(error))));
+		String kept = json.writeValueAsString(((Map<?, ?>) event.get("data")).get("error"));
+		assertThat(kept).contains("\"type\":\"Boom\"", "\"code\":\"E1\"")
+			.doesNotContain("backtrace", "details")
+			.hasSizeLessThan(1200);
+
+		Map<String, Object> plain = events
+			.toOjs(json.writeValueAsBytes(Map.of("id", "019539a4-0000-7000-8000-000000000001", "type", "t", "queue",
+					"q", "status", "failed", "attempts", 1, "error", big)));
+		assertThat((String) ((Map<?, ?>) plain.get("data")).get("error")).hasSize(1024);
+	}
+
 	private static void publish(Connection connection, String subject, int attempt) {
 		connection.publish(subject,
 				("{\"id\":\"019539a4-0000-7000-8000-00000000000" + attempt

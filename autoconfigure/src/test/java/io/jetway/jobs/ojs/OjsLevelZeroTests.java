@@ -110,6 +110,27 @@ class OjsLevelZeroTests {
 	}
 
 	@Test
+	void theIdOfADeletedDeadLetterPushedAgainAtOnceIsFetched() {
+		String queue = queue();
+		String id = "019539a4-cccc-7000-8000-" + String.format("%012d", queues.get());
+		Map<String, Object> once = envelope(queue, "id", id, "options",
+				Map.of("queue", queue, "retry", Map.of("max_attempts", 1)));
+		assertThat(push(once).status()).isEqualTo(201);
+		assertThat(app.awaitFetch(queue).text("/jobs/0/id")).isEqualTo(id);
+		Response failed = app.post("/ojs/v1/workers/nack",
+				Map.of("job_id", id, "error", Map.of("code", "boom", "message", "failing on purpose")));
+		assertThat(failed.status()).as(failed.body()).isEqualTo(200);
+		assertThat(app.info(id).text("/job/state")).isEqualTo("discarded");
+		assertThat(app.delete("/ojs/v1/dead-letter/" + id).status()).isEqualTo(200);
+
+		// within the jobs stream's duplicate window of the first job's message
+		Response again = push(once);
+		assertThat(again.status()).as(again.body()).isEqualTo(201);
+		assertThat(app.awaitFetch(queue).text("/jobs/0/id")).isEqualTo(id);
+		assertThat(app.post("/ojs/v1/workers/ack", Map.of("job_id", id)).text("/state")).isEqualTo("completed");
+	}
+
+	@Test
 	void priorityFromMinus100To100IsStoredAndEchoed() {
 		String queue = queue();
 		assertThat(push(envelope(queue)).json().at("/job/priority").intValue()).isZero();

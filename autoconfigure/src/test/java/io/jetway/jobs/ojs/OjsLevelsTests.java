@@ -47,6 +47,9 @@ class OjsLevelsTests {
 
 	private static final String IN_PROCESS_QUEUE = "ojs-levels-in-process";
 
+	/** Outbox rows whose body is a job message's, given as {@link #jobMessageBody}. */
+	private static final String OUTBOX_ROWS_OF_JOB = "jetway_outbox WHERE convert_from(payload, 'UTF8') LIKE ?";
+
 	private static TestDatabaseInstance database;
 
 	private static OjsTestApplication app;
@@ -251,8 +254,8 @@ class OjsLevelsTests {
 		// the delayed jobs' messages wait in the outbox; publish them (and one naming the
 		// staged job) now, as if they arrived early
 		JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
-		Map<String, Object> row = jdbc.queryForMap("SELECT subject, payload FROM jetway_outbox WHERE id = ?",
-				UUID.fromString(delayed));
+		Map<String, Object> row = jdbc.queryForMap("SELECT subject, payload FROM " + OUTBOX_ROWS_OF_JOB,
+				jobMessageBody(delayed));
 		String payload = new String((byte[]) row.get("payload"), java.nio.charset.StandardCharsets.UTF_8);
 		try (Connection connection = Nats.connect(nats.url())) {
 			connection.jetStream().publish((String) row.get("subject"), payload.getBytes());
@@ -337,9 +340,19 @@ class OjsLevelsTests {
 		assertThat(new OjsProperties().isConformanceResetEnabled()).isFalse();
 	}
 
+	/**
+	 * @return the outbox rows of the job's message (whose id is not the job's: see
+	 * JobMessages.messageId), or of a message with that id
+	 */
 	private static int outboxRows(String id) {
-		return new JdbcTemplate(database.dataSource()).queryForObject("SELECT COUNT(*) FROM jetway_outbox WHERE id = ?",
-				Integer.class, UUID.fromString(id));
+		return new JdbcTemplate(database.dataSource()).queryForObject(
+				"SELECT COUNT(*) FROM " + OUTBOX_ROWS_OF_JOB + " OR id = ?", Integer.class, jobMessageBody(id),
+				UUID.fromString(id));
+	}
+
+	/** A job's message body starts with its id. */
+	private static String jobMessageBody(String jobId) {
+		return "{\"id\":\"" + jobId + "\"%";
 	}
 
 	private static int pendingOutboxRows() {

@@ -205,6 +205,19 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 	}
 
 	private void runUnderNamedLock(Connection connection, Scripts scripts) throws SQLException {
+		// resources, so that the lock is released whatever fails, and a failure of the
+		// release or the restore does not hide the script's (which decides on a retry)
+		try (SqlCleanup releaseLock = lockNamed(connection)) {
+			long lockWait = queryForLong(connection, "SELECT @@SESSION.lock_wait_timeout");
+			try (SqlCleanup restoreLockWait = () -> execute(connection,
+					"SET SESSION lock_wait_timeout = " + lockWait)) {
+				execute(connection, "SET SESSION lock_wait_timeout = " + Math.max(1, this.tableLockWait.toSeconds()));
+				populator(scripts).populate(connection);
+			}
+		}
+	}
+
+	private SqlCleanup lockNamed(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet locked = statement
 					.executeQuery("SELECT GET_LOCK('" + MYSQL_LOCK_NAME + "', " + this.lockWait.toSeconds() + ")")) {
@@ -212,15 +225,16 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 				throw new SQLException("the lock '" + MYSQL_LOCK_NAME + "' was held by another session");
 			}
 		}
-		long lockWait = queryForLong(connection, "SELECT @@SESSION.lock_wait_timeout");
-		try {
-			execute(connection, "SET SESSION lock_wait_timeout = " + Math.max(1, this.tableLockWait.toSeconds()));
-			populator(scripts).populate(connection);
-		}
-		finally {
-			execute(connection, "SET SESSION lock_wait_timeout = " + lockWait);
-			execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
-		}
+		return () -> execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
+	}
+
+	/** Undoes a step on a connection when a try-with-resources block ends. */
+	@FunctionalInterface
+	private interface SqlCleanup extends AutoCloseable {
+
+		@Override
+		void close() throws SQLException;
+
 	}
 
 	/** The populator Spring Boot's own {@code runScripts} would build. */

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -43,9 +44,11 @@ import org.springframework.jdbc.datasource.init.UncategorizedScriptException;
  * {@code jetway_jobs}, which the script's {@code ALTER TABLE} holds): the database then
  * aborts one of them as a deadlock's loser. The script waits at most
  * {@link #TABLE_LOCK_WAIT} for a table lock, and a run that loses a deadlock or times out
- * runs again after a short random pause, up to {@link #ATTEMPTS} times. On PostgreSQL the
- * script runs only when it would change something ({@link PostgresSchemaCheck}), so that
- * the start of an instance on a current schema locks no table.
+ * runs again after a short random pause, until {@link #LOCK_WAIT} has passed since the
+ * first run (a backup or a long transaction that holds a table delays the start, as a
+ * wait for the lock itself would, instead of failing it). On PostgreSQL the script runs
+ * only when it would change something ({@link PostgresSchemaCheck}), so that the start of
+ * an instance on a current schema locks no table.
  */
 public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
@@ -58,9 +61,6 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 	 */
 	static final Duration TABLE_LOCK_WAIT = Duration.ofSeconds(5);
 
-	/** Runs of the script before a deadlock or lock timeout fails the startup. */
-	static final int ATTEMPTS = 5;
-
 	private static final Log logger = LogFactory.getLog(JetwaySchemaInitializer.class);
 
 	/** Identifies Jetway's schema lock among other advisory locks ("jetway" in ASCII). */
@@ -70,9 +70,25 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 
 	private final DatabaseType databaseType;
 
+	private final Duration lockWait;
+
+	private final Duration tableLockWait;
+
 	public JetwaySchemaInitializer(DataSource dataSource, DatabaseType databaseType, DatabaseInitializationMode mode) {
+		this(dataSource, databaseType, mode, LOCK_WAIT, TABLE_LOCK_WAIT);
+	}
+
+	/**
+	 * @param lockWait how long a start waits for the schema lock, and how long it runs
+	 * the script again after deadlocks and table lock timeouts
+	 * @param tableLockWait how long a statement of the script waits for a table lock
+	 */
+	JetwaySchemaInitializer(DataSource dataSource, DatabaseType databaseType, DatabaseInitializationMode mode,
+			Duration lockWait, Duration tableLockWait) {
 		super(dataSource, settings(databaseType, mode));
 		this.databaseType = databaseType;
+		this.lockWait = lockWait;
+		this.tableLockWait = tableLockWait;
 	}
 
 	private static DatabaseInitializationSettings settings(DatabaseType databaseType, DatabaseInitializationMode mode) {
@@ -89,6 +105,7 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 			super.runScripts(scripts);
 			return;
 		}
+		long deadline = System.nanoTime() + this.lockWait.toNanos();
 		for (int attempt = 1;; attempt++) {
 			try {
 				runScriptsOnce(scripts);
@@ -98,16 +115,23 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 				if (!TransientSqlFailures.isTransient(ex)) {
 					throw ex;
 				}
-				if (attempt == ATTEMPTS) {
+				long pause = ThreadLocalRandom.current().nextLong(100, 500L * Math.min(attempt, 4) + 1);
+				if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadline >= 0) {
 					throw new UncategorizedScriptException("Jetway's schema script (jetway.jdbc.initialize-schema) "
-							+ "lost a lock conflict with other sessions " + ATTEMPTS + " times (deadlock or lock "
-							+ "timeout): " + describe(ex) + ". Start the instance again once the database is "
-							+ "quieter, or run " + this.databaseType.schemaLocation() + " by hand (docs/operations.md, "
+							+ "lost lock conflicts with other sessions for " + describe(this.lockWait) + " (" + attempt
+							+ " runs, deadlock or lock timeout): " + describe(ex)
+							+ ". Start the instance again once the transaction that holds the table has ended, or run "
+							+ this.databaseType.schemaLocation() + " by hand (docs/operations.md, "
 							+ "Schema changes at startup) and set jetway.jdbc.initialize-schema=never.", ex);
 				}
-				pauseBeforeAttempt(attempt, ex);
+				pauseBeforeAttempt(attempt, pause, ex);
 			}
 		}
+	}
+
+	private static String describe(Duration duration) {
+		return (duration.toSeconds() >= 60 && duration.toSecondsPart() == 0) ? duration.toMinutes() + " minutes"
+				: duration.toMillis() + " ms";
 	}
 
 	private void runScriptsOnce(Scripts scripts) {
@@ -121,16 +145,16 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 		}
 		catch (SQLException ex) {
 			throw new UncategorizedScriptException("Could not take Jetway's schema lock for "
-					+ "jetway.jdbc.initialize-schema within " + LOCK_WAIT.toMinutes() + " minutes: " + ex.getMessage()
+					+ "jetway.jdbc.initialize-schema within " + describe(this.lockWait) + ": " + ex.getMessage()
 					+ ". Another instance may be stuck creating the schema: end its session, or create the schema "
 					+ "by hand (docs/outbox.md, Schema) and set jetway.jdbc.initialize-schema=never.", ex);
 		}
 	}
 
-	private static void pauseBeforeAttempt(int failedAttempt, ScriptStatementFailedException failure) {
-		long pause = ThreadLocalRandom.current().nextLong(100, 500L * failedAttempt + 1);
-		logger.warn("Jetway's schema script lost a lock conflict with another session (attempt " + failedAttempt
-				+ " of " + ATTEMPTS + "), running it again in " + pause + " ms: " + describe(failure));
+	private void pauseBeforeAttempt(int failedAttempt, long pause, ScriptStatementFailedException failure) {
+		logger.warn("Jetway's schema script lost a lock conflict with another session (run " + failedAttempt
+				+ ", retrying for up to " + describe(this.lockWait) + " in all), running it again in " + pause + " ms: "
+				+ describe(failure));
 		try {
 			Thread.sleep(pause);
 		}
@@ -163,9 +187,9 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 		boolean autoCommit = connection.getAutoCommit();
 		connection.setAutoCommit(false);
 		try {
-			execute(connection, "SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'");
+			execute(connection, "SET LOCAL lock_timeout = '" + this.lockWait.toMillis() + "ms'");
 			execute(connection, "SELECT pg_advisory_xact_lock(" + POSTGRESQL_LOCK_KEY + ")");
-			execute(connection, "SET LOCAL lock_timeout = '" + TABLE_LOCK_WAIT.toMillis() + "ms'");
+			execute(connection, "SET LOCAL lock_timeout = '" + this.tableLockWait.toMillis() + "ms'");
 			if (PostgresSchemaCheck.wouldChange(connection, text(scripts))) {
 				populator(scripts).populate(connection);
 			}
@@ -181,22 +205,36 @@ public class JetwaySchemaInitializer extends DataSourceScriptDatabaseInitializer
 	}
 
 	private void runUnderNamedLock(Connection connection, Scripts scripts) throws SQLException {
+		// resources, so that the lock is released whatever fails, and a failure of the
+		// release or the restore does not hide the script's (which decides on a retry)
+		try (SqlCleanup releaseLock = lockNamed(connection)) {
+			long lockWait = queryForLong(connection, "SELECT @@SESSION.lock_wait_timeout");
+			try (SqlCleanup restoreLockWait = () -> execute(connection,
+					"SET SESSION lock_wait_timeout = " + lockWait)) {
+				execute(connection, "SET SESSION lock_wait_timeout = " + Math.max(1, this.tableLockWait.toSeconds()));
+				populator(scripts).populate(connection);
+			}
+		}
+	}
+
+	private SqlCleanup lockNamed(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet locked = statement
-					.executeQuery("SELECT GET_LOCK('" + MYSQL_LOCK_NAME + "', " + LOCK_WAIT.toSeconds() + ")")) {
+					.executeQuery("SELECT GET_LOCK('" + MYSQL_LOCK_NAME + "', " + this.lockWait.toSeconds() + ")")) {
 			if (!locked.next() || locked.getInt(1) != 1) {
 				throw new SQLException("the lock '" + MYSQL_LOCK_NAME + "' was held by another session");
 			}
 		}
-		long lockWait = queryForLong(connection, "SELECT @@SESSION.lock_wait_timeout");
-		try {
-			execute(connection, "SET SESSION lock_wait_timeout = " + TABLE_LOCK_WAIT.toSeconds());
-			populator(scripts).populate(connection);
-		}
-		finally {
-			execute(connection, "SET SESSION lock_wait_timeout = " + lockWait);
-			execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
-		}
+		return () -> execute(connection, "SELECT RELEASE_LOCK('" + MYSQL_LOCK_NAME + "')");
+	}
+
+	/** Undoes a step on a connection when a try-with-resources block ends. */
+	@FunctionalInterface
+	private interface SqlCleanup extends AutoCloseable {
+
+		@Override
+		void close() throws SQLException;
+
 	}
 
 	/** The populator Spring Boot's own {@code runScripts} would build. */

@@ -77,8 +77,16 @@ final class PostgresSchemaCheck {
 		return true;
 	}
 
+	/**
+	 * In the current schema only, where the script's unqualified names create it; not
+	 * anywhere on the search path (as {@code to_regclass} looks), which may reach another
+	 * service's Jetway tables in {@code public}.
+	 */
 	private static boolean relationExists(Connection connection, String name) throws SQLException {
-		return isTrue(connection, "SELECT to_regclass(?) IS NOT NULL", name);
+		return isTrue(connection,
+				"SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+						+ "WHERE n.nspname = current_schema() AND c.relname = ?)",
+				name);
 	}
 
 	private static boolean isTrue(Connection connection, String sql, String... names) throws SQLException {

@@ -9,6 +9,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 import io.jetway.jdbc.DatabaseType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,6 +57,10 @@ class JobRetentionRepository {
 			+ "SELECT (SELECT j.queue FROM jetway_jobs j WHERE j.queue > q.queue ORDER BY j.queue LIMIT 1) "
 			+ "FROM queues q WHERE q.queue IS NOT NULL) SELECT queue FROM queues WHERE queue IS NOT NULL";
 
+	private static final String LISTING_INDEX = "jetway_jobs_queue_idx";
+
+	private static final Log logger = LogFactory.getLog(JobRetentionRepository.class);
+
 	/** How often a batch that lost a deadlock runs before the run gives up. */
 	private static final int LOCK_ATTEMPTS = 5;
 
@@ -62,6 +69,11 @@ class JobRetentionRepository {
 	private final DatabaseType databaseType;
 
 	private final TransactionTemplate transactions;
+
+	/**
+	 * Whether MySQL/MariaDB's jetway_jobs has {@link #LISTING_INDEX}; null until read.
+	 */
+	private volatile @Nullable Boolean hasListingIndex;
 
 	/**
 	 * @param transactions its transaction manager runs each batch of MySQL/MariaDB and
@@ -142,7 +154,35 @@ class JobRetentionRepository {
 	 * its walk went on past them: they stayed until the next run.
 	 */
 	private String listingIndex() {
-		return (this.databaseType == DatabaseType.MYSQL) ? " FORCE INDEX (jetway_jobs_queue_idx)" : "";
+		if (this.databaseType != DatabaseType.MYSQL) {
+			return "";
+		}
+		Boolean hasListingIndex = this.hasListingIndex;
+		if (hasListingIndex == null) {
+			hasListingIndex = hasListingIndex();
+			this.hasListingIndex = hasListingIndex;
+		}
+		return hasListingIndex ? " FORCE INDEX (" + LISTING_INDEX + ")" : "";
+	}
+
+	/**
+	 * Tables created before 2026-11-23 have {@code jetway_jobs_queue_status_idx} instead,
+	 * and the schema script adds no index to an existing MySQL/MariaDB table; a FORCE
+	 * INDEX of a missing index fails the statement (error 1176).
+	 */
+	private boolean hasListingIndex() {
+		Integer count = this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM information_schema.statistics "
+						+ "WHERE table_schema = DATABASE() AND table_name = 'jetway_jobs' AND index_name = ?",
+				Integer.class, LISTING_INDEX);
+		if (count == null || count == 0) {
+			logger.warn("jetway_jobs has no index " + LISTING_INDEX + " (a table created before 2026-11-23): job "
+					+ "retention runs without it, reads more rows and keeps more of them locked. Add it with "
+					+ "CREATE INDEX " + LISTING_INDEX + " ON jetway_jobs (queue, created_at) (docs/operations.md, "
+					+ "Schema changes at startup).");
+			return false;
+		}
+		return true;
 	}
 
 	private void bindDeletable(PreparedStatement statement, String queue, Instant from, Cutoffs cutoffs)

@@ -28,15 +28,17 @@ import static org.awaitility.Awaitility.await;
  * {@code jetway_job_leases} and then reads {@code jetway_jobs}, while the schema script
  * holds {@code jetway_jobs} (its {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}) and
  * then waits for {@code jetway_job_leases}. PostgreSQL ends the deadlock by aborting the
- * script's transaction; the instance must start all the same. And a transaction that
- * holds a table the script needs for long makes the start fail, naming the fix, instead
- * of waiting for it forever (while the sessions of running instances queue behind the
- * script).
+ * script's transaction; the instance must start all the same. A transaction that holds a
+ * table the script needs delays the start, with short table lock waits (the sessions of
+ * running instances queue behind the script); one that holds it longer than the schema
+ * lock wait makes the start fail, naming the fix, instead of waiting for it forever.
  */
 class SchemaInitializerDeadlockTests {
 
 	/** What a rolling upgrade to a version with a new column meets. */
 	private static final String A_COLUMN_TO_ADD = "ALTER TABLE jetway_jobs DROP COLUMN ojs_envelope";
+
+	private static final Duration SHORT_TABLE_LOCK_WAIT = Duration.ofMillis(500);
 
 	@Test
 	void anInitializerThatLosesADeadlockRunsAgainAndCompletes() throws Exception {
@@ -69,7 +71,8 @@ class SchemaInitializerDeadlockTests {
 	}
 
 	@Test
-	void aTransactionThatHoldsATableLongFailsTheInitializerInsteadOfBlockingItForever() throws Exception {
+	void aTransactionThatHoldsATableLongerThanTheLockWaitFailsTheInitializerInsteadOfBlockingItForever()
+			throws Exception {
 		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
 			DataSource dataSource = database.dataSource();
 			assertThat(initializer(dataSource).initializeDatabase()).isTrue();
@@ -80,16 +83,45 @@ class SchemaInitializerDeadlockTests {
 				// what a business transaction that enqueued a job holds until it commits
 				execute(enqueue, "LOCK TABLE jetway_jobs IN ROW EXCLUSIVE MODE");
 				CompletableFuture<Boolean> start = CompletableFuture
-					.supplyAsync(() -> initializer(dataSource).initializeDatabase());
-				assertThatThrownBy(() -> start.get(90, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+					.supplyAsync(() -> initializer(dataSource, Duration.ofSeconds(3), SHORT_TABLE_LOCK_WAIT)
+						.initializeDatabase());
+				assertThatThrownBy(() -> start.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
 					.cause()
 					.isInstanceOf(UncategorizedScriptException.class)
-					.hasMessageContaining(
-							"lost a lock conflict with other sessions " + JetwaySchemaInitializer.ATTEMPTS + " times")
+					.hasMessageContaining("lost lock conflicts with other sessions for 3000 ms")
 					.hasMessageContaining("lock timeout")
 					.hasMessageContaining("jetway.jdbc.initialize-schema=never");
 				enqueue.rollback();
 			}
+		}
+	}
+
+	/**
+	 * A backup, an anti-wraparound vacuum or a long business transaction that holds
+	 * {@code jetway_jobs} for longer than a few table lock waits delays the start of the
+	 * upgrade's first instance; it must not fail it.
+	 */
+	@Test
+	void aTransactionThatEndsWithinTheLockWaitOnlyDelaysTheInitializer() throws Exception {
+		try (TestDatabaseInstance database = TestDatabase.POSTGRESQL.create()) {
+			DataSource dataSource = database.dataSource();
+			assertThat(initializer(dataSource).initializeDatabase()).isTrue();
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			jdbc.execute(A_COLUMN_TO_ADD);
+			try (Connection backup = DriverManager.getConnection(database.url(), database.username(),
+					database.password())) {
+				backup.setAutoCommit(false);
+				execute(backup, "LOCK TABLE jetway_jobs IN ACCESS SHARE MODE");
+				CompletableFuture<Boolean> start = CompletableFuture
+					.supplyAsync(() -> initializer(dataSource, Duration.ofMinutes(1), SHORT_TABLE_LOCK_WAIT)
+						.initializeDatabase());
+				// longer than 5 runs of 500 ms table lock waits and their pauses (at most
+				// 2 s)
+				await().during(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(12)).until(() -> !start.isDone());
+				backup.rollback();
+				assertThat(start.get(30, TimeUnit.SECONDS)).isTrue();
+			}
+			assertThat(jdbc.queryForObject("SELECT COUNT(ojs_envelope) FROM jetway_jobs", Integer.class)).isZero();
 		}
 	}
 
@@ -116,6 +148,12 @@ class SchemaInitializerDeadlockTests {
 
 	private static JetwaySchemaInitializer initializer(DataSource dataSource) {
 		return new JetwaySchemaInitializer(dataSource, DatabaseType.POSTGRESQL, DatabaseInitializationMode.ALWAYS);
+	}
+
+	private static JetwaySchemaInitializer initializer(DataSource dataSource, Duration lockWait,
+			Duration tableLockWait) {
+		return new JetwaySchemaInitializer(dataSource, DatabaseType.POSTGRESQL, DatabaseInitializationMode.ALWAYS,
+				lockWait, tableLockWait);
 	}
 
 	private static void execute(Connection connection, String sql) throws Exception {

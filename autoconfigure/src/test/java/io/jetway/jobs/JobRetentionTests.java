@@ -219,6 +219,30 @@ class JobRetentionTests {
 		});
 	}
 
+	/**
+	 * A table created before jetway_jobs_queue_idx was added (2026-11-23) has
+	 * jetway_jobs_queue_status_idx instead, and the schema script adds no index to an
+	 * existing MySQL/MariaDB table: MariaDB rejects a FORCE INDEX of a missing index.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = TestDatabase.class, names = "MARIADB")
+	void deletesFromATableWithoutTheListingIndex(TestDatabase type) throws Exception {
+		contextRunner(type).run((context) -> {
+			Rows rows = new Rows(context);
+			rows.jdbc
+				.execute("ALTER TABLE jetway_jobs RENAME INDEX jetway_jobs_queue_idx TO jetway_jobs_queue_status_idx");
+			try {
+				rows.insertOldCompleted(3);
+				assertThat(context.getBean(JobRetention.class).cleanUp()).isEqualTo(3);
+				assertThat(rows.count()).isZero();
+			}
+			finally {
+				rows.jdbc.execute(
+						"ALTER TABLE jetway_jobs RENAME INDEX jetway_jobs_queue_status_idx TO jetway_jobs_queue_idx");
+			}
+		});
+	}
+
 	@ParameterizedTest
 	@EnumSource(value = TestDatabase.class, names = "H2")
 	void refusesAnAgeThatIsNotPositive(TestDatabase type) throws Exception {

@@ -169,7 +169,8 @@ public class DefaultJobClient implements JobClient {
 		Headers trace = new Headers();
 		Observation observation = JetwayObservationDocumentation.PUBLISH.observation(this.publishObservationConvention,
 				DefaultPublishObservationConvention.INSTANCE,
-				() -> new PublishObservationContext(subject, type, jobId.toString(), trace), this.observationRegistry);
+				() -> new PublishObservationContext(subject, type, JobMessages.messageId(jobId, now).toString(), trace),
+				this.observationRegistry);
 		return observation.observe(
 				() -> insert(
 						new NewJob(jobId, type, queue, delayed ? JobState.SCHEDULED : JobState.PENDING, maxAttempts,

@@ -72,10 +72,25 @@ class JobMessages {
 	 * @return its message id
 	 */
 	static UUID messageId(JobMessage job) {
+		return messageId(job.id(), job.createdAt());
+	}
+
+	/**
+	 * Laid out as a UUIDv7 (the creation millisecond in the first 48 bits, then a digest
+	 * of the job id and that millisecond), so that the outbox rows of job messages, whose
+	 * id it is, are inserted in time order into the primary key as every other outbox row
+	 * is.
+	 * @param jobId the job's id
+	 * @param createdAt when its row was created
+	 * @return its message id
+	 */
+	static UUID messageId(UUID jobId, Instant createdAt) {
 		// milliseconds: what every database keeps of created_at, read back by the
 		// recovery
-		String name = job.id() + "@" + job.createdAt().toEpochMilli();
-		return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.US_ASCII));
+		long millis = createdAt.toEpochMilli();
+		UUID digest = UUID.nameUUIDFromBytes((jobId + "@" + millis).getBytes(StandardCharsets.US_ASCII));
+		long high = (millis << 16) | 0x7000L | (digest.getMostSignificantBits() & 0x0FFFL);
+		return new UUID(high, digest.getLeastSignificantBits());
 	}
 
 	private static Headers headers(JobMessage job) {
